@@ -1,0 +1,160 @@
+# Input normalisation: clients (an OPA sidecar's callers, or the Go
+# evaluator) send the request as AWS writes it; generated policies read a
+# normalised form with a lower-cased action, a resource object and a
+# context with lower-cased keys and the derived keys of §7–§8.
+package iam2rego.lib
+
+# normalized is the input every other rule reads, through
+# `with input as normalized`.
+normalized := {
+	"action": lower(input.action),
+	"action_name": input.action,
+	"principal": principal,
+	"resource": resource,
+	"context": context,
+	"policies": object.get(input, "policies", {}),
+	"management_account": management_account,
+}
+
+raw_principal := {"arn": input.principal} if is_string(input.principal)
+
+raw_principal := input.principal if is_object(input.principal)
+
+raw_resource := {"arn": input.resource} if is_string(input.resource)
+
+raw_resource := input.resource if is_object(input.resource)
+
+management_account := object.get(input, ["organization", "managementAccount"], "")
+
+resource := {
+	"arn": raw_resource.arn,
+	"account": object.get(raw_resource, "account", resource_account_from_arn),
+	"tags": object.get(raw_resource, "tags", {}),
+}
+
+resource_account_from_arn := acct if {
+	parts := split(raw_resource.arn, ":")
+	count(parts) >= 6
+	acct := parts[4]
+} else := ""
+
+# principal describes the caller (§2.4): kind, account, partition and, for
+# a role session, the role; for a federated user, the user who federated.
+principal := object.union(principal_base, {
+	"arn": raw_principal.arn,
+	"tags": object.get(raw_principal, "tags", {}),
+	"federated_by": object.get(raw_principal, "federatedBy", ""),
+	"role_arn": object.get(raw_principal, "roleArn", object.get(principal_base, "role_arn", "")),
+})
+
+principal_base := {"kind": "anonymous", "account": "", "partition": ""} if raw_principal.arn == "anonymous"
+
+principal_base := {"kind": "root", "account": m[2], "partition": m[1]} if {
+	m := regex.find_all_string_submatch_n(`^arn:([a-z][a-z0-9-]*):iam::([0-9]{12}):root$`, raw_principal.arn, 1)[0]
+}
+
+principal_base := {"kind": "user", "account": m[2], "partition": m[1], "name": name} if {
+	m := regex.find_all_string_submatch_n(`^arn:([a-z][a-z0-9-]*):iam::([0-9]{12}):user/(.+)$`, raw_principal.arn, 1)[0]
+	parts := split(m[3], "/")
+	name := parts[count(parts) - 1]
+	name != ""
+}
+
+principal_base := {"kind": "role_session", "account": m[2], "partition": m[1], "role_name": m[3], "session": m[4], "role_arn": role_arn} if {
+	m := regex.find_all_string_submatch_n(`^arn:([a-z][a-z0-9-]*):sts::([0-9]{12}):assumed-role/([^/]+)/(.+)$`, raw_principal.arn, 1)[0]
+	role_arn := concat("", ["arn:", m[1], ":iam::", m[2], ":role/", m[3]])
+}
+
+principal_base := {"kind": "federated_user", "account": m[2], "partition": m[1], "name": m[3]} if {
+	m := regex.find_all_string_submatch_n(`^arn:([a-z][a-z0-9-]*):sts::([0-9]{12}):federated-user/(.+)$`, raw_principal.arn, 1)[0]
+}
+
+principal_base := {"kind": "service", "account": "", "partition": ""} if {
+	regex.match(`^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$`, raw_principal.arn)
+}
+
+# context: explicit keys (lower-cased, values as text) win over derived ones.
+explicit_context := {lower(k): text_value(v) | some k, v in object.get(input, "context", {})}
+
+context := object.union(derived_context, explicit_context)
+
+text_value(v) := v if is_string(v)
+
+text_value(v) := [scalar_text(x) | some x in v] if is_array(v)
+
+text_value(v) := scalar_text(v) if not is_array(v)
+
+scalar_text(v) := v if is_string(v)
+
+scalar_text(v) := json.marshal(v) if is_number(v)
+
+scalar_text(v) := json.marshal(v) if is_boolean(v)
+
+derived_context := object.union_n([
+	principal_keys,
+	{concat("", ["aws:principaltag/", lower(k)]): v | some k, v in object.get(raw_principal, "tags", {})},
+	{concat("", ["aws:resourcetag/", lower(k)]): v | some k, v in object.get(raw_resource, "tags", {})},
+	{"aws:resourceaccount": resource.account | resource.account != ""},
+])
+
+principal_types := {
+	"root": "Account", "user": "User", "role_session": "AssumedRole",
+	"federated_user": "FederatedUser", "anonymous": "Anonymous",
+}
+
+principal_keys := object.union_n([
+	{"aws:principaltype": principal_types[principal.kind]},
+	{"aws:principalarn": principal_arn_key | principal.kind in {"root", "user", "role_session", "federated_user"}},
+	{"aws:principalaccount": principal.account | principal.account != ""},
+	{"aws:username": principal.name | principal.kind == "user"},
+	{"aws:userid": userid | some userid in [principal_userid]},
+])
+
+principal_arn_key := principal.role_arn if principal.kind == "role_session"
+
+principal_arn_key := raw_principal.arn if principal.kind != "role_session"
+
+principal_userid := principal.account if principal.kind == "root"
+
+principal_userid := "anonymous" if principal.kind == "anonymous"
+
+principal_userid := concat(":", [principal.account, principal.name]) if principal.kind == "federated_user"
+
+principal_userid := raw_principal.userId if is_string(raw_principal.userId)
+
+# input_errors lists what makes a request impossible to decide; any of
+# them turns the decision into a deny that says why (fail closed).
+input_errors contains "input.action must be a string like \"service:Action\"" if {
+	not regex.match(`^[A-Za-z0-9-]+:[A-Za-z0-9*?_.-]+$`, input.action)
+}
+
+input_errors contains "input.principal.arn is missing or not a principal ARN, a service principal or \"anonymous\"" if {
+	not principal_base
+}
+
+input_errors contains "input.resource.arn must be a string" if {
+	not is_string(raw_resource.arn)
+}
+
+input_errors contains msg if {
+	some pid in policy_ids
+	not data.iam2rego.policies[pid].statements
+	msg := sprintf("policy %v is not loaded", [pid])
+}
+
+policy_ids contains pid if {
+	some t in ["identity", "boundary", "session", "resource", "vpce"]
+	some pid in as_id_list(object.get(object.get(input, "policies", {}), t, []))
+}
+
+policy_ids contains pid if {
+	some t in ["scps", "rcps"]
+	some level in object.get(object.get(input, "policies", {}), t, [])
+	some pid in level
+}
+
+as_id_list(x) := x if is_array(x)
+
+as_id_list(x) := [x] if is_string(x)
+
+as_id_list(x) := [] if is_null(x)

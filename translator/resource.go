@@ -1,0 +1,151 @@
+package translator
+
+import (
+	"strings"
+
+	"github.com/iam2rego/iam2rego/schema"
+)
+
+// arnSegments is the number of colon-separated parts of an ARN; the last
+// one (the resource part) may itself hold colons (§2.3).
+const arnSegments = 6
+
+// splitSegments splits a template at the first five colons of its policy
+// text. Colons inside variables and escapes never split.
+func splitSegments(t Template) []Template {
+	segs := []Template{{}}
+	for _, p := range t {
+		if p.Kind != PartPattern {
+			segs[len(segs)-1] = append(segs[len(segs)-1], p)
+			continue
+		}
+		text := p.Text
+		for len(segs) < arnSegments {
+			i := strings.IndexByte(text, ':')
+			if i < 0 {
+				break
+			}
+			if i > 0 {
+				segs[len(segs)-1] = append(segs[len(segs)-1], Part{Kind: PartPattern, Text: text[:i]})
+			}
+			segs = append(segs, Template{})
+			text = text[i+1:]
+		}
+		if text != "" {
+			segs[len(segs)-1] = append(segs[len(segs)-1], Part{Kind: PartPattern, Text: text})
+		}
+	}
+	return segs
+}
+
+// endsWithStar reports whether a segment's last character is a pattern `*`.
+func endsWithStar(seg Template) bool {
+	if len(seg) == 0 {
+		return false
+	}
+	last := seg[len(seg)-1]
+	return last.Kind == PartPattern && strings.HasSuffix(last.Text, "*")
+}
+
+// compileResource checks one Resource / NotResource entry and lowers it
+// following the matching algorithm of §2.3.
+func compileResource(c *compiler, raw, ptr string) (ResourcePattern, bool) {
+	if raw == "*" {
+		return ResourcePattern{Matcher{Raw: raw, Kind: MatchAny}}, true
+	}
+	if !strings.HasPrefix(raw, "arn:") && !strings.HasPrefix(raw, "*") {
+		c.diags.Add(schema.Errorf(schema.CodeInvalidResource, c.file, ptr, "resource %q must be an ARN (arn:partition:service:region:account:resource) or \"*\"", raw))
+		return ResourcePattern{}, false
+	}
+	t := parseTemplate(raw, c.policy.VariablesEnabled())
+	segs := splitSegments(t)
+	for i := 0; i < len(segs) && i < arnSegments-1; i++ {
+		if segs[i].HasVariables() {
+			c.diags.Add(schema.Errorf(schema.CodeVariableNotAllowed, c.file, ptr, "resource %q: policy variables are allowed only in the resource part, after the fifth colon", raw))
+			return ResourcePattern{}, false
+		}
+	}
+	if len(segs) >= 3 {
+		if svc := segs[2]; len(svc) > 0 && hasWildcard(svc[0]) {
+			c.diags.Add(schema.Warnf(schema.WarnWildcardPlacement, c.file, ptr, "resource %q: AWS does not allow a wildcard in the service segment; matching of such patterns is undocumented", raw))
+		}
+	}
+	if len(segs) < arnSegments {
+		if !endsWithStar(segs[len(segs)-1]) {
+			c.diags.Add(schema.Warnf(schema.WarnWildcardPlacement, c.file, ptr, "resource %q has fewer than six ARN parts and no trailing `*`: it matches nothing", raw))
+			return ResourcePattern{Matcher{Raw: raw, Kind: MatchNever}}, true
+		}
+		for len(segs) < arnSegments {
+			segs = append(segs, Template{{Kind: PartPattern, Text: "*"}})
+		}
+	}
+	return ResourcePattern{lowerSegments(raw, segs)}, true
+}
+
+// lowerSegments builds the matcher for a six-segment ARN pattern.
+func lowerSegments(raw string, segs []Template) Matcher {
+	var full Template
+	for i, s := range segs {
+		if i > 0 {
+			full = append(full, Part{Kind: PartLiteral, Text: ":"})
+		}
+		full = append(full, s...)
+	}
+	wildcards := 0
+	lastStar := false
+	for i, s := range segs {
+		for j, p := range s {
+			if hasWildcard(p) {
+				wildcards += strings.Count(p.Text, "*") + strings.Count(p.Text, "?")
+				lastStar = i == arnSegments-1 && j == len(s)-1 && strings.HasSuffix(p.Text, "*") &&
+					strings.IndexAny(p.Text, "*?") == len(p.Text)-1
+			}
+		}
+	}
+	prefix := literalPrefix(full)
+	switch {
+	case full.HasVariables():
+		return Matcher{Raw: raw, Kind: MatchTemplate, Prefix: prefix, Fragments: segmentFragments(segs)}
+	case wildcards == 0:
+		return Matcher{Raw: raw, Kind: MatchExact, Exact: full.literalText()}
+	case wildcards == 1 && lastStar:
+		return Matcher{Raw: raw, Kind: MatchPrefix, Prefix: prefix}
+	}
+	var re strings.Builder
+	for _, f := range segmentFragments(segs) {
+		re.WriteString(f.Regex)
+	}
+	return Matcher{Raw: raw, Kind: MatchRegex, Prefix: prefix, Regex: re.String()}
+}
+
+// segmentFragments turns segments into regex fragments: wildcards in the
+// first five segments stay within their segment; in the resource part they
+// cross `/` and `:` freely. Adjacent static fragments are merged.
+func segmentFragments(segs []Template) []Fragment {
+	var out []Fragment
+	add := func(f Fragment) {
+		if f.Variable == nil && len(out) > 0 && out[len(out)-1].Variable == nil {
+			out[len(out)-1].Regex += f.Regex
+			return
+		}
+		out = append(out, f)
+	}
+	for i, s := range segs {
+		if i > 0 {
+			add(Fragment{Regex: ":"})
+		}
+		style := withinColon
+		if i == arnSegments-1 {
+			style = anyChar
+		}
+		for _, p := range s {
+			if p.Kind == PartVariable {
+				v := p
+				add(Fragment{Variable: &v})
+				continue
+			}
+			add(Fragment{Regex: regexFragment(p, style)})
+		}
+	}
+	return out
+}
