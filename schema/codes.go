@@ -46,4 +46,5 @@ const (
 	WarnSetOperatorSingle  = "set_operator_on_single_valued_key"
 	WarnPlainOperatorMulti = "plain_operator_on_multivalued_key"
 	WarnIDInIdentity       = "id_in_identity_policy"
+	WarnVariablePlacement  = "variable_as_literal"
 )

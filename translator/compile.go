@@ -88,6 +88,9 @@ func (c *compiler) decodeStatement(i int, ptr string, m map[string]any) *Stateme
 			c.diags.Add(schema.Errorf(schema.CodeInvalidSid, c.file, ptr+"/Sid", "Sid %q may hold only ASCII letters and digits in %s policies", sid, c.policy.Type))
 		}
 	}
+	if _, ok := m["Effect"]; !ok {
+		c.diags.Add(schema.Errorf(schema.CodeElementRequired, c.file, ptr, "every statement needs an Effect (\"Allow\" or \"Deny\")"))
+	}
 	if e, ok := m["Effect"].(string); ok {
 		switch Effect(e) {
 		case Allow, Deny:
@@ -201,4 +204,12 @@ func (t PolicyType) isIAM() bool {
 		return true
 	}
 	return false
+}
+
+// literal returns a compiler that reads the same document as if variables
+// were disabled (for elements where AWS leaves ${...} as literal text).
+func (c *compiler) literal() *compiler {
+	p := *c.policy
+	p.Version = ""
+	return &compiler{file: c.file, policy: &p, diags: c.diags}
 }

@@ -93,9 +93,14 @@ func lowerStatement(s *Statement) ([]*ast.Rule, []string) {
 	for _, c := range s.Conditions {
 		common = append(common, conditionExpr(c))
 	}
-	set := "allow"
-	if s.Effect == Deny {
+	var set string
+	switch s.Effect {
+	case Allow:
+		set = "allow"
+	case Deny:
 		set = "deny"
+	default:
+		return nil, unindexed // invalid statements never reach lowering; never emit an allow for them
 	}
 	var rules []*ast.Rule
 	for _, a := range actionAlts {

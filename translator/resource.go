@@ -53,7 +53,7 @@ func compileResource(c *compiler, raw, ptr string) (ResourcePattern, bool) {
 	if raw == "*" {
 		return ResourcePattern{Matcher{Raw: raw, Kind: MatchAny}}, true
 	}
-	if !strings.HasPrefix(raw, "arn:") && !strings.HasPrefix(raw, "*") {
+	if !strings.HasPrefix(strings.ToLower(raw), "arn:") && !strings.HasPrefix(raw, "*") {
 		c.diags.Add(schema.Errorf(schema.CodeInvalidResource, c.file, ptr, "resource %q must be an ARN (arn:partition:service:region:account:resource) or \"*\"", raw))
 		return ResourcePattern{}, false
 	}
@@ -61,8 +61,10 @@ func compileResource(c *compiler, raw, ptr string) (ResourcePattern, bool) {
 	segs := splitSegments(t)
 	for i := 0; i < len(segs) && i < arnSegments-1; i++ {
 		if segs[i].HasVariables() {
-			c.diags.Add(schema.Errorf(schema.CodeVariableNotAllowed, c.file, ptr, "resource %q: policy variables are allowed only in the resource part, after the fifth colon", raw))
-			return ResourcePattern{}, false
+			// AWS substitutes variables only after the fifth colon (§2.3
+			// rule 8, §4.2): before it, ${...} is literal text.
+			c.diags.Add(schema.Warnf(schema.WarnVariablePlacement, c.file, ptr, "resource %q: policy variables work only in the resource part, after the fifth colon; here ${...} is literal text", raw))
+			return compileResource(c.literal(), raw, ptr)
 		}
 	}
 	if len(segs) >= 3 {

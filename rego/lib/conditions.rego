@@ -54,7 +54,34 @@ as_list(v) := [v] if is_string(v)
 
 single(base, false, v, vals) if pos(base, v, vals)
 
-single(base, true, v, vals) if not pos(base, v, vals)
+single(base, true, v, vals) if {
+	comparable(base, v)
+	not pos(base, v, vals)
+}
+
+# A negated Numeric, Date or IP test on a context value that does not parse
+# is false, like its positive form (§3.5).
+comparable(base, v) if {
+	startswith(base, "Numeric")
+	decimal(v)
+}
+
+comparable(base, v) if {
+	startswith(base, "Date")
+	date_ns(v)
+}
+
+comparable("IpAddress", v) if net.cidr_contains("0.0.0.0/0", v)
+
+comparable("IpAddress", v) if net.cidr_contains("::/0", v)
+
+comparable(base, _) if not base_needs_parse(base)
+
+base_needs_parse(base) if startswith(base, "Numeric")
+
+base_needs_parse(base) if startswith(base, "Date")
+
+base_needs_parse("IpAddress")
 
 # Null (§3.5): "true" means the key is absent, "false" that it is present.
 null_cond(key, vals) if {

@@ -103,7 +103,7 @@ principal_types := {
 }
 
 principal_keys := object.union_n([
-	{"aws:principaltype": principal_types[principal.kind]},
+	{"aws:principaltype": t | t := principal_types[principal.kind]},
 	{"aws:principalarn": principal_arn_key | principal.kind in {"root", "user", "role_session", "federated_user"}},
 	{"aws:principalaccount": principal.account | principal.account != ""},
 	{"aws:username": principal.name | principal.kind == "user"},

@@ -1,0 +1,305 @@
+// Command iam2rego compiles AWS IAM policies to Rego and decides requests
+// exactly as AWS IAM would. main.go is the only place that knows about
+// flags, stdout and exit codes; every command calls one library function.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/iam2rego/iam2rego/rego/cases"
+	"github.com/iam2rego/iam2rego/schema"
+	"github.com/iam2rego/iam2rego/translator"
+	"github.com/urfave/cli/v2"
+)
+
+// Exit codes, as OPA's CLI uses them.
+const (
+	exitOK      = 0
+	exitFailed  = 1 // failed tests
+	exitBadData = 2 // bad input or usage
+)
+
+// exitError carries an exit code out of a command.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+
+func failed(code int, format string, args ...any) error {
+	return &exitError{code: code, err: fmt.Errorf(format, args...)}
+}
+
+func main() {
+	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run executes the CLI and returns the exit code; tests call it directly.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	app := newApp(stdin, stdout, stderr)
+	err := app.Run(args)
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err.Error() != "" {
+			fmt.Fprintln(stderr, ee.err)
+		}
+		return ee.code
+	}
+	fmt.Fprintln(stderr, "iam2rego:", err)
+	return exitBadData
+}
+
+func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
+	return &cli.App{
+		Name:           "iam2rego",
+		Usage:          "compile AWS IAM policies to Rego and decide requests as AWS would",
+		Reader:         stdin,
+		Writer:         stdout,
+		ErrWriter:      stderr,
+		ExitErrHandler: func(*cli.Context, error) {}, // never os.Exit inside the app
+		Commands: []*cli.Command{
+			validateCommand(),
+			evalCommand(),
+			testCommand(),
+		},
+	}
+}
+
+func validateCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "validate",
+		Usage:     "check IAM policy documents (or neutral case files, *.jsonl) and report every problem",
+		ArgsUsage: "FILE...",
+		Description: "Each policy is checked against the JSON Schema and the IAM rules of its policy type.\n" +
+			"Every problem is printed on one line: FILE: /json/pointer: message (code).\n" +
+			"Files ending in .jsonl are read as neutral-format cases, one per line.\n" +
+			"Exit status: 0 valid (warnings allowed), 2 invalid.",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "type", Value: "identity", Usage: "policy type: " + policyTypeList()},
+			&cli.StringFlag{Name: "format", Value: "pretty", Usage: "output format: pretty or json"},
+		},
+		Action: func(c *cli.Context) error {
+			typ, err := parsePolicyType(c.String("type"))
+			if err != nil {
+				return err
+			}
+			format := c.String("format")
+			if format != "pretty" && format != "json" {
+				return failed(exitBadData, "--format must be pretty or json, got %q", format)
+			}
+			if c.NArg() == 0 {
+				return failed(exitBadData, "validate needs at least one FILE")
+			}
+			var all []*schema.Error
+			for _, file := range c.Args().Slice() {
+				all = append(all, validateFile(c.Context, file, typ)...)
+			}
+			return reportDiagnostics(c.App.Writer, c.App.ErrWriter, all, format)
+		},
+	}
+}
+
+// validateFile returns the diagnostics (errors and warnings) of one file.
+func validateFile(ctx context.Context, file string, typ translator.PolicyType) []*schema.Error {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return []*schema.Error{schema.Errorf(schema.CodeJSONSyntax, file, "", "cannot read the file: %v", unwrapPath(err))}
+	}
+	if strings.HasSuffix(file, ".jsonl") {
+		list, err := cases.Load(file, strings.NewReader(string(data)))
+		if err != nil {
+			return []*schema.Error{schema.Errorf(schema.CodeJSONSyntax, file, "", "%v", err)}
+		}
+		var out []*schema.Error
+		for _, r := range cases.Check(list) {
+			out = append(out, r...)
+		}
+		return out
+	}
+	c, err := translator.Compile(file, typ, data)
+	if err != nil {
+		list := schema.List(err)
+		if len(list) == 0 {
+			list = []*schema.Error{schema.Errorf(schema.CodeInternal, file, "", "%v", err)}
+		}
+		return list
+	}
+	return c.Warnings
+}
+
+func reportDiagnostics(stdout, stderr io.Writer, all []*schema.Error, format string) error {
+	schema.Sort(all)
+	errs := 0
+	for _, e := range all {
+		if e.Severity == schema.SeverityError {
+			errs++
+		}
+	}
+	if format == "json" {
+		if all == nil {
+			all = []*schema.Error{}
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(map[string]any{"valid": errs == 0, "diagnostics": all}); err != nil {
+			return err
+		}
+	} else {
+		for _, e := range all {
+			fmt.Fprintln(stderr, e.Error())
+		}
+	}
+	if errs > 0 {
+		return failed(exitBadData, "")
+	}
+	return nil
+}
+
+func evalCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "eval",
+		Usage: "decide neutral-format cases (JSON Lines) and print one {\"id\",\"decision\"} line per case",
+		Description: "Reads cases (shared/oracle/README.md format) from --cases FILE or - for stdin.\n" +
+			"The distinct policies of all cases are compiled once into one prepared query.\n" +
+			"A case that cannot be decided (invalid JSON or policy) prints {\"id\",\"error\"}; the\n" +
+			"exit status is then 2 unless --allow-case-errors is given.",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "cases", Required: true, Usage: "case file, or - for stdin"},
+			&cli.BoolFlag{Name: "explain", Usage: "add the deciding step, the reason and the matched statements (policy, Sid or index, effect)"},
+			&cli.BoolFlag{Name: "allow-case-errors", Usage: "exit 0 even when some cases could not be decided (for differential runs)"},
+			&cli.BoolFlag{Name: "no-rule-indexing", Usage: "switch OPA's rule index off (decisions must not change)"},
+		},
+		Action: func(c *cli.Context) error {
+			results, err := loadAndRun(c, c.String("cases"))
+			if err != nil {
+				return err
+			}
+			if err := cases.WriteEval(c.App.Writer, results, c.Bool("explain")); err != nil {
+				return err
+			}
+			bad := 0
+			for _, r := range results {
+				if r.Outcome() == "error" {
+					bad++
+				}
+			}
+			if bad > 0 && !c.Bool("allow-case-errors") {
+				return failed(exitBadData, "%d of %d cases could not be decided (see their \"error\" lines)", bad, len(results))
+			}
+			return nil
+		},
+	}
+}
+
+func testCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "test",
+		Usage:     "run neutral-format cases that carry \"expect\" and report failures",
+		ArgsUsage: "FILE...",
+		Description: "Each case's decision (Allow, ImplicitDeny, ExplicitDeny, or \"error\" for a case\n" +
+			"whose policies must be rejected) is compared with its \"expect\". Failing cases are\n" +
+			"printed with their explanation, then \"N passed, M failed\".\n" +
+			"Exit status: 0 all passed, 1 a case failed, 2 unreadable input.",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "no-rule-indexing", Usage: "switch OPA's rule index off"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() == 0 {
+				return failed(exitBadData, "test needs at least one FILE")
+			}
+			var all []*cases.Case
+			for _, file := range c.Args().Slice() {
+				list, err := readCases(c.App.Reader, file)
+				if err != nil {
+					return err
+				}
+				all = append(all, list...)
+			}
+			results, err := cases.Run(c.Context, all, runOptions(c))
+			if err != nil {
+				return failed(exitBadData, "%v", err)
+			}
+			_, bad := cases.WriteTest(c.App.Writer, results)
+			if bad > 0 {
+				return failed(exitFailed, "")
+			}
+			return nil
+		},
+	}
+}
+
+func runOptions(c *cli.Context) cases.Options {
+	var opts cases.Options
+	if c.Bool("no-rule-indexing") {
+		off := false
+		opts.RuleIndexing = &off
+	}
+	return opts
+}
+
+func loadAndRun(c *cli.Context, file string) ([]cases.Result, error) {
+	list, err := readCases(c.App.Reader, file)
+	if err != nil {
+		return nil, err
+	}
+	results, err := cases.Run(c.Context, list, runOptions(c))
+	if err != nil {
+		return nil, failed(exitBadData, "%v", err)
+	}
+	return results, nil
+}
+
+func readCases(stdin io.Reader, file string) ([]*cases.Case, error) {
+	if file == "-" {
+		list, err := cases.Load("<stdin>", stdin)
+		if err != nil {
+			return nil, failed(exitBadData, "%v", err)
+		}
+		return list, nil
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, failed(exitBadData, "%s: cannot read the file: %v", file, unwrapPath(err))
+	}
+	defer f.Close()
+	list, err := cases.Load(file, f)
+	if err != nil {
+		return nil, failed(exitBadData, "%v", err)
+	}
+	return list, nil
+}
+
+func policyTypeList() string {
+	names := make([]string, len(translator.PolicyTypes))
+	for i, t := range translator.PolicyTypes {
+		names[i] = string(t)
+	}
+	return strings.Join(names, ", ")
+}
+
+func parsePolicyType(s string) (translator.PolicyType, error) {
+	for _, t := range translator.PolicyTypes {
+		if string(t) == s {
+			return t, nil
+		}
+	}
+	return "", failed(exitBadData, "--type must be one of %s, got %q", policyTypeList(), s)
+}
+
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
