@@ -176,15 +176,22 @@ func evalCommand() *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "cases", Required: true, Usage: "case file, or - for stdin"},
 			&cli.BoolFlag{Name: "explain", Usage: "add the deciding step, the reason and the matched statements (policy, Sid or index, effect)"},
+			&cli.StringFlag{Name: "format", Value: "json", Usage: "output format: json (one line per case) or pretty"},
 			&cli.BoolFlag{Name: "allow-case-errors", Usage: "exit 0 even when some cases could not be decided (for differential runs)"},
 			&cli.BoolFlag{Name: "no-rule-indexing", Usage: "switch OPA's rule index off (decisions must not change)"},
 		},
 		Action: func(c *cli.Context) error {
+			format := c.String("format")
+			if format != "pretty" && format != "json" {
+				return failed(exitBadData, "--format must be json or pretty, got %q", format)
+			}
 			results, err := loadAndRun(c, c.String("cases"))
 			if err != nil {
 				return err
 			}
-			if err := cases.WriteEval(c.App.Writer, results, c.Bool("explain")); err != nil {
+			if format == "pretty" {
+				cases.WritePretty(c.App.Writer, results, c.Bool("explain"))
+			} else if err := cases.WriteEval(c.App.Writer, results, c.Bool("explain")); err != nil {
 				return err
 			}
 			bad := 0

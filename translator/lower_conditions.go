@@ -41,8 +41,8 @@ func valueTerm(f family, v CondValue) *ast.Term {
 		case famLike:
 			return ast.StringTerm(anchor(regexFragment(Part{Kind: PartPattern, Text: v.Raw}, anyChar)))
 		case famArn:
-			segs := splitSegments(Template{{Kind: PartPattern, Text: v.Raw}})
-			if len(segs) < arnSegments {
+			segs := arnConditionSegments(Template{{Kind: PartPattern, Text: v.Raw}})
+			if segs == nil {
 				return nil
 			}
 			re := ""
@@ -66,8 +66,8 @@ func valueTerm(f family, v CondValue) *ast.Term {
 		}
 		return object("t", templateTerm(frags), "re", ast.BooleanTerm(true))
 	case famArn:
-		segs := splitSegments(v.Template)
-		if len(segs) < arnSegments {
+		segs := arnConditionSegments(v.Template)
+		if segs == nil {
 			return nil
 		}
 		return object("t", templateTerm(segmentFragments(segs)), "re", ast.BooleanTerm(true))
@@ -82,4 +82,16 @@ func valueTerm(f family, v CondValue) *ast.Term {
 		}
 	}
 	return object("t", ast.ArrayTerm(pieces...), "re", ast.BooleanTerm(false))
+}
+
+// arnConditionSegments splits an ARN condition value into its six parts.
+// Only parts 2–6 are compared (§3.5): the first part matches any text, as
+// the reference oracle does. A value with fewer parts matches nothing (nil).
+func arnConditionSegments(t Template) []Template {
+	segs := splitSegments(t)
+	if len(segs) < arnSegments {
+		return nil
+	}
+	segs[0] = Template{{Kind: PartPattern, Text: "*"}}
+	return segs
 }

@@ -148,3 +148,24 @@ func oneLine(err error) string {
 	}
 	return strings.ReplaceAll(err.Error(), "\n", "; ")
 }
+
+// WritePretty prints results for people: the id, the decision and, with
+// explain, the step, the reason and the statements.
+func WritePretty(w io.Writer, results []Result, explain bool) {
+	for _, r := range results {
+		fmt.Fprintf(w, "%s: %s\n", r.Case.IDString(), r.Outcome())
+		if r.Case.Description != "" {
+			fmt.Fprintf(w, "    %s\n", r.Case.Description)
+		}
+		switch {
+		case r.Err != nil:
+			for _, line := range strings.Split(r.Err.Error(), "\n") {
+				fmt.Fprintf(w, "    %s\n", line)
+			}
+		case r.Decision.Error != "":
+			fmt.Fprintf(w, "    %s\n", r.Decision.Error)
+		case explain:
+			fmt.Fprintf(w, "    %s\n", r.Explain().Describe())
+		}
+	}
+}

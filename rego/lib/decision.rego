@@ -8,7 +8,7 @@ decide := d if {
 	d := result("Allow", "get-caller-identity", "sts:GetCallerIdentity needs no permission and cannot be denied", [])
 } else := d if {
 	count(denies) > 0
-	d := result("ExplicitDeny", "deny-sweep", sprintf("explicitly denied by a %s policy statement", [denies[0].type]), denies)
+	d := result("ExplicitDeny", "deny-sweep", sprintf("explicit deny in %s", [type_label[denies[0].type]]), denies)
 } else := d if {
 	scps_apply
 	failing := [i | some i, level in scp_levels; count(level) == 0]
@@ -20,6 +20,12 @@ decide := d if {
 	count(hits("vpce", 0, ids("vpce"), "allow")) == 0
 	d := result("ImplicitDeny", "vpce", sprintf("the VPC endpoint policy does not allow %s", [input.action_name]), [])
 } else := grant
+
+type_label := {
+	"identity": "an identity-based policy", "boundary": "the permissions boundary",
+	"session": "the session policy", "resource": "the resource-based policy",
+	"scp": "an SCP", "rcp": "an RCP", "vpce": "the VPC endpoint policy",
+}
 
 level_name(names, n) := sprintf(" (%s)", [object.get(policies, names, [])[n - 1]]) if {
 	is_string(object.get(policies, names, [])[n - 1])

@@ -1,0 +1,49 @@
+# iam2rego — the two commands a new user needs are `make demo` and `make test`.
+GO      ?= go
+FUZZTIME ?= 60s
+SEED    ?= $(shell date +%s)
+ORACLE  := ../shared/oracle/compare
+
+.PHONY: all build demo test check gotest cases fuzz conformance golden clean
+
+all: build
+
+build:
+	$(GO) build -o bin/iam2rego .
+
+## demo: decide the GenAI example cases in testdata/demo with explanations.
+demo: build
+	./bin/iam2rego eval --format pretty --explain --cases testdata/demo/genai.jsonl
+
+## test: every test: formatting, vet, Go tests under -race, and the decision corpus.
+test: check gotest cases
+
+check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	 if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+gotest:
+	$(GO) test -race -count=1 ./...
+
+## cases: the edge-case corpus (IAM-SEMANTICS.md §10 and more) through `iam2rego test`,
+## with OPA's rule index on and off.
+cases: build
+	./bin/iam2rego test testdata/cases/*.jsonl testdata/demo/*.jsonl
+	./bin/iam2rego test --no-rule-indexing testdata/cases/*.jsonl testdata/demo/*.jsonl
+
+## golden: rewrite the golden Rego files after a deliberate change.
+golden:
+	$(GO) test ./translator -run TestGolden -update
+
+## fuzz: each fuzz target for $(FUZZTIME).
+fuzz:
+	$(GO) test ./translator -run '^$$' -fuzz '^FuzzCompile$$' -fuzztime $(FUZZTIME)
+
+## conformance: differential runs against the oracle (needs node; installs it into ~/.cache).
+conformance: build
+	$(ORACLE) --seed $(SEED) --n 3000 --profile safe -- ./bin/iam2rego eval --cases - --allow-case-errors
+	$(ORACLE) --seed $(SEED) --n 2000 --profile edge -- ./bin/iam2rego eval --cases - --allow-case-errors || true
+
+clean:
+	rm -rf bin

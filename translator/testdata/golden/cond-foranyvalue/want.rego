@@ -1,0 +1,11 @@
+package iam2rego.policies.pe3533c1270c58a200f176ed7
+
+statements := 1
+
+deny contains {"index": 0} if {
+	input.action == "ec2:createtags"
+	data.iam2rego.lib.cond("NumericGreaterThan", false, "ForAnyValue", false, "dynamodb:attributes", [3])
+	data.iam2rego.lib.cond("StringEquals", false, "ForAnyValue", true, "aws:calledvia", ["athena.amazonaws.com"])
+	data.iam2rego.lib.cond("StringLike", false, "ForAnyValue", false, "aws:principalorgpaths", ["(?s)^o-a1b2c3/r-ab12/ou-ab12-11111111/.*$"])
+	data.iam2rego.lib.cond("StringEquals", true, "ForAnyValue", false, "aws:tagkeys", ["a", "b"])
+}

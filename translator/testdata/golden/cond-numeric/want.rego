@@ -1,0 +1,13 @@
+package iam2rego.policies.pa3c94b915a9f5125c30e9ec1
+
+statements := 1
+
+allow contains {"index": 0} if {
+	input.action == "s3:listbucket"
+	data.iam2rego.lib.cond("NumericEquals", false, "", false, "s3:max-keys", [10])
+	data.iam2rego.lib.cond("NumericGreaterThan", false, "", false, "ec2:volumesize", [1.5])
+	data.iam2rego.lib.cond("NumericGreaterThanEquals", false, "", false, "ec2:iops", [-3, 0.5, 7])
+	data.iam2rego.lib.cond("NumericLessThan", false, "", false, "s3:signatureage", [600000])
+	data.iam2rego.lib.cond("NumericLessThanEquals", false, "", false, "aws:multifactorauthage", [3600])
+	data.iam2rego.lib.cond("NumericEquals", true, "", false, "ec2:volumethroughput", [125])
+}

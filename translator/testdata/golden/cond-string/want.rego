@@ -1,0 +1,12 @@
+package iam2rego.policies.pa2f257d78aca717f1b899b08
+
+statements := 1
+
+allow contains {"index": 0} if {
+	input.action == "s3:getobject"
+	data.iam2rego.lib.cond("StringEquals", false, "", false, "aws:requestedregion", ["us-east-1"])
+	data.iam2rego.lib.cond("StringEquals", false, "", false, "aws:principaltag/team", ["blue", "*literal?"])
+	data.iam2rego.lib.cond("StringEqualsIgnoreCase", false, "", false, "aws:principaltag/env", ["Prod"])
+	data.iam2rego.lib.cond("StringEquals", true, "", false, "aws:principalaccount", ["222222222222"])
+	data.iam2rego.lib.cond("StringEqualsIgnoreCase", true, "", false, "aws:principaltag/stage", ["Dev", "Test"])
+}
