@@ -2,7 +2,6 @@
 GO      ?= go
 FUZZTIME ?= 60s
 SEED    ?= $(shell date +%s)
-ORACLE  := ../shared/oracle/compare
 
 .PHONY: all build demo test check gotest cases fuzz conformance golden clean
 
@@ -40,10 +39,11 @@ golden:
 fuzz:
 	$(GO) test ./translator -run '^$$' -fuzz '^FuzzCompile$$' -fuzztime $(FUZZTIME)
 
-## conformance: differential runs against the oracle (needs node; installs it into ~/.cache).
+## conformance: differential runs against the oracle with fresh cases (SEED=N to repeat one);
+## every disagreement must be a documented divergence (testdata/oracle/divergences.json).
+## Needs node; the oracle installs itself into ~/.cache/iam2rego-oracle.
 conformance: build
-	$(ORACLE) --seed $(SEED) --n 3000 --profile safe -- ./bin/iam2rego eval --cases - --allow-case-errors
-	$(ORACLE) --seed $(SEED) --n 2000 --profile edge -- ./bin/iam2rego eval --cases - --allow-case-errors || true
+	testdata/oracle/conformance.sh bin/iam2rego $(SEED)
 
 clean:
 	rm -rf bin
