@@ -160,3 +160,52 @@ func TestUsageErrors(t *testing.T) {
 		t.Errorf("missing file: exit %d %q", code, stderr)
 	}
 }
+
+// TestExpectedDifferencesNameRealCases keeps testdata/oracle in step with
+// the corpus: every listed difference names an existing case whose expect
+// is the AWS answer recorded there.
+func TestExpectedDifferencesNameRealCases(t *testing.T) {
+	raw, err := os.ReadFile("testdata/oracle/expected-differences.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var diffs []struct{ Case, Oracle, Expect, Reason, Ref string }
+	if err := json.Unmarshal(raw, &diffs); err != nil {
+		t.Fatal(err)
+	}
+	expects := map[string]string{}
+	files, _ := filepath.Glob("testdata/cases/*.jsonl")
+	for _, f := range files {
+		data, _ := os.ReadFile(f)
+		for _, line := range strings.Split(string(data), "\n") {
+			var c struct {
+				ID     any
+				Expect string
+			}
+			if json.Unmarshal([]byte(line), &c) == nil && c.ID != nil {
+				expects[filepath.Base(f)+"#"+strings.Trim(mustJSON(c.ID), `"`)] = c.Expect
+			}
+		}
+	}
+	if len(diffs) < 10 {
+		t.Fatalf("only %d expected differences listed", len(diffs))
+	}
+	for _, d := range diffs {
+		got, ok := expects[d.Case]
+		switch {
+		case !ok:
+			t.Errorf("%s: no such case", d.Case)
+		case got != d.Expect:
+			t.Errorf("%s: the case expects %s, the list says %s", d.Case, got, d.Expect)
+		case d.Expect == d.Oracle:
+			t.Errorf("%s: listed as a difference but oracle and expect agree", d.Case)
+		case d.Reason == "" || d.Ref == "":
+			t.Errorf("%s: needs a reason and a reference", d.Case)
+		}
+	}
+}
+
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}

@@ -27,9 +27,16 @@ type_label := {
 	"scp": "an SCP", "rcp": "an RCP", "vpce": "the VPC endpoint policy",
 }
 
+# level_name names SCP level n: from policies.scp_names when the caller
+# gives names (bundles name their OUs), else by position: the organisation
+# root first, the account last, OUs between.
 level_name(names, n) := sprintf(" (%s)", [object.get(policies, names, [])[n - 1]]) if {
 	is_string(object.get(policies, names, [])[n - 1])
-} else := ""
+} else := " (organization root)" if {
+	n == 1
+} else := " (account)" if {
+	n == count(object.get(policies, "scps", []))
+} else := " (OU)"
 
 result(decision, step, reason, statements) := {
 	"decision": decision,
