@@ -1,6 +1,7 @@
 package rego
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -146,8 +147,10 @@ func requestValue(req Request) (ast.Value, error) {
 	if err != nil {
 		return nil, err
 	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber() // keep 1700000001 as written, not as a float
 	var generic any
-	if err := json.Unmarshal(b, &generic); err != nil {
+	if err := dec.Decode(&generic); err != nil {
 		return nil, err
 	}
 	return ast.InterfaceToValue(generic)

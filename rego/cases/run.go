@@ -101,7 +101,7 @@ func (r *Runner) request(c *Case) (rego.Request, map[string]string, []*schema.Er
 			diags.Add(&cp)
 		}
 		if name != "" {
-			names[string(typ)+"|"+name] = d.Pointer[1:]
+			names[regoType(typ)+"|"+name] = d.Pointer[1:]
 		}
 		return name
 	}
@@ -192,4 +192,13 @@ func Check(list []*Case) [][]*schema.Error {
 		out[i] = append(schema.List(err), warns...)
 	}
 	return out
+}
+
+// regoType is the policy type as the decision library names it: a trust
+// policy is the role's resource-based policy.
+func regoType(t translator.PolicyType) string {
+	if t == translator.Trust {
+		return string(translator.Resource)
+	}
+	return string(t)
 }

@@ -185,10 +185,14 @@ pos("DateGreaterThanEquals", v, vals) if {
 	t >= p
 }
 
-# Simple case folding, approximated by comparing both case mappings.
-fold_equal(a, b) if lower(a) == lower(b)
+# Simple Unicode case folding, as Go's strings.EqualFold (§3.4 [INFERRED]):
+# mapping to upper then lower case joins every folding orbit (s/S/ſ,
+# k/K/K, β/ϐ, ...), except that the Turkish dotless ı and dotted İ fold only
+# with themselves, so they are set aside first. Policy values never hold
+# NUL (it is rejected at compile time), so the markers cannot collide.
+fold_equal(a, b) if case_fold(a) == case_fold(b)
 
-fold_equal(a, b) if upper(a) == upper(b)
+case_fold(s) := lower(upper(strings.replace_n({"ı": "\u0000\u0001", "İ": "\u0000\u0002"}, s)))
 
 binary_equal(v, p) if v == p
 

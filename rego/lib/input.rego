@@ -114,13 +114,17 @@ principal_arn_key := principal.role_arn if principal.kind == "role_session"
 
 principal_arn_key := raw_principal.arn if principal.kind != "role_session"
 
-principal_userid := principal.account if principal.kind == "root"
-
-principal_userid := "anonymous" if principal.kind == "anonymous"
-
-principal_userid := concat(":", [principal.account, principal.name]) if principal.kind == "federated_user"
-
-principal_userid := raw_principal.userId if is_string(raw_principal.userId)
+# A caller-supplied unique id wins; otherwise it is derived where the ARN
+# determines it (§7).
+principal_userid := raw_principal.userId if {
+	is_string(raw_principal.userId)
+} else := principal.account if {
+	principal.kind == "root"
+} else := "anonymous" if {
+	principal.kind == "anonymous"
+} else := concat(":", [principal.account, principal.name]) if {
+	principal.kind == "federated_user"
+}
 
 # input_errors lists what makes a request impossible to decide; any of
 # them turns the decision into a deny that says why (fail closed).
