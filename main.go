@@ -69,6 +69,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		ExitErrHandler: func(*cli.Context, error) {}, // never os.Exit inside the app
 		Commands: []*cli.Command{
 			validateCommand(),
+			compileCommand(),
 			evalCommand(),
 			testCommand(),
 		},
@@ -126,15 +127,7 @@ func validateFile(ctx context.Context, file string, typ translator.PolicyType) [
 		}
 		return out
 	}
-	c, err := translator.Compile(file, typ, data)
-	if err != nil {
-		list := schema.List(err)
-		if len(list) == 0 {
-			list = []*schema.Error{schema.Errorf(schema.CodeInternal, file, "", "%v", err)}
-		}
-		return list
-	}
-	return c.Warnings
+	return translator.Check(file, typ, data)
 }
 
 func reportDiagnostics(stdout, stderr io.Writer, all []*schema.Error, format string) error {
@@ -165,11 +158,53 @@ func reportDiagnostics(stdout, stderr io.Writer, all []*schema.Error, format str
 	return nil
 }
 
+func compileCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "compile",
+		Usage:     "print the Rego module generated for one IAM policy document",
+		ArgsUsage: "FILE",
+		Description: "The module's package is data.iam2rego.policies.p<content hash>; its rules `allow`\n" +
+			"and `deny` hold the statements that apply to a request. Statements that need\n" +
+			"non-indexed matching are counted on stderr. Exit status: 0 ok, 2 invalid policy.",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "type", Value: "identity", Usage: "policy type: " + policyTypeList()},
+		},
+		Action: func(c *cli.Context) error {
+			typ, err := parsePolicyType(c.String("type"))
+			if err != nil {
+				return err
+			}
+			if c.NArg() != 1 {
+				return failed(exitBadData, "compile needs exactly one FILE")
+			}
+			file := c.Args().First()
+			data, err := os.ReadFile(file)
+			if err != nil {
+				return failed(exitBadData, "%s: cannot read the file: %v", file, unwrapPath(err))
+			}
+			compiled, err := translator.Compile(file, typ, data)
+			if err != nil {
+				return reportDiagnostics(c.App.Writer, c.App.ErrWriter, schema.List(err), "pretty")
+			}
+			for _, w := range compiled.Warnings {
+				fmt.Fprintln(c.App.ErrWriter, w.Error())
+			}
+			src, err := translator.Format(compiled.Module)
+			if err != nil {
+				return failed(exitBadData, "%s: formatting the module: %v", file, err)
+			}
+			fmt.Fprintf(c.App.ErrWriter, "%s: %d statements, %d rules, %d not indexed\n", file, compiled.Stats.Statements, compiled.Stats.Rules, compiled.Stats.Unindexed)
+			_, err = c.App.Writer.Write(src)
+			return err
+		},
+	}
+}
+
 func evalCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "eval",
 		Usage: "decide neutral-format cases (JSON Lines) and print one {\"id\",\"decision\"} line per case",
-		Description: "Reads cases (shared/oracle/README.md format) from --cases FILE or - for stdin.\n" +
+		Description: "Reads neutral-format cases (README.md, \"Case format\") from --cases FILE or - for stdin.\n" +
 			"The distinct policies of all cases are compiled once into one prepared query.\n" +
 			"A case that cannot be decided (invalid JSON or policy) prints {\"id\",\"error\"}; the\n" +
 			"exit status is then 2 unless --allow-case-errors is given.",

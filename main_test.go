@@ -209,3 +209,26 @@ func mustJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+func TestCompilePrintsParseableRego(t *testing.T) {
+	f := writeFile(t, "p.json", `{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Action":["s3:Get*","iam:*AccessKey*"],"Resource":"arn:aws:s3:::b/*"}]}`)
+	code, stdout, stderr := runCLI(t, "", "compile", f)
+	if code != 0 || !strings.HasPrefix(stdout, "package iam2rego.policies.p") || !strings.Contains(stdout, `startswith(input.action, "s3:get")`) {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stderr, "1 statements, 2 rules, 1 not indexed") {
+		t.Errorf("stats line missing: %q", stderr)
+	}
+	bad := writeFile(t, "bad.json", `{"Version":"2012-10-17","Statement":[{"Effect":"allow","Action":"s3:Get*","Resource":"*"}]}`)
+	if code, _, stderr := runCLI(t, "", "compile", bad); code != exitBadData || !strings.Contains(stderr, "invalid_effect") {
+		t.Errorf("invalid policy: exit %d %q", code, stderr)
+	}
+}
+
+func TestValidateReportsWarningsWithErrors(t *testing.T) {
+	f := writeFile(t, "p.json", `{"Version":"2012-10-17","Statement":[{"Effect":"allow","Action":"s3:GetObjcet","Resource":"*"}]}`)
+	code, _, stderr := runCLI(t, "", "validate", f)
+	if code != exitBadData || !strings.Contains(stderr, "invalid_effect") || !strings.Contains(stderr, "unknown_action") {
+		t.Errorf("exit %d, stderr %q: want the error and the warning", code, stderr)
+	}
+}

@@ -3,6 +3,7 @@ package rego_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/iam2rego/iam2rego/rego"
@@ -244,6 +245,8 @@ var conditionRows = []condRow{
 	{name: "Numeric/variable rejected", op: "NumericLessThan", val: "${aws:PrincipalTag/limit}", want: compileError, spec: "§4.2 no variables in Numeric (E27)"},
 	{name: "Numeric/big integers", op: "NumericEquals", val: "123456789012345678901234567890", ctx: k("123456789012345678901234567890"), want: yes, spec: "§3.5"},
 	{name: "Numeric/big integers differ", op: "NumericEquals", val: "123456789012345678901234567890", ctx: k("123456789012345678901234567891"), want: no, spec: "§3.5"},
+	{name: "Numeric/policy decimal beyond float64, equal", op: "NumericEquals", val: "1.00000000000000001", ctx: k("1"), want: no, spec: "§3.5 compare as decimal numbers: 1.00000000000000001 ≠ 1"},
+	{name: "Numeric/policy decimal beyond float64, greater", op: "NumericGreaterThan", val: "1.00000000000000001", ctx: k("1.00000000000000001"), want: no, spec: "§3.5 a value is not greater than itself"},
 	{name: "NumericLessThan/9.99 < 10", op: "NumericLessThan", val: "10", ctx: k("9.99"), want: yes, spec: "§3.5 context < policy"},
 	{name: "NumericLessThan/10 < 10", op: "NumericLessThan", val: "10", ctx: k("10"), want: no, spec: "§3.5"},
 	{name: "NumericLessThan/negative", op: "NumericLessThan", val: "-10", ctx: k("-11"), want: yes, spec: "§3.5"},
@@ -284,6 +287,11 @@ var conditionRows = []condRow{
 	{name: "Date/GreaterThanEquals below", op: "DateGreaterThanEquals", val: "2020", ctx: k("2019-12-31T23:59:59Z"), want: no, spec: "§3.5"},
 	{name: "Date/NotEquals equal", op: "DateNotEquals", val: "2020", ctx: k("2020-01-01T00:00:00Z"), want: no, spec: "§3.5"},
 	{name: "Date/NotEquals different", op: "DateNotEquals", val: "2020", ctx: k("2021"), want: yes, spec: "§3.5"},
+	{name: "Date/context after 2262 (ISO)", op: "DateGreaterThan", val: "2030-01-01T00:00:00Z", ctx: k("2500-01-01T00:00:00Z"), want: yes, spec: "§3.5 instants; e.g. s3:object-lock-retain-until-date far in the future"},
+	{name: "Date/context after 2262 (YYYY)", op: "DateGreaterThan", val: "2030", ctx: k("2500"), want: yes, spec: "§3.5"},
+	{name: "Date/context after 2262 (epoch)", op: "DateGreaterThan", val: "2030", ctx: k("16725225600"), want: yes, spec: "§3.5 epoch 16725225600 = 2500-01-01"},
+	{name: "Date/context before 1678 (ISO)", op: "DateLessThan", val: "2000", ctx: k("1600-01-01T00:00:00Z"), want: yes, spec: "§3.5"},
+	{name: "Date/negative epoch of four characters", op: "DateLessThan", val: "1970-01-01T00:00:00Z", ctx: k("-100"), want: yes, spec: "§3.5 epoch seconds; only YYYY (four digits) is a year"},
 	{name: "Date/garbage context", op: "DateEquals", val: "2020", ctx: k("yesterday"), want: no, spec: "§3.5"},
 	{name: "Date/policy garbage rejected", op: "DateEquals", val: "01/01/2020", want: compileError, spec: "§3.5"},
 
@@ -353,6 +361,8 @@ var conditionRows = []condRow{
 	{name: "var/StringLike with variable", op: "StringLike", val: "home/${aws:username}/*", ctx: k("home/alice/x/y"), want: yes, spec: "§4.3"},
 	{name: "var/key name case-insensitive", op: "StringEquals", val: "${AWS:UserName}", ctx: k("alice"), want: yes, spec: "§4.1 key lookup is case-insensitive"},
 	{name: "var/ArnLike aws:PrincipalArn", op: "ArnLike", key: "aws:PrincipalArn", val: "arn:aws:iam::111111111111:user/${aws:username}", want: yes, spec: "§4.2 variables in ARN operators"},
+	{name: "var/ArnLike variable in the account segment", op: "ArnLike", key: "aws:PrincipalArn", val: "arn:aws:iam::${aws:PrincipalAccount}:user/*", want: yes, spec: "§4.2 variables in ARN operator values"},
+	{name: "var/ArnLike variable in the account segment, other account", op: "ArnLike", key: "aws:PrincipalArn", val: "arn:aws:iam::${test:acct}:user/*", ctx: kv("test:acct", "222222222222"), want: no, spec: "§4.2"},
 	{name: "var/default when absent", op: "StringEquals", val: "${test:v, 'dflt'}", ctx: k("dflt"), want: yes, spec: "§4.1 default used when the key is absent"},
 	{name: "var/default when empty string", op: "StringEquals", val: "${test:v, 'dflt'}", ctx: kv("test:v", "", "test:k", "dflt"), want: yes, spec: "§4.1 default for an empty value (follow the oracle)"},
 	{name: "var/default not used when present", op: "StringEquals", val: "${test:v, 'dflt'}", ctx: kv("test:v", "val", "test:k", "dflt"), want: no, spec: "§4.3 present key → its value"},
@@ -466,5 +476,51 @@ func TestConditionsOwnEngine(t *testing.T) {
 	}
 	for name := range pick {
 		t.Errorf("row %q not found", name)
+	}
+}
+
+// StringEqualsIgnoreCase must fold exactly like Go's strings.EqualFold
+// (§3.4 [INFERRED]) also for policy values outside Latin-1, which
+// resource-based policies may hold: the dotless ı folds only with itself,
+// and no other context text may become equal to it.
+func TestIgnoreCaseOutsideLatin1(t *testing.T) {
+	type row struct {
+		policy, context string
+	}
+	rows := []row{
+		{"ı", "ı"}, {"ı", "i"}, {"ı", "I"}, {"İ", "i"}, {"İ", "İ"},
+		{"ı", "\u0000\u0001"}, {"İ", "\u0000\u0002"}, {"a\u0000\u0001", "aı"},
+		{"ſ", "S"}, {"K", "k"}, {"ß", "ẞ"}, {"ǅ", "ǆ"}, {"ϴ", "θ"}, {"Σ", "ς"},
+	}
+	mods := modSet{}
+	names := make([]string, len(rows))
+	for i, r := range rows {
+		c, err := translator.CompileDocument("r.json", translator.Resource, policy(
+			map[string]any{"Effect": "Allow", "Principal": map[string]any{"AWS": aliceARN}, "Action": "s3:GetObject", "Resource": "*",
+				"Condition": map[string]any{"StringEqualsIgnoreCase": map[string]any{"test:k": r.policy}}},
+		))
+		if err != nil {
+			// A policy value the compiler rejects (a NUL) cannot reach the
+			// library; that is fine.
+			continue
+		}
+		mods[c.Name] = c.Module
+		names[i] = c.Name
+	}
+	eng := mods.prepare(t)
+	for i, r := range rows {
+		if names[i] == "" {
+			continue
+		}
+		req := aliceGet(k(r.context))
+		req.Policies.Resource = names[i]
+		d := eng.Decide(context.Background(), req)
+		want := no
+		if strings.EqualFold(r.policy, r.context) {
+			want = yes
+		}
+		if d.Decision != want {
+			t.Errorf("StringEqualsIgnoreCase %q vs context %q: got %s, want %s (strings.EqualFold = %v)", r.policy, r.context, brief(d), want, want == yes)
+		}
 	}
 }

@@ -1,8 +1,7 @@
 package schema
 
 // Stable diagnostic codes. Tests match on codes, never on message text.
-// Each code is listed in README.md; testdata/invalid/ holds at least one
-// input per error code.
+// Each code is listed in README.md.
 const (
 	// Input-level problems (file could not be read as JSON).
 	CodeJSONSyntax   = "json_syntax"   // not valid JSON

@@ -117,7 +117,9 @@ func Validate(kind Kind, file string, doc any) error {
 
 // DecodeAndValidate decodes data (rejecting duplicate keys) and validates
 // the result against the schema for kind. A syntax error stops at once;
-// duplicate keys and schema violations are reported together.
+// duplicate keys and schema violations are reported together. When the
+// JSON could be parsed the value is returned even with an error, so that
+// later stages can add their own diagnostics to the same report.
 func DecodeAndValidate(kind Kind, file string, data []byte) (any, error) {
 	v, dups, err := decode(file, data)
 	if err != nil {
@@ -126,10 +128,7 @@ func DecodeAndValidate(kind Kind, file string, data []byte) (any, error) {
 	var diags Diagnostics
 	diags.Merge(file, dups)
 	diags.Merge(file, Validate(kind, file, v))
-	if err := diags.Err(); err != nil {
-		return nil, err
-	}
-	return v, nil
+	return v, diags.Err()
 }
 
 // leaves flattens the jsonschema error tree to the errors that have no

@@ -3,6 +3,7 @@ package translator
 import (
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/iam2rego/iam2rego/schema"
@@ -174,7 +175,10 @@ func (c *compiler) resources(m map[string]any, ptr string) ([]ResourcePattern, b
 func (c *compiler) checkCharacters(v any, ptr string) {
 	check := func(s, at, what string) {
 		for i, r := range s {
-			if r == utf8.RuneError || r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f || (r >= 0x80 && r < 0xa0) || (c.policy.Type.isIAM() && r > 0xff) {
+			if r == utf8.RuneError || r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f || (r >= 0x80 && r < 0xa0) ||
+				(c.policy.Type.isIAM() && r > 0xff) || (r > 0xffff && !unicode.IsPrint(r)) {
+				// Non-printable astral runes are also refused: OPA's
+				// formatter would print them as \U escapes its parser rejects.
 				c.diags.Add(schema.Errorf(schema.CodeInvalidCharacter, c.file, at, "%s holds the character %U at byte %d, which %s policies do not allow", what, r, i, c.policy.Type))
 				return
 			}

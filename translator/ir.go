@@ -112,7 +112,7 @@ type Principal struct {
 	// Wildcard is true for "*" and {"AWS":"*"}.
 	Wildcard bool
 	// Accounts holds 12-digit account ids (from ids and :root ARNs), with
-	// the partition they were written with ("aws" for bare ids).
+	// the partition they were written with ("*" for bare ids).
 	Accounts []AccountRef
 	// ARNs holds user, role, assumed-role and federated-user ARNs.
 	ARNs []string
@@ -146,5 +146,5 @@ type Condition struct {
 type CondValue struct {
 	Raw      string
 	Template Template // nil when the value has no variables
-	Norm     any      // normalised static value: string, json.Number, int64 or bool
+	Norm     any      // normalised static value: string, json.Number, Instant or bool
 }

@@ -75,6 +75,7 @@ func parseOperator(name string) (parsedOperator, string, bool) {
 		if strings.HasPrefix(rest, q) {
 			op.qualifier = strings.TrimSuffix(q, ":")
 			rest = rest[len(q):]
+			break // at most one set qualifier
 		}
 	}
 	if base, ok := strings.CutSuffix(rest, "IfExists"); ok {

@@ -67,7 +67,9 @@ func (c *compiler) awsPrincipal(p *Principal, val, ptr string) {
 		p.Wildcard = true
 		return
 	case accountID.MatchString(val):
-		p.Accounts = append(p.Accounts, AccountRef{Partition: "aws", Account: val})
+		// A bare id names the account in whatever partition the policy
+		// lives in; ":root" ARNs carry their partition.
+		p.Accounts = append(p.Accounts, AccountRef{Partition: "*", Account: val})
 		return
 	case strings.ContainsAny(val, "*?"):
 		c.diags.Add(schema.Errorf(schema.CodeInvalidPrincipal, c.file, ptr, "principal %q: only a bare \"*\" may be a wildcard in Principal", val))

@@ -74,6 +74,8 @@ func scalar(v any) *ast.Term {
 		return ast.IntNumberTerm(int(t))
 	case bool:
 		return ast.BooleanTerm(t)
+	case Instant:
+		return ast.ArrayTerm(ast.IntNumberTerm(int(t[0])), ast.IntNumberTerm(int(t[1])))
 	}
 	panic("translator: unexpected condition value type")
 }

@@ -25,16 +25,28 @@ type Compiled struct {
 // text. All errors are returned at once (a *multierror.Error of
 // *schema.Error); warnings are returned with a successful result.
 func Compile(file string, typ PolicyType, data []byte) (*Compiled, error) {
-	doc, err := schema.DecodeAndValidate(schema.KindPolicy, file, data)
-	if err != nil {
-		var d schema.Diagnostics
-		d.Merge(file, err)
-		if doc != nil {
-			decodePolicy(file, typ, doc, &d) // add the semantic errors too
-		}
-		return nil, d.Err()
+	c, d := compileText(file, typ, data)
+	if err := d.Err(); err != nil {
+		return nil, err
 	}
-	return CompileDocument(file, typ, doc)
+	return c, nil
+}
+
+// Check reports every diagnostic of a document, errors and warnings
+// together, sorted (what `iam2rego validate` prints).
+func Check(file string, typ PolicyType, data []byte) []*schema.Error {
+	_, d := compileText(file, typ, data)
+	return d.All()
+}
+
+func compileText(file string, typ PolicyType, data []byte) (*Compiled, *schema.Diagnostics) {
+	var d schema.Diagnostics
+	doc, err := schema.DecodeAndValidate(schema.KindPolicy, file, data)
+	d.Merge(file, err)
+	if doc == nil {
+		return nil, &d
+	}
+	return compileDoc(file, typ, doc, &d), &d
 }
 
 // CompileDocument lowers a decoded document (generic JSON values, numbers
@@ -43,16 +55,27 @@ func Compile(file string, typ PolicyType, data []byte) (*Compiled, error) {
 func CompileDocument(file string, typ PolicyType, doc any) (*Compiled, error) {
 	var d schema.Diagnostics
 	d.Merge(file, schema.Validate(schema.KindPolicy, file, doc))
-	p := decodePolicy(file, typ, doc, &d)
+	c := compileDoc(file, typ, doc, &d)
 	if err := d.Err(); err != nil {
 		return nil, err
 	}
+	return c, nil
+}
+
+// compileDoc runs the semantic checks and, when nothing is wrong, the
+// lowering; problems go to d.
+func compileDoc(file string, typ PolicyType, doc any, d *schema.Diagnostics) *Compiled {
+	p := decodePolicy(file, typ, doc, d)
+	if d.HasErrors() {
+		return nil
+	}
 	name, err := ContentName(doc)
 	if err != nil {
-		return nil, schema.Errorf(schema.CodeInternal, file, "", "hashing policy: %v", err)
+		d.Add(schema.Errorf(schema.CodeInternal, file, "", "hashing policy: %v", err))
+		return nil
 	}
 	mod, stats := lower(p, name)
-	return &Compiled{Name: name, Policy: p, Module: mod, Stats: stats, Warnings: d.Warnings()}, nil
+	return &Compiled{Name: name, Policy: p, Module: mod, Stats: stats, Warnings: d.Warnings()}
 }
 
 // ContentName is the package name of a document: "p" and the first 24 hex

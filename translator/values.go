@@ -4,8 +4,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"math"
-	"math/big"
 	"net/netip"
 	"regexp"
 	"strconv"
@@ -27,29 +25,37 @@ func valueText(v any) (string, bool) {
 	return "", false
 }
 
-var decimal = regexp.MustCompile(`^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$`)
+var decimal = regexp.MustCompile(`^([+-]?)([0-9]*)(?:\.([0-9]*))?$`)
 
 // parseDecimal accepts the strict decimal numbers of §3.5 and returns them
-// as a canonical JSON number.
+// as canonical JSON number text, digit for digit (OPA compares decimals
+// exactly, so no precision is lost to float64).
 func parseDecimal(s string) (json.Number, error) {
-	if !decimal.MatchString(s) {
+	m := decimal.FindStringSubmatch(s)
+	if m == nil || m[2]+m[3] == "" {
 		return "", fmt.Errorf("%q is not a decimal number", s)
 	}
-	r, ok := new(big.Rat).SetString(strings.TrimPrefix(s, "+"))
-	if !ok {
-		return "", fmt.Errorf("%q is not a decimal number", s)
+	sign, whole, frac := m[1], strings.TrimLeft(m[2], "0"), strings.TrimRight(m[3], "0")
+	if sign == "+" {
+		sign = ""
 	}
-	if r.IsInt() {
-		return json.Number(r.Num().String()), nil
+	if whole == "" {
+		whole = "0"
 	}
-	f, _ := r.Float64()
-	if math.IsInf(f, 0) {
-		return "", fmt.Errorf("%q is out of range", s)
+	text := whole
+	if frac != "" {
+		text += "." + frac
 	}
-	return json.Number(strconv.FormatFloat(f, 'g', -1, 64)), nil
+	if text == "0" {
+		sign = ""
+	}
+	return json.Number(sign + text), nil
 }
 
-var epochSeconds = regexp.MustCompile(`^-?[0-9]+$`)
+var (
+	epochSeconds = regexp.MustCompile(`^-?[0-9]+$`)
+	year         = regexp.MustCompile(`^[0-9]{4}$`)
+)
 
 // dateLayouts are the W3C profile of ISO 8601 (§3.5), most precise first.
 // Forms without a time zone designator are read as UTC.
@@ -64,27 +70,28 @@ var dateLayouts = []string{
 	"2006",
 }
 
-// parseDate reads an ISO 8601 date or epoch seconds and returns Unix
-// nanoseconds, so that both kinds compare as instants. Exactly four digits
-// are read as a year, not as epoch seconds. rego/lib/dates.rego parses
-// context values the same way.
-func parseDate(s string) (int64, error) {
-	if epochSeconds.MatchString(s) && len(s) != 4 { // four digits are a year (YYYY)
+// Instant is a point in time as [Unix seconds, nanoseconds in 0..1e9):
+// arrays compare element by element in Rego, so instants from year 0 to
+// 9999 compare exactly, beyond the int64-nanosecond range.
+type Instant [2]int64
+
+// parseDate reads an ISO 8601 date or epoch seconds (§3.5), so that both
+// kinds compare as instants. Exactly four digits are read as a year, not
+// as epoch seconds. rego/lib/dates.rego parses context values the same way.
+func parseDate(s string) (Instant, error) {
+	if epochSeconds.MatchString(s) && !year.MatchString(s) {
 		secs, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || secs > math.MaxInt64/int64(time.Second) || secs < math.MinInt64/int64(time.Second) {
-			return 0, fmt.Errorf("epoch value %q is out of range", s)
+		if err != nil {
+			return Instant{}, fmt.Errorf("epoch value %q is out of range", s)
 		}
-		return secs * 1e9, nil
+		return Instant{secs, 0}, nil
 	}
 	for _, layout := range dateLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
-			if t.Year() < 1678 || t.Year() > 2261 {
-				return 0, fmt.Errorf("date %q is out of the supported range (years 1678–2261)", s)
-			}
-			return t.UnixNano(), nil
+			return Instant{t.Unix(), int64(t.Nanosecond())}, nil
 		}
 	}
-	return 0, fmt.Errorf("%q is neither an ISO 8601 date (YYYY, YYYY-MM, YYYY-MM-DD, YYYY-MM-DDThh:mm[:ss[.s]]TZD) nor epoch seconds", s)
+	return Instant{}, fmt.Errorf("%q is neither an ISO 8601 date (YYYY, YYYY-MM, YYYY-MM-DD, YYYY-MM-DDThh:mm[:ss[.s]]TZD) nor epoch seconds", s)
 }
 
 // parseCIDR reads an IPv4 or IPv6 block; a bare address is a /32 or /128

@@ -188,22 +188,25 @@ pos("DateGreaterThanEquals", v, vals) if {
 # Simple Unicode case folding, as Go's strings.EqualFold (§3.4 [INFERRED]):
 # mapping to upper then lower case joins every folding orbit (s/S/ſ,
 # k/K/K, β/ϐ, ...), except that the Turkish dotless ı and dotted İ fold only
-# with themselves, so they are set aside first. Policy values never hold
-# NUL (it is rejected at compile time), so the markers cannot collide.
+# with themselves, so they are set aside first as NUL-prefixed markers
+# (NUL itself is doubled, which keeps the encoding one-to-one).
 fold_equal(a, b) if case_fold(a) == case_fold(b)
 
-case_fold(s) := lower(upper(strings.replace_n({"ı": "\u0000\u0001", "İ": "\u0000\u0002"}, s)))
+case_fold(s) := lower(upper(strings.replace_n({"\u0000": "\u0000\u0000", "ı": "\u0000\u0001", "İ": "\u0000\u0002"}, s)))
 
 binary_equal(v, p) if v == p
 
 binary_equal(v, p) if base64.decode(v) == base64.decode(p)
 
-# decimal reads a strict decimal number (§3.5); anything else has no value.
-decimal(s) := to_number(trim_prefix(s, "+")) if regex.match(`^[+-]?[0-9]+(\.[0-9]+)?$`, s)
-
-decimal(s) := to_number(trim_suffix(trim_prefix(s, "+"), ".")) if regex.match(`^[+-]?[0-9]+\.$`, s)
-
-decimal(s) := to_number(regex.replace(trim_prefix(s, "+"), `^(-?)\.`, "${1}0.")) if regex.match(`^[+-]?\.[0-9]+$`, s)
+# decimal reads a strict decimal number (§3.5) into an exact number; any
+# other text has no value. "+5", ".5", "5." and "007" are normalised to JSON
+# number text first, as translator/values.go does for policy values.
+decimal(s) := to_number(t) if {
+	regex.match(`^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$`, s)
+	a := regex.replace(trim_prefix(s, "+"), `^(-?)\.`, "${1}0.")
+	b := trim_suffix(a, ".")
+	t := regex.replace(b, `^(-?)0+([0-9])`, "${1}${2}")
+}
 
 # resolve_values substitutes policy variables. A value whose variable does
 # not resolve matches nothing, so it is dropped: positive operators then

@@ -12,7 +12,7 @@ ids(t) := as_id_list(object.get(policies, t, []))
 # ("allow" or "deny"), annotated for the explanation.
 hits(t, level, pids, set) := [h |
 	some pid in pids
-	some s in object.get(data.iam2rego.policies[pid], set, set())
+	some s in data.iam2rego.policies[pid][set] # only this partial set is evaluated
 	h := object.union_n([s, {"policy": pid, "type": t, "effect": effect_name[set]}, level_field(level)])
 ]
 

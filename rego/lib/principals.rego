@@ -61,7 +61,8 @@ federating_user_match(spec) if {
 
 account_match(spec) if {
 	input.principal.kind in {"root", "user", "role_session", "federated_user"}
-	concat(":", [input.principal.partition, input.principal.account]) in spec.accounts
+	some partition in [input.principal.partition, "*"]
+	concat(":", [partition, input.principal.account]) in spec.accounts
 }
 
 # not_principal_applies says whether a Deny + NotPrincipal statement

@@ -4,10 +4,10 @@ statements := 1
 
 allow contains {"index": 0} if {
 	input.action == "s3:getobject"
-	data.iam2rego.lib.cond("DateEquals", false, "", false, "aws:epochtime", [1735689600000000000])
-	data.iam2rego.lib.cond("DateGreaterThan", false, "", false, "aws:currenttime", [1577836800000000000])
-	data.iam2rego.lib.cond("DateGreaterThanEquals", false, "", false, "aws:epochtime", [1700000000000000000])
-	data.iam2rego.lib.cond("DateLessThan", false, "", false, "aws:currenttime", [1893456000000000000])
-	data.iam2rego.lib.cond("DateLessThanEquals", false, "", false, "aws:currenttime", [1748736000000000000, 1751241600000000000, 1751327999500000000])
-	data.iam2rego.lib.cond("DateEquals", true, "", false, "aws:tokenissuetime", [1717236000000000000])
+	data.iam2rego.lib.cond("DateEquals", false, "", false, "aws:epochtime", [[1735689600, 0]])
+	data.iam2rego.lib.cond("DateGreaterThan", false, "", false, "aws:currenttime", [[1577836800, 0]])
+	data.iam2rego.lib.cond("DateGreaterThanEquals", false, "", false, "aws:epochtime", [[1700000000, 0]])
+	data.iam2rego.lib.cond("DateLessThan", false, "", false, "aws:currenttime", [[1893456000, 0]])
+	data.iam2rego.lib.cond("DateLessThanEquals", false, "", false, "aws:currenttime", [[1748736000, 0], [1751241600, 0], [1751327999, 500000000]])
+	data.iam2rego.lib.cond("DateEquals", true, "", false, "aws:tokenissuetime", [[1717236000, 0]])
 }

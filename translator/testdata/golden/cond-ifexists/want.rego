@@ -4,7 +4,7 @@ statements := 1
 
 deny contains {"index": 0} if {
 	data.iam2rego.lib.cond("ArnLike", false, "", true, "aws:sourcearn", ["(?s)^[^:]*:aws:sqs:[^:]*:111111111111:.*$"])
-	data.iam2rego.lib.cond("DateLessThan", false, "", true, "aws:currenttime", [1893456000000000000])
+	data.iam2rego.lib.cond("DateLessThan", false, "", true, "aws:currenttime", [[1893456000, 0]])
 	data.iam2rego.lib.cond("IpAddress", false, "", true, "aws:sourceip", ["10.0.0.0/8"])
 	data.iam2rego.lib.cond("NumericLessThan", false, "", true, "aws:multifactorauthage", [3600])
 	data.iam2rego.lib.cond("StringEquals", false, "", true, "aws:principaltag/team", ["blue"])

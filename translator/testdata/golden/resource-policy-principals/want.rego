@@ -11,7 +11,7 @@ allow contains {"index": 0, "kind": kind, "sid": "Public read: anyone"} if {
 allow contains {"index": 1, "kind": kind, "sid": "Accounts"} if {
 	input.action == "s3:listbucket"
 	input.resource.arn == "arn:aws:s3:::bucket"
-	kind := data.iam2rego.lib.principal_kind({"accounts": ["aws:111111111111", "aws:222222222222"], "arns": [], "canonical": [], "federated": [], "services": [], "wildcard": true})
+	kind := data.iam2rego.lib.principal_kind({"accounts": ["*:111111111111", "aws:222222222222"], "arns": [], "canonical": [], "federated": [], "services": [], "wildcard": true})
 }
 
 allow contains {"index": 2, "kind": kind, "sid": "Entities"} if {
@@ -28,7 +28,7 @@ allow contains {"index": 3, "kind": kind, "sid": "Others"} if {
 deny contains {"index": 4, "sid": "Everyone but admin"} if {
 	input.action == "s3:deleteobject"
 	startswith(input.resource.arn, "arn:aws:s3:::bucket/")
-	data.iam2rego.lib.not_principal_applies({"accounts": ["aws:111111111111"], "arns": ["arn:aws:iam::111111111111:user/admin"], "canonical": [], "federated": [], "services": [], "wildcard": false})
+	data.iam2rego.lib.not_principal_applies({"accounts": ["*:111111111111"], "arns": ["arn:aws:iam::111111111111:user/admin"], "canonical": [], "federated": [], "services": [], "wildcard": false})
 }
 
 deny contains {"index": 5, "sid": "Deny principal"} if {

@@ -22,5 +22,5 @@ allow contains {"index": 2, "kind": kind, "sid": "Github"} if {
 
 deny contains {"index": 3, "sid": "NoOthers"} if {
 	startswith(input.action, "sts:")
-	data.iam2rego.lib.principal_kind({"accounts": ["aws:444444444444"], "arns": [], "canonical": [], "federated": [], "services": [], "wildcard": false})
+	data.iam2rego.lib.principal_kind({"accounts": ["*:444444444444"], "arns": [], "canonical": [], "federated": [], "services": [], "wildcard": false})
 }
