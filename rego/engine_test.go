@@ -81,17 +81,17 @@ func TestFailClosedBadRequest(t *testing.T) {
 	eng := mods.prepare(t)
 	ctx := context.Background()
 	for name, mutate := range map[string]func(*rego.Request){
-		"no principal":                    func(r *rego.Request) { r.Principal = rego.Principal{} },
-		"principal is a name":             func(r *rego.Request) { r.Principal.ARN = "alice" },
-		"principal account too short":     func(r *rego.Request) { r.Principal.ARN = "arn:aws:iam::1111:user/alice" },
-		"principal user without a name":   func(r *rego.Request) { r.Principal.ARN = "arn:aws:iam::111111111111:user/" },
-		"principal is a role, no session": func(r *rego.Request) { r.Principal.ARN = "arn:aws:iam::111111111111:role/App" },
-		"principal is a wildcard":         func(r *rego.Request) { r.Principal.ARN = "*" },
-		"no action":                       func(r *rego.Request) { r.Action = "" },
-		"action without a service":        func(r *rego.Request) { r.Action = "GetObject" },
-		"action without a name":           func(r *rego.Request) { r.Action = "s3:" },
-		"action with a space":             func(r *rego.Request) { r.Action = "s3:Get Object" },
-		"action with two colons":          func(r *rego.Request) { r.Action = "s3:Get:Object" },
+		"no principal":                  func(r *rego.Request) { r.Principal = rego.Principal{} },
+		"principal is a name":           func(r *rego.Request) { r.Principal.ARN = "alice" },
+		"principal account too short":   func(r *rego.Request) { r.Principal.ARN = "arn:aws:iam::1111:user/alice" },
+		"principal user without a name": func(r *rego.Request) { r.Principal.ARN = "arn:aws:iam::111111111111:user/" },
+		"principal is a role path only": func(r *rego.Request) { r.Principal.ARN = "arn:aws:iam::111111111111:role/" },
+		"principal is a wildcard":       func(r *rego.Request) { r.Principal.ARN = "*" },
+		"no action":                     func(r *rego.Request) { r.Action = "" },
+		"action without a service":      func(r *rego.Request) { r.Action = "GetObject" },
+		"action without a name":         func(r *rego.Request) { r.Action = "s3:" },
+		"action with a space":           func(r *rego.Request) { r.Action = "s3:Get Object" },
+		"action with two colons":        func(r *rego.Request) { r.Action = "s3:Get:Object" },
 	} {
 		req := aliceGet(nil, allowAll)
 		mutate(&req)
@@ -536,5 +536,33 @@ func TestPrepareOnceDecideMany(t *testing.T) {
 		if got := eng2.Decide(ctx, r); !reflect.DeepEqual(got, first[i]) {
 			t.Errorf("request %d: second engine %+v, first %+v", i, got, first[i])
 		}
+	}
+}
+
+// TestRoleARNAsPrincipal: a role ARN asks what the role's sessions may do;
+// aws:PrincipalArn is the role ARN with its path.
+func TestRoleARNAsPrincipal(t *testing.T) {
+	ctx := context.Background()
+	mods := modSet{}
+	pid := mods.compile(t, translator.Identity, policy(map[string]any{
+		"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+		"Condition": map[string]any{"StringEquals": map[string]any{
+			"aws:PrincipalArn":  "arn:aws:iam::111111111111:role/team/App",
+			"aws:PrincipalType": "AssumedRole",
+		}},
+	}))
+	eng := mods.prepare(t)
+	req := rego.Request{
+		Principal: rego.Principal{ARN: "arn:aws:iam::111111111111:role/team/App"},
+		Action:    "s3:GetObject",
+		Resource:  rego.Resource{ARN: "arn:aws:s3:::b/k", Account: "111111111111"},
+		Policies:  rego.PolicyRefs{Identity: []string{pid}},
+	}
+	if d := eng.Decide(ctx, req); d.Decision != rego.Allow {
+		t.Fatalf("role ARN principal: %+v", d)
+	}
+	req.Principal.ARN = "arn:aws:iam::111111111111:role/other/App"
+	if d := eng.Decide(ctx, req); d.Decision != rego.ImplicitDeny {
+		t.Fatalf("another path must not match aws:PrincipalArn: %+v", d)
 	}
 }

@@ -12,9 +12,16 @@ normalized := {
 	"principal": principal,
 	"resource": resource,
 	"context": context,
-	"policies": object.get(input, "policies", {}),
+	"policies": request_policies,
 	"management_account": management_account,
 }
+
+# request_policies: the policies named in the input (cases, the Go
+# evaluator), or else those a bundle's data attaches to the principal,
+# its account and the resource (bundle.rego).
+request_policies := input.policies if is_object(input.policies)
+
+request_policies := bundle_policies if not is_object(input.policies)
 
 raw_principal := {"arn": input.principal} if is_string(input.principal)
 
@@ -24,12 +31,16 @@ raw_resource := {"arn": input.resource} if is_string(input.resource)
 
 raw_resource := input.resource if is_object(input.resource)
 
-management_account := object.get(input, ["organization", "managementAccount"], "")
+management_account := input.organization.managementAccount if {
+	is_string(input.organization.managementAccount)
+} else := data.iam2rego.organization.management_account if {
+	is_string(data.iam2rego.organization.management_account)
+} else := ""
 
 resource := {
 	"arn": raw_resource.arn,
-	"account": object.get(raw_resource, "account", resource_account_from_arn),
-	"tags": object.get(raw_resource, "tags", {}),
+	"account": object.get(raw_resource, "account", object.get(resource_record, "account", resource_account_from_arn)),
+	"tags": object.union(object.get(resource_record, "tags", {}), object.get(raw_resource, "tags", {})),
 }
 
 resource_account_from_arn := acct if {
@@ -40,12 +51,22 @@ resource_account_from_arn := acct if {
 
 # principal describes the caller (§2.4): kind, account, partition and, for
 # a role session, the role; for a federated user, the user who federated.
-principal := object.union(principal_base, {
-	"arn": raw_principal.arn,
-	"tags": object.get(raw_principal, "tags", {}),
-	"federated_by": object.get(raw_principal, "federatedBy", ""),
-	"role_arn": object.get(raw_principal, "roleArn", object.get(principal_base, "role_arn", "")),
-})
+principal := object.union_n([
+	{"arn": raw_principal.arn, "federated_by": object.get(raw_principal, "federatedBy", "")},
+	principal_base,
+	{"role_arn": principal_role_arn, "tags": principal_tags},
+])
+
+# The role ARN of a session, with its path when the caller or the bundle
+# knows it (aws:PrincipalArn, §7).
+principal_role_arn := raw_principal.roleArn if {
+	is_string(raw_principal.roleArn)
+} else := bundle_role_arn if {
+	principal_base.kind == "role_session"
+} else := object.get(principal_base, "role_arn", "")
+
+# Session tags (given with the request) override the entity's tags.
+principal_tags := object.union(object.get(principal_record, "tags", {}), object.get(raw_principal, "tags", {}))
 
 principal_base := {"kind": "anonymous", "account": "", "partition": ""} if raw_principal.arn == "anonymous"
 
@@ -63,6 +84,12 @@ principal_base := {"kind": "user", "account": m[2], "partition": m[1], "name": n
 principal_base := {"kind": "role_session", "account": m[2], "partition": m[1], "role_name": m[3], "session": m[4], "role_arn": role_arn} if {
 	m := regex.find_all_string_submatch_n(`^arn:([a-z][a-z0-9-]*):sts::([0-9]{12}):assumed-role/([^/]+)/(.+)$`, raw_principal.arn, 1)[0]
 	role_arn := concat("", ["arn:", m[1], ":iam::", m[2], ":role/", m[3]])
+}
+
+# A role ARN as the principal asks "what may this role's sessions do?".
+principal_base := {"kind": "role_session", "account": m[2], "partition": m[1], "role_name": m[4], "session": "iam2rego", "role_arn": raw_principal.arn, "arn": session} if {
+	m := regex.find_all_string_submatch_n(`^arn:([a-z][a-z0-9-]*):iam::([0-9]{12}):role/(.*/)?([^/]+)$`, raw_principal.arn, 1)[0]
+	session := concat("", ["arn:", m[1], ":sts::", m[2], ":assumed-role/", m[4], "/iam2rego"])
 }
 
 principal_base := {"kind": "federated_user", "account": m[2], "partition": m[1], "name": m[3]} if {
@@ -92,9 +119,10 @@ scalar_text(v) := json.marshal(v) if is_boolean(v)
 
 derived_context := object.union_n([
 	principal_keys,
-	{concat("", ["aws:principaltag/", lower(k)]): v | some k, v in object.get(raw_principal, "tags", {})},
-	{concat("", ["aws:resourcetag/", lower(k)]): v | some k, v in object.get(raw_resource, "tags", {})},
+	{concat("", ["aws:principaltag/", lower(k)]): v | some k, v in principal_tags},
+	{concat("", ["aws:resourcetag/", lower(k)]): v | some k, v in resource.tags},
 	{"aws:resourceaccount": resource.account | resource.account != ""},
+	org_keys,
 ])
 
 principal_types := {
@@ -112,7 +140,7 @@ principal_keys := object.union_n([
 
 principal_arn_key := principal.role_arn if principal.kind == "role_session"
 
-principal_arn_key := raw_principal.arn if principal.kind != "role_session"
+principal_arn_key := principal.arn if principal.kind != "role_session"
 
 # A caller-supplied unique id wins; otherwise it is derived where the ARN
 # determines it (§7).
@@ -141,6 +169,14 @@ input_errors contains "input.resource.arn must be a string" if {
 }
 
 input_errors contains msg if {
+	not is_object(input.policies)
+	is_object(data.iam2rego.principals)
+	principal_base.kind in {"user", "role_session"}
+	not principal_entry
+	msg := sprintf("principal %v is not in the bundle", [raw_principal.arn])
+}
+
+input_errors contains msg if {
 	some pid in policy_ids
 	not data.iam2rego.policies[pid].statements
 	msg := sprintf("policy %v is not loaded", [pid])
@@ -148,12 +184,12 @@ input_errors contains msg if {
 
 policy_ids contains pid if {
 	some t in ["identity", "boundary", "session", "resource", "vpce"]
-	some pid in as_id_list(object.get(object.get(input, "policies", {}), t, []))
+	some pid in as_id_list(object.get(request_policies, t, []))
 }
 
 policy_ids contains pid if {
 	some t in ["scps", "rcps"]
-	some level in object.get(object.get(input, "policies", {}), t, [])
+	some level in object.get(request_policies, t, [])
 	some pid in level
 }
 

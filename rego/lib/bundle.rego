@@ -1,0 +1,71 @@
+# Resolution from bundle data: when a request names only the principal,
+# the action and the resource (`iam2rego eval --bundle`, an OPA sidecar),
+# the policies come from data.iam2rego, written by `iam2rego build`:
+#
+#   principals[arn]       {kind, account, identity: [id], boundary: [id], tags}
+#                         (users and roles; a role's sessions use its entry)
+#   roles_by_name[acct][lower(name)]  role ARN, to find a session's role
+#   accounts[acct]        {scps: [[id]], scp_names: [name], rcps: [[id]],
+#                          org_id, org_paths: [path]}
+#   resources[arn]        {account, tags, policy: [id]} (roles: trust policy)
+#   organization          {id, management_account}
+package iam2rego.lib
+
+bundle_role_arn := data.iam2rego.roles_by_name[principal_base.account][lower(principal_base.role_name)]
+
+principal_key := principal_role_arn if principal_base.kind == "role_session"
+
+principal_key := raw_principal.arn if principal_base.kind == "user"
+
+# A federated user acts with the policies of the user who federated.
+principal_key := raw_principal.federatedBy if principal_base.kind == "federated_user"
+
+principal_entry := data.iam2rego.principals[principal_key]
+
+# A bucket policy applies to the bucket and to its objects.
+resource_entry := data.iam2rego.resources[raw_resource.arn]
+
+resource_entry := data.iam2rego.resources[bucket] if {
+	not data.iam2rego.resources[raw_resource.arn]
+	bucket := regex.find_all_string_submatch_n(`^(arn:[^:]+:s3:::[^/]+)/`, raw_resource.arn, 1)[0][1]
+}
+
+principal_account_entry := data.iam2rego.accounts[principal_base.account]
+
+resource_account_entry := data.iam2rego.accounts[resource.account]
+
+# The *_record rules are the entries or {} when the bundle has none, so
+# that object.get() below always has an object to read.
+principal_record := r if {
+	r := principal_entry
+} else := {}
+
+resource_record := r if {
+	r := resource_entry
+} else := {}
+
+principal_account_record := r if {
+	r := principal_account_entry
+} else := {}
+
+resource_account_record := r if {
+	r := resource_account_entry
+} else := {}
+
+bundle_policies := {
+	"identity": object.get(principal_record, "identity", []),
+	"boundary": object.get(principal_record, "boundary", []),
+	"resource": object.get(resource_record, "policy", []),
+	"scps": object.get(principal_account_record, "scps", []),
+	"scp_names": object.get(principal_account_record, "scp_names", []),
+	"rcps": object.get(resource_account_record, "rcps", []),
+}
+
+# Organization keys the bundle knows (§8): set for principals and
+# resources of accounts in the organization.
+org_keys := object.union_n([
+	{"aws:principalorgid": id | id := principal_account_entry.org_id},
+	{"aws:principalorgpaths": paths | paths := principal_account_entry.org_paths},
+	{"aws:resourceorgid": id | id := resource_account_entry.org_id},
+	{"aws:resourceorgpaths": paths | paths := resource_account_entry.org_paths},
+])
