@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/bundle"
 	"github.com/open-policy-agent/opa/v1/metrics"
 	opa "github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
@@ -56,9 +57,8 @@ func Prepare(ctx context.Context, policies map[string]*ast.Module, opts ...Optio
 		opa.InterQueryBuiltinValueCache(ivc),
 		opa.SetRegoVersion(ast.RegoV1),
 	}
-	for name, m := range lib {
+	for _, m := range lib {
 		args = append(args, opa.ParsedModule(m))
-		_ = name
 	}
 	for _, m := range policies {
 		args = append(args, opa.ParsedModule(m))
@@ -69,6 +69,27 @@ func Prepare(ctx context.Context, policies map[string]*ast.Module, opts ...Optio
 	pq, err := opa.New(args...).PrepareForEval(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("preparing the decision query: %w", err)
+	}
+	return &Engine{pq: pq, ivc: ivc, indexing: cfg.indexing}, nil
+}
+
+// PrepareBundle prepares the decision query over a bundle written by
+// `iam2rego build`. The bundle carries its own copy of the library, so the
+// embedded one is not added: a bundle decides as it was built.
+func PrepareBundle(ctx context.Context, b *bundle.Bundle, opts ...Option) (*Engine, error) {
+	cfg := config{indexing: true}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	ivc := cache.NewInterQueryValueCache(ctx, nil)
+	pq, err := opa.New(
+		opa.Query(DecisionQuery),
+		opa.InterQueryBuiltinValueCache(ivc),
+		opa.SetRegoVersion(ast.RegoV1),
+		opa.ParsedBundle("iam2rego", b),
+	).PrepareForEval(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("preparing the decision query over the bundle: %w", err)
 	}
 	return &Engine{pq: pq, ivc: ivc, indexing: cfg.indexing}, nil
 }
@@ -135,7 +156,10 @@ func requestValue(req Request) (ast.Value, error) {
 		"principal": req.Principal,
 		"action":    req.Action,
 		"resource":  req.Resource,
-		"policies":  req.Policies,
+	}
+	// Without policies the library reads them from bundle data.
+	if !req.Policies.empty() {
+		in["policies"] = req.Policies
 	}
 	if req.Context != nil {
 		in["context"] = req.Context

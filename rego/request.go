@@ -2,7 +2,8 @@ package rego
 
 // Request is one authorization question (IAM-SEMANTICS.md §2.4, §5.4).
 // Policies are named by the package names of compiled policies
-// (translator.Compiled.Name).
+// (translator.Compiled.Name); when none are named, an engine prepared over
+// a bundle finds them in the bundle's data.
 type Request struct {
 	Principal         Principal      `json:"principal"`
 	Action            string         `json:"action"`
@@ -44,6 +45,11 @@ type PolicyRefs struct {
 	RCPs     [][]string `json:"rcps,omitempty"`
 	// SCPNames names each SCP level for explanations ("OU Workloads").
 	SCPNames []string `json:"scp_names,omitempty"`
+}
+
+func (p PolicyRefs) empty() bool {
+	return len(p.Identity) == 0 && p.Boundary == "" && p.Session == "" && p.Resource == "" &&
+		p.VPCE == "" && p.SCPs == nil && p.RCPs == nil
 }
 
 // Decision is the answer, with the step of the algorithm that decided and

@@ -36,6 +36,10 @@ const (
 	CodeInvalidCharacter    = "invalid_character"
 	CodeUnsupportedEffect   = "unsupported_effect" // e.g. Allow in an RCP, NotPrincipal with Allow
 
+	// Problems with account exports and bundles.
+	CodeUnknownReference  = "unknown_reference"  // a group, policy or account used but not defined
+	CodeDuplicateResource = "duplicate_resource" // two resource-based policies for one resource
+
 	// Problems with requests and test cases.
 	CodeInvalidRequest = "invalid_request"
 

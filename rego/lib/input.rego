@@ -19,9 +19,17 @@ normalized := {
 # request_policies: the policies named in the input (cases, the Go
 # evaluator), or else those a bundle's data attaches to the principal,
 # its account and the resource (bundle.rego).
-request_policies := input.policies if is_object(input.policies)
+request_policies := input.policies if has_policies
 
-request_policies := bundle_policies if not is_object(input.policies)
+request_policies := bundle_policies if not has_policies
+
+# Helper rules, because `not f(input.missing)` is undefined in Rego rather
+# than true.
+has_policies if is_object(input.policies)
+
+action_ok if regex.match(`^[A-Za-z0-9-]+:[A-Za-z0-9*?_.-]+$`, input.action)
+
+resource_arn_ok if is_string(raw_resource.arn)
 
 raw_principal := {"arn": input.principal} if is_string(input.principal)
 
@@ -157,7 +165,7 @@ principal_userid := raw_principal.userId if {
 # input_errors lists what makes a request impossible to decide; any of
 # them turns the decision into a deny that says why (fail closed).
 input_errors contains "input.action must be a string like \"service:Action\"" if {
-	not regex.match(`^[A-Za-z0-9-]+:[A-Za-z0-9*?_.-]+$`, input.action)
+	not action_ok
 }
 
 input_errors contains "input.principal.arn is missing or not a principal ARN, a service principal or \"anonymous\"" if {
@@ -165,11 +173,11 @@ input_errors contains "input.principal.arn is missing or not a principal ARN, a 
 }
 
 input_errors contains "input.resource.arn must be a string" if {
-	not is_string(raw_resource.arn)
+	not resource_arn_ok
 }
 
 input_errors contains msg if {
-	not is_object(input.policies)
+	not has_policies
 	is_object(data.iam2rego.principals)
 	principal_base.kind in {"user", "role_session"}
 	not principal_entry
