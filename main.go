@@ -12,9 +12,12 @@ import (
 	"os"
 	"strings"
 
+	"github.com/iam2rego/iam2rego/bundles"
+	"github.com/iam2rego/iam2rego/rego"
 	"github.com/iam2rego/iam2rego/rego/cases"
 	"github.com/iam2rego/iam2rego/schema"
 	"github.com/iam2rego/iam2rego/translator"
+	"github.com/open-policy-agent/opa/v1/bundle"
 	"github.com/urfave/cli/v2"
 )
 
@@ -72,6 +75,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			compileCommand(),
 			evalCommand(),
 			testCommand(),
+			inspectCommand(),
 		},
 	}
 }
@@ -203,15 +207,30 @@ func compileCommand() *cli.Command {
 func evalCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "eval",
-		Usage: "decide neutral-format cases (JSON Lines) and print one {\"id\",\"decision\"} line per case",
-		Description: "Reads neutral-format cases (README.md, \"Case format\") from --cases FILE or - for stdin.\n" +
-			"The distinct policies of all cases are compiled once into one prepared query.\n" +
-			"A case that cannot be decided (invalid JSON or policy) prints {\"id\",\"error\"}; the\n" +
-			"exit status is then 2 unless --allow-case-errors is given.",
+		Usage: "decide neutral-format cases, or requests against a bundle built by `iam2rego build`",
+		Description: "With --cases FILE|-: reads neutral-format cases (README.md, \"Case format\") and prints\n" +
+			"one {\"id\",\"decision\"} line per case. The distinct policies of all cases are compiled\n" +
+			"once into one prepared query. A case that cannot be decided prints {\"id\",\"error\"}; the\n" +
+			"exit status is then 2 unless --allow-case-errors is given.\n\n" +
+			"With --bundle B: answers --principal/--action/--resource (one request, explained) or\n" +
+			"--requests FILE|- (JSON Lines {\"id\",\"principal\",\"action\",\"resource\",\"context\"}) from\n" +
+			"the bundle's data: the principal's policies, groups, boundary, tags, account, OU path.\n" +
+			"A role ARN as --principal asks what the role's sessions may do.",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "cases", Required: true, Usage: "case file, or - for stdin"},
-			&cli.BoolFlag{Name: "explain", Usage: "add the deciding step, the reason and the matched statements (policy, Sid or index, effect)"},
+			&cli.StringFlag{Name: "cases", Usage: "case file, or - for stdin"},
+			&cli.StringFlag{Name: "bundle", Usage: "bundle file (.tar.gz) written by iam2rego build"},
+			&cli.StringFlag{Name: "principal", Usage: "with --bundle: the caller's ARN (user, role, role session, root, service or \"anonymous\")"},
+			&cli.StringFlag{Name: "action", Usage: "with --bundle: service:Action"},
+			&cli.StringFlag{Name: "resource", Usage: "with --bundle: the resource ARN (or *)"},
+			&cli.StringFlag{Name: "resource-account", Usage: "with --bundle: the account owning the resource, when neither its ARN nor the bundle says"},
+			&cli.StringSliceFlag{Name: "context", Usage: "with --bundle: a request context key, `KEY=VALUE` (repeatable; a VALUE starting with [ is a JSON array)"},
+			&cli.StringFlag{Name: "requests", Usage: "with --bundle: JSON Lines requests, or - for stdin"},
+			&cli.StringFlag{Name: "verification-key", Usage: "with --bundle: require a valid signature, checked with this PEM public key file (or HMAC secret)"},
+			&cli.StringFlag{Name: "verification-alg", Value: "RS256", Usage: "with --verification-key: the signing algorithm"},
+			&cli.StringFlag{Name: "verification-key-id", Value: "iam2rego", Usage: "with --verification-key: the key id"},
+			&cli.BoolFlag{Name: "explain", Usage: "add the deciding step, the reason and the matched statements (policy, Sid or index, effect); always on for a single --bundle request"},
 			&cli.StringFlag{Name: "format", Value: "json", Usage: "output format: json (one line per case) or pretty"},
+			&cli.BoolFlag{Name: "fail-on-deny", Usage: "exit 1 when a decision is not Allow"},
 			&cli.BoolFlag{Name: "allow-case-errors", Usage: "exit 0 even when some cases could not be decided (for differential runs)"},
 			&cli.BoolFlag{Name: "no-rule-indexing", Usage: "switch OPA's rule index off (decisions must not change)"},
 		},
@@ -219,6 +238,14 @@ func evalCommand() *cli.Command {
 			format := c.String("format")
 			if format != "pretty" && format != "json" {
 				return failed(exitBadData, "--format must be json or pretty, got %q", format)
+			}
+			switch {
+			case c.String("bundle") != "" && c.String("cases") != "":
+				return failed(exitBadData, "give --cases or --bundle, not both")
+			case c.String("bundle") != "":
+				return evalBundle(c, format)
+			case c.String("cases") == "":
+				return failed(exitBadData, "eval needs --cases FILE|- or --bundle FILE")
 			}
 			results, err := loadAndRun(c, c.String("cases"))
 			if err != nil {
@@ -229,16 +256,168 @@ func evalCommand() *cli.Command {
 			} else if err := cases.WriteEval(c.App.Writer, results, c.Bool("explain")); err != nil {
 				return err
 			}
-			bad := 0
+			bad, denied := 0, 0
 			for _, r := range results {
-				if r.Outcome() == "error" {
+				switch r.Outcome() {
+				case "error":
 					bad++
+				case "Allow":
+				default:
+					denied++
 				}
 			}
 			if bad > 0 && !c.Bool("allow-case-errors") {
 				return failed(exitBadData, "%d of %d cases could not be decided (see their \"error\" lines)", bad, len(results))
 			}
+			if denied > 0 && c.Bool("fail-on-deny") {
+				return failed(exitFailed, "")
+			}
 			return nil
+		},
+	}
+}
+
+// evalBundle answers requests from a bundle's data.
+func evalBundle(c *cli.Context, format string) error {
+	b, _, err := openBundle(c.String("bundle"), c)
+	if err != nil {
+		return err
+	}
+	var opts []rego.Option
+	if c.Bool("no-rule-indexing") {
+		opts = append(opts, rego.WithRuleIndexing(false))
+	}
+	eng, err := rego.PrepareBundle(c.Context, b, opts...)
+	if err != nil {
+		return failed(exitBadData, "%s: %v", c.String("bundle"), err)
+	}
+	var reqs []cases.BundleRequest
+	var errs []error
+	explain := c.Bool("explain")
+	if file := c.String("requests"); file != "" {
+		var r io.Reader = c.App.Reader
+		if file != "-" {
+			f, err := os.Open(file)
+			if err != nil {
+				return failed(exitBadData, "%s: cannot read the file: %v", file, unwrapPath(err))
+			}
+			defer f.Close()
+			r = f
+		} else {
+			file = "<stdin>"
+		}
+		if reqs, errs, err = cases.LoadRequests(file, r); err != nil {
+			return failed(exitBadData, "%v", err)
+		}
+	} else {
+		req, err := requestFromFlags(c)
+		if err != nil {
+			return err
+		}
+		reqs, errs, explain = []cases.BundleRequest{req}, []error{nil}, true
+	}
+	results := make([]cases.RequestResult, len(reqs))
+	bad, denied := 0, 0
+	for i, req := range reqs {
+		results[i] = cases.RequestResult{ID: req.ID, Err: errs[i]}
+		if errs[i] == nil {
+			results[i].Decision = eng.DecideInput(c.Context, req.Value())
+		}
+		switch l := results[i].Line(false); {
+		case l.Error != "":
+			bad++
+		case l.Decision != rego.Allow:
+			denied++
+		}
+	}
+	if err := cases.WriteRequestResults(c.App.Writer, results, explain, format == "pretty"); err != nil {
+		return err
+	}
+	switch {
+	case bad > 0:
+		return failed(exitBadData, "%d of %d requests could not be decided", bad, len(results))
+	case denied > 0 && c.Bool("fail-on-deny"):
+		return failed(exitFailed, "")
+	}
+	return nil
+}
+
+// requestFromFlags builds the single request of --principal/--action/--resource.
+func requestFromFlags(c *cli.Context) (cases.BundleRequest, error) {
+	var req cases.BundleRequest
+	for _, f := range []string{"principal", "action", "resource"} {
+		if c.String(f) == "" {
+			return req, failed(exitBadData, "--bundle needs --%s (or --requests)", f)
+		}
+	}
+	req.Action = c.String("action")
+	req.Principal, _ = json.Marshal(c.String("principal"))
+	res := map[string]any{"arn": c.String("resource")}
+	if a := c.String("resource-account"); a != "" {
+		res["account"] = a
+	}
+	req.Resource, _ = json.Marshal(res)
+	for _, kv := range c.StringSlice("context") {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return req, failed(exitBadData, "--context %q must be KEY=VALUE", kv)
+		}
+		if req.Context == nil {
+			req.Context = map[string]any{}
+		}
+		if strings.HasPrefix(v, "[") {
+			var list []string
+			if err := json.Unmarshal([]byte(v), &list); err != nil {
+				return req, failed(exitBadData, "--context %s: %q is not a JSON array of strings", k, v)
+			}
+			req.Context[k] = list
+		} else {
+			req.Context[k] = v
+		}
+	}
+	return req, nil
+}
+
+// openBundle reads a bundle, verifying its signature when a key is given.
+func openBundle(path string, c *cli.Context) (*bundle.Bundle, bool, error) {
+	var v *bundles.Verification
+	if key := c.String("verification-key"); key != "" {
+		v = &bundles.Verification{Key: key, Algorithm: c.String("verification-alg"), KeyID: c.String("verification-key-id")}
+	}
+	b, err := bundles.ReadFile(path, v)
+	if err != nil {
+		return nil, false, failed(exitBadData, "%s: %v", path, unwrapPath(err))
+	}
+	return b, v != nil, nil
+}
+
+func inspectCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "inspect",
+		Usage:     "show a bundle's revision, roots, counts and signature status",
+		ArgsUsage: "BUNDLE",
+		Description: "Counts: principals, accounts in the organization, resources, distinct policies,\n" +
+			"statements, and statements that need non-indexed matching (with their patterns).\n" +
+			"With --verification-key the signature must be present and valid, or the exit status is 2.",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "verification-key", Usage: "PEM public key file (or HMAC secret) the signature must verify with"},
+			&cli.StringFlag{Name: "verification-alg", Value: "RS256", Usage: "the signing algorithm"},
+			&cli.StringFlag{Name: "verification-key-id", Value: "iam2rego", Usage: "the key id"},
+			&cli.StringFlag{Name: "format", Value: "pretty", Usage: "output format: pretty or json"},
+		},
+		Action: func(c *cli.Context) error {
+			format := c.String("format")
+			if format != "pretty" && format != "json" {
+				return failed(exitBadData, "--format must be pretty or json, got %q", format)
+			}
+			if c.NArg() != 1 {
+				return failed(exitBadData, "inspect needs exactly one BUNDLE")
+			}
+			b, verified, err := openBundle(c.Args().First(), c)
+			if err != nil {
+				return err
+			}
+			return bundles.WriteSummary(c.App.Writer, bundles.Inspect(b, verified), format)
 		},
 	}
 }

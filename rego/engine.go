@@ -150,6 +150,16 @@ func decode(v any) Decision {
 	return d
 }
 
+// DecideInput answers a request given as generic JSON values (numbers as
+// json.Number), the shape a sidecar's clients send.
+func (e *Engine) DecideInput(ctx context.Context, input map[string]any) Decision {
+	v, err := ast.InterfaceToValue(input)
+	if err != nil {
+		return failClosed(err)
+	}
+	return e.DecideValue(ctx, v)
+}
+
 // requestValue builds the raw input object for a request.
 func requestValue(req Request) (ast.Value, error) {
 	in := map[string]any{

@@ -160,7 +160,7 @@ func TestDecideValueGarbage(t *testing.T) {
 	}
 	for _, path := range paths {
 		for _, j := range junk {
-			if _, isString := j.(string); isString && strings.Join(path, ".") == "resource.arn" {
+			if s, isString := j.(string); isString && (strings.Join(path, ".") == "resource.arn" || s == "*" && strings.Join(path, ".") == "resource") {
 				// Any string is a request resource to the engine: "*" is
 				// legitimate (§2.3 rule 1), and a non-ARN string is only
 				// matched by Resource "*". Not garbage in the sense of this

@@ -24,6 +24,9 @@ type Principal struct {
 	// known; without it aws:PrincipalArn is derived without a path.
 	RoleARN string `json:"roleArn,omitempty"`
 	UserID  string `json:"userId,omitempty"`
+	// CanonicalUser is the caller's S3 canonical user id, matched by
+	// CanonicalUser entries of a Principal element.
+	CanonicalUser string `json:"canonicalUser,omitempty"`
 }
 
 // Resource is the target of the request. Account is required for S3,
@@ -74,6 +77,11 @@ type Statement struct {
 	Sid    string `json:"sid,omitempty"`
 	Kind   string `json:"kind,omitempty"`
 	Level  int    `json:"level,omitempty"`
+	// Slot is the policy's position in its list (identity policies, or
+	// the policies of one SCP/RCP level).
+	Slot int `json:"slot"`
+	// Names say where a bundle's policy is used (bundle mode only).
+	Names []string `json:"names,omitempty"`
 }
 
 // The three decisions.

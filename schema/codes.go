@@ -43,6 +43,14 @@ const (
 	// Problems with requests and test cases.
 	CodeInvalidRequest = "invalid_request"
 
+	// Problems with account exports, organization files, resource files and
+	// policy folders (translator/account).
+	CodeDuplicateDefinition = "duplicate_definition" // the same account, entity, policy, tag or resource defined twice
+	CodeAccountMismatch     = "account_mismatch"     // ARNs of one file in different accounts, or an ARN outside its declared account
+	CodeDefaultVersion      = "default_version"      // a managed policy without exactly one default version
+	CodeLimitExceeded       = "limit_exceeded"       // an AWS Organizations limit: OU nesting depth, policies per node
+	CodeInvalidPath         = "invalid_path"         // a folder-manifest path that is absolute, leaves the folder or cannot be read
+
 	// Warnings.
 	WarnUnknownAction      = "unknown_action"
 	WarnWildcardPlacement  = "wildcard_placement"
@@ -50,4 +58,6 @@ const (
 	WarnPlainOperatorMulti = "plain_operator_on_multivalued_key"
 	WarnIDInIdentity       = "id_in_identity_policy"
 	WarnVariablePlacement  = "variable_as_literal"
+	WarnRCPActionStar      = "rcp_action_star"
+	WarnTrustAction        = "trust_policy_action"
 )

@@ -1,6 +1,10 @@
 package translator
 
-import "github.com/iam2rego/iam2rego/schema"
+import (
+	"strings"
+
+	"github.com/iam2rego/iam2rego/schema"
+)
 
 // rule says whether a policy type requires, allows or forbids an element.
 type rule int
@@ -41,6 +45,9 @@ func (c *compiler) checkElements(st *Statement, m map[string]any) {
 	if typ == RCP {
 		c.checkRCP(st, m)
 	}
+	if typ == Trust {
+		c.checkTrustActions(st, m)
+	}
 }
 
 // pair checks two mutually exclusive elements such as Action/NotAction.
@@ -69,7 +76,22 @@ func (c *compiler) checkRCP(st *Statement, m map[string]any) {
 	if _, ok := m["NotAction"]; ok {
 		c.diags.Add(schema.Errorf(schema.CodeElementNotAllowed, c.file, st.Pointer+"/NotAction", "NotAction is not allowed in RCPs"))
 	}
-	if st.Effect == Allow && !(m["Action"] == "*" && m["Resource"] == "*" && m["Principal"] == "*" && m["Condition"] == nil) {
+	fullAccess := m["Action"] == "*" && m["Resource"] == "*" && m["Principal"] == "*" && m["Condition"] == nil
+	if st.Effect == Allow && !fullAccess {
 		c.diags.Add(schema.Errorf(schema.CodeUnsupportedEffect, c.file, st.Pointer+"/Effect", "RCPs may only Deny; the only Allow is AWS's RCPFullAWSAccess (Principal, Action and Resource \"*\")"))
+	}
+	if st.Effect == Deny && m["Action"] == "*" {
+		c.diags.Add(schema.Warnf(schema.WarnRCPActionStar, c.file, st.Pointer+"/Action", "an RCP Deny with \"Action\": \"*\" may be refused by AWS's validator; list the actions of the RCP-supported services instead"))
+	}
+}
+
+// checkTrustActions warns about trust-policy actions other than STS ones:
+// a trust policy only governs role assumption and session tagging (§5.7).
+func (c *compiler) checkTrustActions(st *Statement, m map[string]any) {
+	vals, ptrs := stringList(m["Action"], st.Pointer+"/Action")
+	for i, a := range vals {
+		if a != "*" && !strings.HasPrefix(strings.ToLower(a), "sts:") {
+			c.diags.Add(schema.Warnf(schema.WarnTrustAction, c.file, ptrs[i], "trust policies govern only sts: actions; %q has no effect here", a))
+		}
 	}
 }

@@ -28,6 +28,10 @@ func compilePrincipal(c *compiler, v any, ptr string) *Principal {
 	if !ok {
 		return p
 	}
+	if len(m) == 0 {
+		c.diags.Add(schema.Errorf(schema.CodeInvalidPrincipal, c.file, ptr, "the principal element names no principal"))
+		return p
+	}
 	for _, key := range sortedKeys(m) {
 		kptr := schema.Pointer(ptr, key)
 		vals, ptrs := stringList(m[key], kptr)

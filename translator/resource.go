@@ -72,6 +72,15 @@ func compileResource(c *compiler, raw, ptr string) (ResourcePattern, bool) {
 			c.diags.Add(schema.Warnf(schema.WarnWildcardPlacement, c.file, ptr, "resource %q: AWS does not allow a wildcard in the service segment; matching of such patterns is undocumented", raw))
 		}
 	}
+	if len(segs) == arnSegments && len(segs[5]) > 0 && segs[5][0].Kind == PartPattern {
+		// The resource-type word (`user` in `user/alice`) must not hold
+		// wildcards (§2.3 rule 7).
+		head := segs[5][0].Text
+		if i := strings.IndexAny(head, "/:"); i > 0 && strings.ContainsAny(head[:i], "*?") ||
+			i < 0 && strings.ContainsAny(head, "*?") && head != "*" && segs[2].literalText() == "iam" {
+			c.diags.Add(schema.Warnf(schema.WarnWildcardPlacement, c.file, ptr, "resource %q: AWS does not allow a wildcard in the resource-type part of an ARN; matching of such patterns is undocumented", raw))
+		}
+	}
 	if len(segs) < arnSegments {
 		if !endsWithStar(segs[len(segs)-1]) {
 			c.diags.Add(schema.Warnf(schema.WarnWildcardPlacement, c.file, ptr, "resource %q has fewer than six ARN parts and no trailing `*`: it matches nothing", raw))

@@ -24,6 +24,8 @@ type Case struct {
 	PrincipalARN string
 	PrincipalTag map[string]string
 	FederatedBy  string
+	RoleARN      string // for a role session: the role ARN with its path
+	Canonical    string // the caller's S3 canonical user id
 	Action       string
 	ResourceARN  string
 	ResourceAcct string
@@ -112,6 +114,8 @@ func parse(file string, raw []byte) *Case {
 	c.PrincipalARN, _ = principal["arn"].(string)
 	c.PrincipalTag = stringMap(principal["tags"])
 	c.FederatedBy, _ = principal["federatedBy"].(string)
+	c.RoleARN, _ = principal["roleArn"].(string)
+	c.Canonical, _ = principal["canonicalUser"].(string)
 	c.Action, _ = m["action"].(string)
 	res, _ := m["resource"].(map[string]any)
 	c.ResourceARN, _ = res["arn"].(string)

@@ -213,8 +213,8 @@ func TestSharedPolicyCompiledOnce(t *testing.T) {
 		for _, s := range rr.Decision.Statements {
 			pkgs[s.Policy] = true
 		}
-		if got := rr.Names["identity|"+first]; got != "identityPolicies/0" {
-			t.Errorf("%s: Names[identity|%s] = %q, want identityPolicies/0", rr.Case.File, first, got)
+		if got := rr.Names[nameKey("identity", 0, 0)]; got != "identityPolicies/0" {
+			t.Errorf("%s: Names[identity|0|0] = %q, want identityPolicies/0", rr.Case.File, got)
 		}
 	}
 	if len(pkgs) != 1 || !pkgs[first] {

@@ -57,7 +57,7 @@ func (r Result) Line(explain bool) EvalLine {
 func (r Result) Explain() *Explanation {
 	e := &Explanation{Step: r.Decision.Step, Reason: r.Decision.Reason, Statements: []ExplainedStmt{}}
 	for _, s := range r.Decision.Statements {
-		name := r.Names[s.Type+"|"+s.Policy]
+		name := r.Names[nameKey(s.Type, s.Level, s.Slot)]
 		if name == "" {
 			name = s.Policy
 		}

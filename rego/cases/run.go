@@ -3,6 +3,7 @@ package cases
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"regexp"
 
 	"github.com/iam2rego/iam2rego/rego"
@@ -92,6 +93,8 @@ var roleARN = regexp.MustCompile(`^arn:[^:]+:iam::[0-9]{12}:role/`)
 func (r *Runner) request(c *Case) (rego.Request, map[string]string, []*schema.Error, error) {
 	var diags schema.Diagnostics
 	names := map[string]string{}
+	// slot and level locate a document as the library reports it.
+	slot, level := 0, 0
 	add := func(d *Doc, typ translator.PolicyType) string {
 		name, errs, warns := r.compile(d.Value, typ)
 		for _, e := range append(errs, warns...) {
@@ -101,7 +104,7 @@ func (r *Runner) request(c *Case) (rego.Request, map[string]string, []*schema.Er
 			diags.Add(&cp)
 		}
 		if name != "" {
-			names[regoType(typ)+"|"+name] = d.Pointer[1:]
+			names[nameKey(regoType(typ), level, slot)] = d.Pointer[1:]
 		}
 		return name
 	}
@@ -113,8 +116,10 @@ func (r *Runner) request(c *Case) (rego.Request, map[string]string, []*schema.Er
 		ManagementAccount: c.ManagementAccount,
 	}
 	for i := range c.Identity {
+		slot = i
 		req.Policies.Identity = append(req.Policies.Identity, add(&c.Identity[i], translator.Identity))
 	}
+	slot = 0
 	if c.Boundary != nil {
 		req.Policies.Boundary = add(c.Boundary, translator.Boundary)
 	}
@@ -128,17 +133,19 @@ func (r *Runner) request(c *Case) (rego.Request, map[string]string, []*schema.Er
 		}
 		req.Policies.Resource = add(c.ResourcePolicy, typ)
 	}
-	for _, level := range c.SCPs {
+	for i, docs := range c.SCPs {
 		ids := []string{}
-		for j := range level {
-			ids = append(ids, add(&level[j], translator.SCP))
+		for j := range docs {
+			level, slot = i+1, j
+			ids = append(ids, add(&docs[j], translator.SCP))
 		}
 		req.Policies.SCPs = append(req.Policies.SCPs, ids)
 	}
-	for _, level := range c.RCPs {
+	for i, docs := range c.RCPs {
 		ids := []string{}
-		for j := range level {
-			ids = append(ids, add(&level[j], translator.RCP))
+		for j := range docs {
+			level, slot = i+1, j
+			ids = append(ids, add(&docs[j], translator.RCP))
 		}
 		req.Policies.RCPs = append(req.Policies.RCPs, ids)
 	}
@@ -201,4 +208,10 @@ func regoType(t translator.PolicyType) string {
 		return string(translator.Resource)
 	}
 	return string(t)
+}
+
+// nameKey identifies a policy's place the way the library's statements do:
+// type, organisation level (0 outside SCPs/RCPs) and position in the list.
+func nameKey(typ string, level, slot int) string {
+	return fmt.Sprintf("%s|%d|%d", typ, level, slot)
 }

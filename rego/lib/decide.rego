@@ -11,10 +11,16 @@ ids(t) := as_id_list(object.get(policies, t, []))
 # hits lists the statements of the policies `pids` in the partial set `set`
 # ("allow" or "deny"), annotated for the explanation.
 hits(t, level, pids, set) := [h |
-	some pid in pids
+	some slot, pid in pids
 	some s in data.iam2rego.policies[pid][set] # only this partial set is evaluated
-	h := object.union_n([s, {"policy": pid, "type": t, "effect": effect_name[set]}, level_field(level)])
+	h := object.union_n([s, {"policy": pid, "type": t, "effect": effect_name[set], "slot": slot}, level_field(level), name_field(pid)])
 ]
+
+# name_field names a bundle's policy (where it is attached, or its managed
+# policy name and ARN), from data written by `iam2rego build`.
+name_field(pid) := {"names": n} if {
+	n := data.iam2rego.policy_names[pid]
+} else := {}
 
 level_field(0) := {}
 

@@ -123,24 +123,29 @@ delegation_reason := "the trust policy does not allow this principal or its acco
 
 delegation_reason := "the KMS key policy does not allow this principal or delegate to its account" if not resource_is_role
 
-missing_step := "resource-policy" if not identity_path_allowed
-
-missing_step := "identity" if {
-	identity_path_allowed
-	not id_allow
-}
-
+# missing_step names what blocked the request. A same-account grant that
+# names the caller's role (or the user who federated) stops only at the
+# boundary or the session policy (§5.5), so those are named first.
 missing_step := "boundary" if {
-	identity_path_allowed
-	id_allow
+	capped_grant
 	not pb_ok
+} else := "session" if {
+	capped_grant
+	not sp_ok
+} else := "resource-policy" if {
+	not identity_path_allowed
+} else := "identity" if {
+	not id_allow
+} else := "boundary" if {
+	not pb_ok
+} else := "session" if {
+	not sp_ok
 }
 
-missing_step := "session" if {
-	identity_path_allowed
-	id_allow
-	pb_ok
-	not sp_ok
+capped_grant if {
+	same_account
+	some k in {"SessionOfRole", "FederatingUser"}
+	k in rp_kinds
 }
 
 missing_reason := delegation_reason if missing_step == "resource-policy"

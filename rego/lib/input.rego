@@ -55,6 +55,9 @@ resource_account_from_arn := acct if {
 	parts := split(raw_resource.arn, ":")
 	count(parts) >= 6
 	acct := parts[4]
+} else := principal_base.account if {
+	# Actions on "*" are evaluated in the caller's own account.
+	raw_resource.arn == "*"
 } else := ""
 
 # principal describes the caller (§2.4): kind, account, partition and, for
@@ -63,7 +66,17 @@ principal := object.union_n([
 	{"arn": raw_principal.arn, "federated_by": object.get(raw_principal, "federatedBy", "")},
 	principal_base,
 	{"role_arn": principal_role_arn, "tags": principal_tags},
+	federation,
 ])
+
+# For AssumeRoleWithWebIdentity / AssumeRoleWithSAML the caller is the
+# identity provider's user; a trust policy's Federated entry matches the
+# provider named by aws:FederatedProvider (§2.5). canonicalUser is the S3
+# canonical id of the caller, when given.
+federation := object.union(
+	{"federated_provider": p | lower(input.action) in {"sts:assumerolewithwebidentity", "sts:assumerolewithsaml"}; p := explicit_context["aws:federatedprovider"]},
+	{"canonical_user": c | c := raw_principal.canonicalUser; is_string(c)},
+)
 
 # The role ARN of a session, with its path when the caller or the bundle
 # knows it (aws:PrincipalArn, §7).
@@ -175,6 +188,31 @@ input_errors contains "input.principal.arn is missing or not a principal ARN, a 
 input_errors contains "input.resource.arn must be a string" if {
 	not resource_arn_ok
 }
+
+# Keys that differ only in letter case would collide once lower-cased
+# (§3.1): the request is rejected rather than decided on one of them.
+input_errors contains msg if {
+	some field, obj in {"context": object.get(input, "context", {}), "principal tags": object.get(raw_principal, "tags", {}), "resource tags": object.get(raw_resource, "tags", {})}
+	is_object(obj)
+	lowered := {lower(k) | some k, _ in obj}
+	count(lowered) != count(obj)
+	msg := sprintf("%s hold keys that differ only in letter case", [field])
+}
+
+# Without an account the same-account rules cannot be applied; guessing
+# could allow what AWS denies.
+input_errors contains msg if {
+	resource_arn_ok
+	raw_resource.arn != "*"
+	not resource_account_known
+	msg := sprintf("the account that owns %v is unknown: give resource.account", [raw_resource.arn])
+}
+
+resource_account_known if object.get(raw_resource, "account", "") != ""
+
+resource_account_known if object.get(resource_record, "account", "") != ""
+
+resource_account_known if resource_account_from_arn != ""
 
 input_errors contains msg if {
 	not has_policies
