@@ -10,8 +10,14 @@ all: build
 build:
 	$(GO) build -o bin/iam2rego .
 
-## demo: decide the GenAI example cases in testdata/demo with explanations.
+## demo: build the GenAI example account (testdata/example) into a bundle and answer
+## requests from it with explanations; then decide the GenAI policy cases of testdata/demo.
 demo: build
+	./bin/iam2rego build --account-details testdata/example/account-details.json \
+		--org testdata/example/organization.json \
+		--resource-policies testdata/example/resource-policies.json -o bin/example.tar.gz
+	./bin/iam2rego inspect bin/example.tar.gz
+	./bin/iam2rego eval --bundle bin/example.tar.gz --requests testdata/example/requests.jsonl --format pretty
 	./bin/iam2rego eval --format pretty --explain --cases testdata/demo/genai.jsonl
 
 ## test: every test: formatting, vet, Go tests under -race, and the decision corpus.

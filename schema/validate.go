@@ -21,6 +21,17 @@ const (
 	KindPolicy Kind = "policy"
 	// KindCase is one neutral-format authorization case (case.schema.json).
 	KindCase Kind = "case"
+	// KindGAAD is the output of aws iam get-account-authorization-details
+	// (gaad.schema.json).
+	KindGAAD Kind = "gaad"
+	// KindOrg is an organization file: OUs, accounts, SCPs and RCPs
+	// (org.schema.json).
+	KindOrg Kind = "org"
+	// KindResources is a resource-policy file (resources.schema.json).
+	KindResources Kind = "resources"
+	// KindFolder is a policy-folder manifest, iam2rego.json
+	// (folder.schema.json).
+	KindFolder Kind = "folder"
 )
 
 var (
@@ -28,6 +39,14 @@ var (
 	policySchema []byte
 	//go:embed case.schema.json
 	caseSchema []byte
+	//go:embed gaad.schema.json
+	gaadSchema []byte
+	//go:embed org.schema.json
+	orgSchema []byte
+	//go:embed resources.schema.json
+	resourcesSchema []byte
+	//go:embed folder.schema.json
+	folderSchema []byte
 )
 
 // baseURL is the prefix of every embedded schema's $id. Nothing is fetched
@@ -37,8 +56,12 @@ const baseURL = "https://github.com/iam2rego/iam2rego/schema/"
 func schemaURL(kind Kind) string { return baseURL + string(kind) + ".schema.json" }
 
 var sources = map[Kind][]byte{
-	KindPolicy: policySchema,
-	KindCase:   caseSchema,
+	KindPolicy:    policySchema,
+	KindCase:      caseSchema,
+	KindGAAD:      gaadSchema,
+	KindOrg:       orgSchema,
+	KindResources: resourcesSchema,
+	KindFolder:    folderSchema,
 }
 
 // Source returns the embedded JSON Schema text for kind, or nil for an

@@ -1,0 +1,159 @@
+package bundles
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/open-policy-agent/opa/v1/bundle"
+)
+
+// MaxBundleBytes bounds what Read accepts: the whole archive and, through
+// OPA's reader, each file inside it (a guard against decompression bombs).
+const MaxBundleBytes = 512 << 20
+
+// Signing configures bundle signatures (OPA's .signatures.json: one JWT
+// over the hashes of every file).
+type Signing struct {
+	// Key is a PEM private key file (RS*, PS*, ES*) or an HMAC secret (HS*).
+	Key string
+	// Algorithm is RS256 (default), RS384, RS512, PS256…, ES256…, HS256….
+	Algorithm string
+	// KeyID goes into the JWT header as "kid" (default "iam2rego").
+	KeyID string
+}
+
+// Sign adds .signatures.json to the bundle. RS* and HS* signatures are
+// deterministic; PS* and ES* signatures differ from run to run.
+func Sign(b *bundle.Bundle, s Signing) error {
+	alg := s.Algorithm
+	if alg == "" {
+		alg = "RS256"
+	}
+	kid := s.KeyID
+	if kid == "" {
+		kid = "iam2rego"
+	}
+	if err := b.GenerateSignature(bundle.NewSigningConfig(s.Key, alg, ""), kid, false); err != nil {
+		return fmt.Errorf("signing the bundle with %s: %w", alg, err)
+	}
+	return nil
+}
+
+// Encode writes the bundle as a gzipped tarball, modules as they are (no
+// reformatting, so the bytes are those that were hashed and signed).
+func Encode(b *bundle.Bundle) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := bundle.NewWriter(&buf).DisableFormat(true).Write(*b); err != nil {
+		return nil, fmt.Errorf("writing the bundle: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// WriteFile writes the bundle atomically: to a temporary file in the same
+// directory, synced, then renamed over path. A failed or interrupted write
+// leaves any previous file at path untouched.
+func WriteFile(path string, b *bundle.Bundle) error {
+	data, err := Encode(b)
+	if err != nil {
+		return err
+	}
+	return writeAtomic(path, data)
+}
+
+func writeAtomic(path string, data []byte) (err error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err = tmp.Write(data); err != nil {
+		return err
+	}
+	if err = tmp.Sync(); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// Verification configures signature checks on read.
+type Verification struct {
+	// Key is a PEM public key file or an HMAC secret.
+	Key       string
+	Algorithm string // default RS256
+	KeyID     string // default "iam2rego"
+}
+
+// ReadFile reads a bundle. With v set the signature must be present and
+// valid; every file's hash is checked against it.
+func ReadFile(path string, v *Verification) (*bundle.Bundle, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if st.Size() > MaxBundleBytes {
+		return nil, fmt.Errorf("%s: %d bytes is larger than the %d-byte limit", path, st.Size(), MaxBundleBytes)
+	}
+	return Read(io.LimitReader(f, MaxBundleBytes), v)
+}
+
+// Read reads a bundle from r; see ReadFile.
+func Read(r io.Reader, v *Verification) (*bundle.Bundle, error) {
+	reader := bundle.NewReader(r).WithSizeLimitBytes(MaxBundleBytes)
+	if v != nil {
+		alg, kid := v.Algorithm, v.KeyID
+		if alg == "" {
+			alg = "RS256"
+		}
+		if kid == "" {
+			kid = "iam2rego"
+		}
+		key, err := keyMaterial(v.Key)
+		if err != nil {
+			return nil, err
+		}
+		vc := bundle.NewVerificationConfig(map[string]*bundle.KeyConfig{kid: {Key: key, Algorithm: alg}}, kid, "", nil)
+		reader = reader.WithBundleVerificationConfig(vc)
+	} else {
+		reader = reader.WithSkipBundleVerification(true)
+	}
+	b, err := reader.Read()
+	if err != nil {
+		return nil, fmt.Errorf("reading the bundle: %w", err)
+	}
+	return &b, nil
+}
+
+// keyMaterial reads a key file, or returns the text itself (an HMAC
+// secret) when no such file exists.
+func keyMaterial(key string) (string, error) {
+	if key == "" {
+		return "", errors.New("no verification key given")
+	}
+	if data, err := os.ReadFile(key); err == nil {
+		return string(data), nil
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return "", err
+	}
+	return key, nil
+}
