@@ -11,7 +11,10 @@ import (
 )
 
 // compile returns the package name of a document used as a policy type,
-// compiling it the first time. Errors point into the input file.
+// compiling it the first time. Errors point into the input file. Build
+// inputs are policies AWS stored, so Sid rules AWS did not enforce on them
+// are warnings here (translator.CompileExported); `iam2rego validate` stays
+// strict.
 func (b *builder) compile(doc account.Document, typ translator.PolicyType, usedAs string) string {
 	b.progress()
 	canon, _ := json.Marshal(doc.Value)
@@ -19,7 +22,7 @@ func (b *builder) compile(doc account.Document, typ translator.PolicyType, usedA
 	c, seen := b.compiled[key]
 	if !seen {
 		var err error
-		c, err = translator.CompileDocument(doc.File, typ, doc.Value)
+		c, err = translator.CompileExported(doc.File, typ, doc.Value)
 		if err != nil {
 			for _, e := range schema.List(err) {
 				cp := *e

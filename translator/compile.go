@@ -14,6 +14,10 @@ type compiler struct {
 	file   string
 	policy *Policy
 	diags  *schema.Diagnostics
+	// exported marks a document read from an AWS export: AWS stored it, so
+	// rules AWS evidently did not enforce on it (Sid form and uniqueness)
+	// are reported as warnings instead of errors.
+	exported bool
 }
 
 var iamSid = regexp.MustCompile(`^[A-Za-z0-9]*$`)
@@ -24,8 +28,8 @@ var statementMembers = []string{"Sid", "Effect", "Principal", "NotPrincipal", "A
 // decodePolicy turns a schema-validated generic document into the typed IR
 // and runs the semantic checks of §1. Shapes the schema already rejected
 // are skipped silently here, so every problem is reported once.
-func decodePolicy(file string, typ PolicyType, doc any, diags *schema.Diagnostics) *Policy {
-	c := &compiler{file: file, policy: &Policy{File: file, Type: typ}, diags: diags}
+func decodePolicy(file string, typ PolicyType, doc any, diags *schema.Diagnostics, exported bool) *Policy {
+	c := &compiler{file: file, policy: &Policy{File: file, Type: typ}, diags: diags, exported: exported}
 	top, ok := doc.(map[string]any)
 	if !ok {
 		return c.policy
@@ -68,7 +72,7 @@ func decodePolicy(file string, typ PolicyType, doc any, diags *schema.Diagnostic
 		if st.Sid != "" {
 			if first, dup := sids[st.Sid]; dup {
 				sev := schema.Errorf
-				if typ == Resource || typ == VPCE {
+				if typ == Resource || typ == VPCE || exported {
 					sev = schema.Warnf
 				}
 				diags.Add(sev(schema.CodeDuplicateSid, file, st.Pointer+"/Sid", "Sid %q is already used by the statement at %s", st.Sid, first))
@@ -86,7 +90,11 @@ func (c *compiler) decodeStatement(i int, ptr string, m map[string]any) *Stateme
 	if sid, ok := m["Sid"].(string); ok {
 		st.Sid = sid
 		if c.policy.Type.isIAM() && !iamSid.MatchString(sid) {
-			c.diags.Add(schema.Errorf(schema.CodeInvalidSid, c.file, ptr+"/Sid", "Sid %q may hold only ASCII letters and digits in %s policies", sid, c.policy.Type))
+			sev := schema.Errorf
+			if c.exported {
+				sev = schema.Warnf
+			}
+			c.diags.Add(sev(schema.CodeInvalidSid, c.file, ptr+"/Sid", "Sid %q may hold only ASCII letters and digits in %s policies", sid, c.policy.Type))
 		}
 	}
 	if _, ok := m["Effect"]; !ok {
@@ -215,5 +223,5 @@ func (t PolicyType) isIAM() bool {
 func (c *compiler) literal() *compiler {
 	p := *c.policy
 	p.Version = ""
-	return &compiler{file: c.file, policy: &p, diags: c.diags}
+	return &compiler{file: c.file, policy: &p, diags: c.diags, exported: c.exported}
 }

@@ -46,16 +46,27 @@ func compileText(file string, typ PolicyType, data []byte) (*Compiled, *schema.D
 	if doc == nil {
 		return nil, &d
 	}
-	return compileDoc(file, typ, doc, &d), &d
+	return compileDoc(file, typ, doc, &d, false), &d
 }
 
 // CompileDocument lowers a decoded document (generic JSON values, numbers
 // as json.Number). It validates the document against the policy schema
 // first.
 func CompileDocument(file string, typ PolicyType, doc any) (*Compiled, error) {
+	return compileDocument(file, typ, doc, false)
+}
+
+// CompileExported is CompileDocument for a document read from an AWS
+// export (get-account-authorization-details): AWS accepted and stored it,
+// so the Sid rules it evidently did not enforce are only warnings.
+func CompileExported(file string, typ PolicyType, doc any) (*Compiled, error) {
+	return compileDocument(file, typ, doc, true)
+}
+
+func compileDocument(file string, typ PolicyType, doc any, exported bool) (*Compiled, error) {
 	var d schema.Diagnostics
 	d.Merge(file, schema.Validate(schema.KindPolicy, file, doc))
-	c := compileDoc(file, typ, doc, &d)
+	c := compileDoc(file, typ, doc, &d, exported)
 	if err := d.Err(); err != nil {
 		return nil, err
 	}
@@ -64,8 +75,8 @@ func CompileDocument(file string, typ PolicyType, doc any) (*Compiled, error) {
 
 // compileDoc runs the semantic checks and, when nothing is wrong, the
 // lowering; problems go to d.
-func compileDoc(file string, typ PolicyType, doc any, d *schema.Diagnostics) *Compiled {
-	p := decodePolicy(file, typ, doc, d)
+func compileDoc(file string, typ PolicyType, doc any, d *schema.Diagnostics, exported bool) *Compiled {
+	p := decodePolicy(file, typ, doc, d, exported)
 	if d.HasErrors() {
 		return nil
 	}

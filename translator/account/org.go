@@ -120,7 +120,7 @@ func (r *orgReader) unit(m map[string]any, ptr string, depth int) *OrgUnit {
 			r.units[u.ID] = ptr
 		}
 	}
-	if depth == MaxOUDepth+1 {
+	if depth == MaxOUDepth+1 { // reported once, at the first OU too deep
 		r.errorf(schema.CodeLimitExceeded, ptr, "OU %s is nested %d levels below the root; AWS Organizations allows at most %d", u.ID, depth, MaxOUDepth)
 	}
 	u.SCPs = r.attached(m, "scps", ptr, FullAWSAccess)
@@ -156,7 +156,8 @@ func (r *orgReader) unit(m map[string]any, ptr string, depth int) *OrgUnit {
 func (r *orgReader) attached(m map[string]any, key, ptr, def string) []NamedDocument {
 	kp := schema.Pointer(ptr, key)
 	if !present(m, key) {
-		return []NamedDocument{{Name: def, Document: Document{File: r.file, Pointer: kp, Value: builtinDocument(def)}}}
+		// The default attachment points at the node itself.
+		return []NamedDocument{{Name: def, Document: Document{File: r.file, Pointer: ptr, Value: builtinDocument(def)}}}
 	}
 	names := list(m, key)
 	if len(names) > MaxPoliciesPerNode {

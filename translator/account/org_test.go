@@ -73,6 +73,11 @@ func TestReadOrg(t *testing.T) {
 	if got := canon(t, p.RCPs[0].Document.Value); got != `{"Statement":[{"Action":"*","Effect":"Allow","Principal":"*","Resource":"*"}],"Version":"2012-10-17"}` {
 		t.Errorf("RCPFullAWSAccess = %s", got)
 	}
+	// Built-in documents point at the attachment, or at the node for a
+	// default attachment.
+	if w.SCPs[0].Document.Pointer != "/root/ous/0/scps/0" || p.RCPs[0].Document.Pointer != "/root/ous/0/ous/0" {
+		t.Errorf("built-in pointers %q, %q", w.SCPs[0].Document.Pointer, p.RCPs[0].Document.Pointer)
+	}
 	a := p.Accounts[0]
 	if a.ID != "111111111111" || a.Name != "prod" || names(a.SCPs) != "B" || names(a.RCPs) != "RCPFullAWSAccess" {
 		t.Errorf("account = %+v", a)
@@ -83,14 +88,24 @@ func TestReadOrg(t *testing.T) {
 	}
 }
 
-func TestReadOrgExample(t *testing.T) {
-	// The example beside the repository's testdata uses this format.
-	data, err := os.ReadFile("../../testdata/example/organization.json")
-	if err != nil {
+// TestRepositoryExample reads the example account in the repository's
+// testdata/example, which uses these formats.
+func TestRepositoryExample(t *testing.T) {
+	const dir = "../../testdata/example/"
+	if _, err := os.Stat(dir + "organization.json"); err != nil {
 		t.Skip(err)
 	}
-	if _, err := ReadOrg("organization.json", data); err != nil {
-		t.Error(err)
+	e, err := Load(Inputs{AccountDetails: []string{dir + "account-details.json"}, Org: dir + "organization.json", Resources: []string{dir + "resource-policies.json"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(e.Accounts) != 1 || e.Organization == nil || len(e.Resources) == 0 {
+		t.Errorf("export = %+v", e)
+	}
+	for _, arn := range referencedPolicies(e) {
+		if _, err := e.ResolveManaged(arn); err != nil {
+			t.Error(err)
+		}
 	}
 }
 
