@@ -40,8 +40,6 @@ const (
 	CodeUnknownReference  = "unknown_reference"  // a group, policy or account used but not defined
 	CodeDuplicateResource = "duplicate_resource" // two resource-based policies for one resource
 
-	// Problems with requests and test cases.
-	CodeInvalidRequest = "invalid_request"
 
 	// Problems with account exports, organization files, resource files and
 	// policy folders (translator/account).

@@ -27,6 +27,13 @@
 //     organization, description, principal.federatedBy). Its policies are
 //     checked through a $ref to the policy schema, so pointers stay
 //     relative to the case.
+//   - gaad.schema.json (KindGAAD): the output of `aws iam
+//     get-account-authorization-details`; extra members are allowed, since
+//     AWS adds fields.
+//   - org.schema.json (KindOrg), resources.schema.json (KindResources) and
+//     folder.schema.json (KindFolder): the organization file, resource-policy
+//     files and the policy-folder manifest of `iam2rego build`
+//     (translator/account/FORMATS.md, FOLDER.md).
 //
 // Schema keywords map to codes: type → CodeSchemaType, required →
 // CodeSchemaRequired, additionalProperties → CodeSchemaUnknown (pointing at
