@@ -40,7 +40,6 @@ const (
 	CodeUnknownReference  = "unknown_reference"  // a group, policy or account used but not defined
 	CodeDuplicateResource = "duplicate_resource" // two resource-based policies for one resource
 
-
 	// Problems with account exports, organization files, resource files and
 	// policy folders (translator/account).
 	CodeDuplicateDefinition = "duplicate_definition" // the same account, entity, policy, tag or resource defined twice
