@@ -169,8 +169,8 @@ func compileCommand() *cli.Command {
 		Name:      "compile",
 		Usage:     "print the Rego module generated for one IAM policy document",
 		ArgsUsage: "FILE",
-		Description: "The module's package is data.iam2rego.policies.p<content hash>; its rules `allow`\n" +
-			"and `deny` hold the statements that apply to a request. Statements that need\n" +
+		Description: "The module's package is data.iam2rego.policies.p<content hash>; its partial set\n" +
+			"`match` holds the statements (effect, index, Sid) that apply to a request. Statements that need\n" +
 			"non-indexed matching are counted on stderr. Exit status: 0 ok, 2 invalid policy.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "type", Value: "identity", Usage: "policy type: " + policyTypeList()},

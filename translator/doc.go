@@ -6,8 +6,8 @@
 //	          ──semantic checks (IAM-SEMANTICS.md §1–§4)──▶ coded errors / warnings
 //	          ──lower──▶ *ast.Module  (package data.iam2rego.policies.p<hash>)
 //
-// Each statement becomes rules of the partial sets `allow` and `deny`
-// whose elements name the statement. Actions and resources are lowered to
+// Each statement becomes rules of the partial set `match` whose elements
+// name the statement and its effect. Actions and resources are lowered to
 // shapes OPA's rule index can use: equality (`input.action == "s3:getobject"`),
 // set membership, and literal prefixes (`startswith`,
 // `strings.any_prefix_match`). Only patterns with an inner wildcard fall

@@ -109,7 +109,7 @@ func checkProvenance(t *testing.T, c *Compiled) {
 		return
 	}
 	if c.Stats.Rules != len(rules)-1 {
-		t.Errorf("Stats.Rules = %d, module has %d allow/deny rules", c.Stats.Rules, len(rules)-1)
+		t.Errorf("Stats.Rules = %d, module has %d match rules", c.Stats.Rules, len(rules)-1)
 	}
 	if c.Stats.Statements != len(c.Policy.Statements) {
 		t.Errorf("Stats.Statements = %d, policy has %d statements", c.Stats.Statements, len(c.Policy.Statements))
@@ -117,7 +117,7 @@ func checkProvenance(t *testing.T, c *Compiled) {
 	perStatement := map[int]int{}
 	for _, r := range rules[1:] {
 		name := r.Head.Name.String()
-		if name != "allow" && name != "deny" {
+		if name != "match" {
 			t.Errorf("unexpected rule %q", name)
 			continue
 		}

@@ -249,7 +249,7 @@ func TestInjection(t *testing.T) {
 						t.Errorf("%q in %s (%s): rules %v, want %v as for a benign string\n%s", h, p.name, typ, got, baseCounts, src)
 					}
 					for name := range ruleCounts(mod) {
-						if name != "statements" && name != "allow" && name != "deny" {
+						if name != "statements" && name != "match" {
 							t.Errorf("unexpected rule head %q", name)
 						}
 					}
@@ -297,8 +297,8 @@ func TestInjectionSid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := ruleCounts(mod); got["statements"] != 1 || got["deny"] != 1 || got["allow"] != 0 || len(got) != 2 {
-		t.Errorf("rules %v, want one `statements` and one `deny`\n%s", got, src)
+	if got := ruleCounts(mod); got["statements"] != 1 || got["match"] != 1 || len(got) != 2 || !strings.Contains(string(src), `"effect": "Deny"`) {
+		t.Errorf("rules %v, want one `statements` and one Deny `match`\n%s", got, src)
 	}
 	if !hasStringTerm(mod, sid) {
 		t.Errorf("the Sid is not a string term of the re-parsed module\n%s", src)

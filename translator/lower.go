@@ -23,8 +23,9 @@ type Stats struct {
 }
 
 // lower builds the Rego module of a policy. Each statement becomes one or
-// more rules of the partial sets `allow` and `deny`, whose elements name
-// the statement ({"index", "sid"}, plus "kind" for principal matches). A
+// more rules of the partial set `match`, whose elements name the statement
+// ({"effect", "index", "sid"}, plus "kind" for principal matches), so that
+// one indexed evaluation per policy finds every applicable statement. A
 // statement becomes several rules only to keep every rule indexable:
 // exact actions, action prefixes and wildcard actions go into separate
 // rules, and so do resources.
@@ -93,15 +94,12 @@ func lowerStatement(s *Statement) ([]*ast.Rule, []string) {
 	for _, c := range s.Conditions {
 		common = append(common, conditionExpr(c))
 	}
-	var set string
 	switch s.Effect {
-	case Allow:
-		set = "allow"
-	case Deny:
-		set = "deny"
+	case Allow, Deny:
 	default:
 		return nil, unindexed // invalid statements never reach lowering; never emit an allow for them
 	}
+	head = append([]any{"effect", ast.StringTerm(string(s.Effect))}, head...)
 	var rules []*ast.Rule
 	for _, a := range actionAlts {
 		for _, r := range resourceAlts {
@@ -112,7 +110,7 @@ func lowerStatement(s *Statement) ([]*ast.Rule, []string) {
 			if len(body) == 0 {
 				body.Append(ast.NewExpr(ast.BooleanTerm(true)))
 			}
-			rules = append(rules, &ast.Rule{Head: ast.NewHead(ast.Var(set), object(head...)), Body: body})
+			rules = append(rules, &ast.Rule{Head: ast.NewHead(ast.Var("match"), object(head...)), Body: body})
 		}
 	}
 	return rules, unindexed

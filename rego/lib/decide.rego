@@ -6,27 +6,46 @@ package iam2rego.lib
 
 policies := object.get(input, "policies", {})
 
-ids(t) := as_id_list(object.get(policies, t, []))
+# id_lists: the policy ids of each single-list type.
+id_lists := {t: as_id_list(object.get(policies, t, [])) | some t in ["identity", "boundary", "session", "resource", "vpce"]}
 
-# hits lists the statements of the policies `pids` in the partial set `set`
-# ("allow" or "deny"), annotated for the explanation.
-hits(t, level, pids, set) := [h |
-	some slot, pid in pids
-	some s in data.iam2rego.policies[pid][set] # only this partial set is evaluated
-	h := object.union_n([s, {"policy": pid, "type": t, "effect": effect_name[set], "slot": slot}, level_field(level), name_field(pid)])
-]
+# sources are the policies that take part in this request, with their
+# place: type, organisation level (0 outside SCPs/RCPs) and position.
+# Identity-side policies count only for IAM principals, SCPs only where
+# they apply, RCPs only where they apply (§5.3).
+sources contains {"type": t, "level": 0, "slot": slot, "policy": pid} if {
+	some t in ["resource", "vpce"]
+	some slot, pid in id_lists[t]
+}
 
-# name_field names a bundle's policy (where it is attached, or its managed
-# policy name and ARN), from data written by `iam2rego build`.
-name_field(pid) := {"names": n} if {
-	n := data.iam2rego.policy_names[pid]
-} else := {}
+sources contains {"type": t, "level": 0, "slot": slot, "policy": pid} if {
+	iam_principal
+	some t in ["identity", "boundary", "session"]
+	some slot, pid in id_lists[t]
+}
 
-level_field(0) := {}
+sources contains {"type": "scp", "level": i + 1, "slot": slot, "policy": pid} if {
+	scps_apply
+	some i, level in policies.scps
+	some slot, pid in level
+}
 
-level_field(n) := {"level": n} if n > 0
+sources contains {"type": "rcp", "level": i + 1, "slot": slot, "policy": pid} if {
+	rcps_apply
+	some i, level in object.get(policies, "rcps", [])
+	some slot, pid in level
+}
 
-effect_name := {"allow": "Allow", "deny": "Deny"}
+# hits: every statement that applies, from every source, in one pass: one
+# (indexed) evaluation of each policy's `match` set. Bundles add where each
+# policy is used (names).
+hits contains h if {
+	some src in sources
+	some s in data.iam2rego.policies[src.policy].match
+	h := object.union_n([src, s, {"names": n | n := data.iam2rego.policy_names[src.policy]}])
+}
+
+hits_of(t, effect) := [h | some h in hits; h.type == t; h.effect == effect]
 
 kind := input.principal.kind
 
@@ -49,33 +68,29 @@ rcps_apply if {
 	service in rcp_services
 }
 
-scp_levels := [hits("scp", i + 1, level, "allow") | some i, level in object.get(policies, "scps", [])]
+# scp_allow_levels: the SCP levels with an applicable Allow.
+scp_allow_levels := {h.level | some h in hits; h.type == "scp"; h.effect == "Allow"}
 
 # --- step 1: explicit deny anywhere -------------------------------------
 
-denies := array.concat(array.concat(array.concat(guardrail_denies, hits("resource", 0, ids("resource"), "deny")), identity_side_denies), hits("vpce", 0, ids("vpce"), "deny"))
+# denies are ordered by the step of §5.4 that sweeps them.
+deny_order := ["scp", "rcp", "resource", "identity", "boundary", "session", "vpce"]
 
-guardrail_denies := array.concat(scp_denies, rcp_denies)
-
-scp_denies := [h | scps_apply; some i, level in policies.scps; some h in hits("scp", i + 1, level, "deny")]
-
-rcp_denies := [h | rcps_apply; some i, level in object.get(policies, "rcps", []); some h in hits("rcp", i + 1, level, "deny")]
-
-identity_side_denies := [] if not iam_principal
-
-identity_side_denies := array.concat(array.concat(hits("identity", 0, ids("identity"), "deny"), hits("boundary", 0, ids("boundary"), "deny")), hits("session", 0, ids("session"), "deny")) if iam_principal
+denies := [h | some t in deny_order; some h in hits_of(t, "Deny")]
 
 # --- step 3: grants -------------------------------------------------------
 
-resource_allows := hits("resource", 0, ids("resource"), "allow")
+resource_allows := hits_of("resource", "Allow")
 
 rp_kinds := {h.kind | some h in resource_allows}
 
-identity_allows := hits("identity", 0, ids("identity"), "allow")
+identity_allows := hits_of("identity", "Allow")
 
-boundary_allows := hits("boundary", 0, ids("boundary"), "allow")
+boundary_allows := hits_of("boundary", "Allow")
 
-session_allows := hits("session", 0, ids("session"), "allow")
+session_allows := hits_of("session", "Allow")
+
+vpce_allows := hits_of("vpce", "Allow")
 
 id_allow if count(identity_allows) > 0
 
@@ -85,7 +100,7 @@ id_allow if {
 	endswith(input.principal.federated_by, ":root")
 }
 
-pb_ok if count(ids("boundary")) == 0
+pb_ok if count(id_lists.boundary) == 0
 
 pb_ok if count(boundary_allows) > 0
 
@@ -93,7 +108,7 @@ sp_ok if kind in {"root", "user"}
 
 sp_ok if {
 	kind == "role_session"
-	count(ids("session")) == 0
+	count(id_lists.session) == 0
 }
 
 sp_ok if {
@@ -120,7 +135,7 @@ resource_is_kms_key if regex.match(`^arn:[^:]+:kms:[^:]*:[0-9]{12}:key/`, input.
 needs_delegation if {
 	resource_is_role
 	input.action in sts_role_actions
-	count(ids("resource")) > 0
+	count(id_lists.resource) > 0
 }
 
 needs_delegation if resource_is_kms_key

@@ -11,13 +11,13 @@ decide := d if {
 	d := result("ExplicitDeny", "deny-sweep", sprintf("explicit deny in %s", [type_label[denies[0].type]]), denies)
 } else := d if {
 	scps_apply
-	failing := [i | some i, level in scp_levels; count(level) == 0]
+	failing := [n | some i, _ in policies.scps; n := i + 1; not n in scp_allow_levels]
 	count(failing) > 0
-	n := failing[0] + 1
+	n := failing[0]
 	d := result("ImplicitDeny", "scp", sprintf("no SCP at level %d%s allows %s", [n, level_name("scp_names", n), input.action_name]), [])
 } else := d if {
-	count(ids("vpce")) > 0
-	count(hits("vpce", 0, ids("vpce"), "allow")) == 0
+	count(id_lists.vpce) > 0
+	count(vpce_allows) == 0
 	d := result("ImplicitDeny", "vpce", sprintf("the VPC endpoint policy does not allow %s", [input.action_name]), [])
 } else := grant
 
@@ -156,12 +156,12 @@ missing_reason := sprintf("the permissions boundary does not allow %s on %s", [i
 
 missing_reason := sprintf("the session policy does not allow %s on %s", [input.action_name, input.resource.arn]) if {
 	missing_step == "session"
-	count(ids("session")) > 0
+	count(id_lists.session) > 0
 }
 
 missing_reason := "a federated user session without a session policy has no permissions" if {
 	missing_step == "session"
-	count(ids("session")) == 0
+	count(id_lists.session) == 0
 }
 
 # error_decision is the fail-closed answer to a request that cannot be

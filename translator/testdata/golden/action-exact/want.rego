@@ -2,6 +2,6 @@ package iam2rego.policies.p31205c1765003fcb585fae20
 
 statements := 2
 
-allow contains {"index": 0, "sid": "ReadOne"} if input.action == "s3:getobject"
+match contains {"effect": "Allow", "index": 0, "sid": "ReadOne"} if input.action == "s3:getobject"
 
-allow contains {"index": 1, "sid": "ReadSome"} if input.action in {"s3:getobject", "s3:getobjectversion"}
+match contains {"effect": "Allow", "index": 1, "sid": "ReadSome"} if input.action in {"s3:getobject", "s3:getobjectversion"}

@@ -2,7 +2,7 @@ package iam2rego.policies.p3e3cdd916d2c2d0c83795571
 
 statements := 1
 
-allow contains {"index": 0} if {
+match contains {"effect": "Allow", "index": 0} if {
 	input.action == "sns:publish"
 	data.iam2rego.lib.cond("ArnLike", false, "", false, "aws:sourcearn", ["(?s)^[^:]*:aws:cloudwatch:us-east-1:111111111111:alarm:my-alarm$"])
 	data.iam2rego.lib.cond("ArnLike", false, "", false, "aws:principalarn", ["(?s)^[^:]*:aws:iam::[^:]*:role/admin-.*$", "(?s)^[^:]*:aws:iam::111111111111:user/a.c$"])

@@ -2,7 +2,7 @@ package iam2rego.policies.pd28e21005023c144562694a7
 
 statements := 1
 
-allow contains {"index": 0} if {
+match contains {"effect": "Allow", "index": 0} if {
 	input.action == "dynamodb:getitem"
 	data.iam2rego.lib.cond("BinaryEquals", false, "", false, "dynamodb:attributes", ["QmluYXJ5VmFsdWVJbkJhc2U2NA==", "YWJj", "YQ==", "/+8="])
 }

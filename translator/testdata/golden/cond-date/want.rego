@@ -2,7 +2,7 @@ package iam2rego.policies.p5aab51b3f942be3f91761c96
 
 statements := 1
 
-allow contains {"index": 0} if {
+match contains {"effect": "Allow", "index": 0} if {
 	input.action == "s3:getobject"
 	data.iam2rego.lib.cond("DateEquals", false, "", false, "aws:epochtime", [[1735689600, 0]])
 	data.iam2rego.lib.cond("DateGreaterThan", false, "", false, "aws:currenttime", [[1577836800, 0]])

@@ -2,7 +2,7 @@ package iam2rego.policies.p1ee282d8687d6f2071e8ef13
 
 statements := 1
 
-deny contains {"index": 0} if {
+match contains {"effect": "Deny", "index": 0} if {
 	input.action == "ec2:runinstances"
 	data.iam2rego.lib.null_cond("aws:requesttag/costcenter", [true])
 	data.iam2rego.lib.null_cond("aws:tokenissuetime", [false, true])

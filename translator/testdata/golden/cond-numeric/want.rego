@@ -2,7 +2,7 @@ package iam2rego.policies.pa3c94b915a9f5125c30e9ec1
 
 statements := 1
 
-allow contains {"index": 0} if {
+match contains {"effect": "Allow", "index": 0} if {
 	input.action == "s3:listbucket"
 	data.iam2rego.lib.cond("NumericEquals", false, "", false, "s3:max-keys", [10])
 	data.iam2rego.lib.cond("NumericGreaterThan", false, "", false, "ec2:volumesize", [1.5])

@@ -2,7 +2,7 @@ package iam2rego.policies.pa2f257d78aca717f1b899b08
 
 statements := 1
 
-allow contains {"index": 0} if {
+match contains {"effect": "Allow", "index": 0} if {
 	input.action == "s3:getobject"
 	data.iam2rego.lib.cond("StringEquals", false, "", false, "aws:requestedregion", ["us-east-1"])
 	data.iam2rego.lib.cond("StringEquals", false, "", false, "aws:principaltag/team", ["blue", "*literal?"])

@@ -2,7 +2,7 @@ package iam2rego.policies.p2268d5db709587a14eecefd4
 
 statements := 2
 
-allow contains {"index": 0, "sid": "AllButIam"} if {
+match contains {"effect": "Allow", "index": 0, "sid": "AllButIam"} if {
 	not input.action == "s3:deletebucket"
 	not startswith(input.action, "iam:")
 	not regex.match("(?s)^(?:ec2:.*instances)$", input.action)

@@ -2,14 +2,14 @@ package iam2rego.policies.p013397f6333da62bfa34bee2
 
 statements := 3
 
-deny contains {"index": 0, "sid": "DenyOutside"} if {
+match contains {"effect": "Deny", "index": 0, "sid": "DenyOutside"} if {
 	startswith(input.action, "s3:")
 	not input.resource.arn == "arn:aws:s3:::bucket"
 	not startswith(input.resource.arn, "arn:aws:s3:::bucket/")
 	not regex.match("(?s)^(?:arn:aws:ec2:[^:]*:[^:]*:instance/i-.)$", input.resource.arn)
 }
 
-allow contains {"index": 1, "sid": "AllowEverythingButSecrets"} if {
+match contains {"effect": "Allow", "index": 1, "sid": "AllowEverythingButSecrets"} if {
 	input.action == "s3:getobject"
 	not input.resource.arn == "arn:aws:s3:::secrets/key"
 }

@@ -2,16 +2,16 @@ package iam2rego.policies.pa33b3a8132b1a12573403950
 
 statements := 3
 
-allow contains {"index": 0, "kind": kind, "sid": "RCPFullAWSAccess"} if kind := data.iam2rego.lib.principal_kind({"accounts": [], "arns": [], "canonical": [], "federated": [], "services": [], "wildcard": true})
+match contains {"effect": "Allow", "index": 0, "kind": kind, "sid": "RCPFullAWSAccess"} if kind := data.iam2rego.lib.principal_kind({"accounts": [], "arns": [], "canonical": [], "federated": [], "services": [], "wildcard": true})
 
-deny contains {"index": 1, "sid": "EnforceOrgIdentities"} if {
+match contains {"effect": "Deny", "index": 1, "sid": "EnforceOrgIdentities"} if {
 	strings.any_prefix_match(input.action, ["s3:", "sqs:"])
 	data.iam2rego.lib.principal_kind({"accounts": [], "arns": [], "canonical": [], "federated": [], "services": [], "wildcard": true})
 	data.iam2rego.lib.cond("Bool", false, "", true, "aws:principalisawsservice", ["false"])
 	data.iam2rego.lib.cond("StringEquals", true, "", true, "aws:principalorgid", ["o-a1b2c3d4e5"])
 }
 
-deny contains {"index": 2, "sid": "EnforceTls"} if {
+match contains {"effect": "Deny", "index": 2, "sid": "EnforceTls"} if {
 	startswith(input.action, "s3:")
 	data.iam2rego.lib.principal_kind({"accounts": [], "arns": [], "canonical": [], "federated": [], "services": [], "wildcard": true})
 	data.iam2rego.lib.cond("Bool", false, "", false, "aws:securetransport", ["false"])

@@ -2,12 +2,12 @@ package iam2rego.policies.p47bfecc9a041253903a2e9cd
 
 statements := 2
 
-allow contains {"index": 0} if {
+match contains {"effect": "Allow", "index": 0} if {
 	input.action == "s3:getobject"
 	input.resource.arn == "arn:aws:s3:::bucket/key.txt"
 }
 
-allow contains {"index": 1} if {
+match contains {"effect": "Allow", "index": 1} if {
 	input.action == "s3:getobject"
 	input.resource.arn in {"arn:aws:s3:::bucket/a", "arn:aws:s3:::bucket/b"}
 }

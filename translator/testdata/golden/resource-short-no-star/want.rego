@@ -2,7 +2,7 @@ package iam2rego.policies.p99edafd43346a317296ddf54
 
 statements := 2
 
-allow contains {"index": 1} if {
+match contains {"effect": "Allow", "index": 1} if {
 	input.action == "s3:putobject"
 	startswith(input.resource.arn, "arn:aws:s3:::bucket/")
 }

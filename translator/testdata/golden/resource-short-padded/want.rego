@@ -2,13 +2,13 @@ package iam2rego.policies.paab8cdd3f614a3737851215a
 
 statements := 2
 
-allow contains {"index": 0} if {
+match contains {"effect": "Allow", "index": 0} if {
 	startswith(input.action, "ec2:")
 	startswith(input.resource.arn, "arn:aws:ec2:us-east-1:")
 	regex.match("(?s)^(?:arn:aws:ec2:us-east-1:[^:]*:.*)$", input.resource.arn)
 }
 
-allow contains {"index": 1} if {
+match contains {"effect": "Allow", "index": 1} if {
 	startswith(input.action, "s3:")
 	strings.any_prefix_match(input.resource.arn, ["arn:aws:s3", "arn:aws:"])
 	regex.match("(?s)^(?:arn:aws:s3[^:]*:[^:]*:[^:]*:.*|arn:aws:[^:]*:[^:]*:[^:]*:.*)$", input.resource.arn)

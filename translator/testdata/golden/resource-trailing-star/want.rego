@@ -2,17 +2,17 @@ package iam2rego.policies.p23ed30e5a4e08adc5f1dbd14
 
 statements := 2
 
-allow contains {"index": 0} if {
+match contains {"effect": "Allow", "index": 0} if {
 	input.action == "s3:getobject"
 	startswith(input.resource.arn, "arn:aws:s3:::bucket/")
 }
 
-allow contains {"index": 1} if {
+match contains {"effect": "Allow", "index": 1} if {
 	input.action == "s3:getobject"
 	input.resource.arn == "arn:aws:s3:::bucket"
 }
 
-allow contains {"index": 1} if {
+match contains {"effect": "Allow", "index": 1} if {
 	input.action == "s3:getobject"
 	strings.any_prefix_match(input.resource.arn, ["arn:aws:s3:::bucket/home/", "arn:aws:s3:::other/"])
 }

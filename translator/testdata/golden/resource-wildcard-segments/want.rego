@@ -2,19 +2,19 @@ package iam2rego.policies.p72df603deddd823b86786ed8
 
 statements := 3
 
-allow contains {"index": 0} if {
+match contains {"effect": "Allow", "index": 0} if {
 	input.action == "ec2:startinstances"
 	startswith(input.resource.arn, "arn:aws:ec2:")
 	regex.match("(?s)^(?:arn:aws:ec2:[^:]*:111111111111:instance/.*)$", input.resource.arn)
 }
 
-allow contains {"index": 1} if {
+match contains {"effect": "Allow", "index": 1} if {
 	input.action == "ec2:attachvolume"
 	strings.any_prefix_match(input.resource.arn, ["arn:aws:ec2:us-east-1:", "arn:aws:s3:::bucket/"])
 	regex.match("(?s)^(?:arn:aws:ec2:us-east-1:[^:]*:volume/vol-.|arn:aws:s3:::bucket/.*/test/.*)$", input.resource.arn)
 }
 
-allow contains {"index": 2} if {
+match contains {"effect": "Allow", "index": 2} if {
 	input.action == "s3:getobject"
 	startswith(input.resource.arn, "arn:aws:s3:::[b]{u}.c\\k+t(1)/")
 }

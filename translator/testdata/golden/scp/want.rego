@@ -2,15 +2,15 @@ package iam2rego.policies.pc9f17f77ec43c75615845b52
 
 statements := 3
 
-allow contains {"index": 0, "sid": "FullAccess"}
+match contains {"effect": "Allow", "index": 0, "sid": "FullAccess"}
 
-deny contains {"index": 1, "sid": "DenyOutsideRegions"} if {
+match contains {"effect": "Deny", "index": 1, "sid": "DenyOutsideRegions"} if {
 	not strings.any_prefix_match(input.action, ["iam:", "organizations:", "sts:", "support:"])
 	data.iam2rego.lib.cond("ArnLike", true, "", false, "aws:principalarn", ["(?s)^[^:]*:aws:iam::[^:]*:role/OrgAdmin$"])
 	data.iam2rego.lib.cond("StringEquals", true, "", false, "aws:requestedregion", ["us-east-1", "eu-west-1"])
 }
 
-deny contains {"index": 2, "sid": "ProtectLogs"} if {
+match contains {"effect": "Deny", "index": 2, "sid": "ProtectLogs"} if {
 	strings.any_prefix_match(input.action, ["cloudtrail:stop", "cloudtrail:delete"])
 	startswith(input.resource.arn, "arn:aws:cloudtrail:")
 	regex.match("(?s)^(?:arn:aws:cloudtrail:[^:]*:[^:]*:trail/org-trail)$", input.resource.arn)

@@ -2,25 +2,25 @@ package iam2rego.policies.p21a39be5e15b823d05865cbd
 
 statements := 4
 
-allow contains {"index": 0, "kind": kind, "sid": "Ec2"} if {
+match contains {"effect": "Allow", "index": 0, "kind": kind, "sid": "Ec2"} if {
 	input.action == "sts:assumerole"
 	kind := data.iam2rego.lib.principal_kind({"accounts": [], "arns": [], "canonical": [], "federated": [], "services": ["ec2.amazonaws.com"], "wildcard": false})
 }
 
-allow contains {"index": 1, "kind": kind, "sid": "CrossAccount"} if {
+match contains {"effect": "Allow", "index": 1, "kind": kind, "sid": "CrossAccount"} if {
 	input.action in {"sts:assumerole", "sts:tagsession"}
 	kind := data.iam2rego.lib.principal_kind({"accounts": [], "arns": ["arn:aws:iam::222222222222:role/deployer"], "canonical": [], "federated": [], "services": [], "wildcard": false})
 	data.iam2rego.lib.cond("StringEquals", false, "", false, "sts:externalid", ["abc123"])
 }
 
-allow contains {"index": 2, "kind": kind, "sid": "Github"} if {
+match contains {"effect": "Allow", "index": 2, "kind": kind, "sid": "Github"} if {
 	input.action == "sts:assumerolewithwebidentity"
 	kind := data.iam2rego.lib.principal_kind({"accounts": [], "arns": [], "canonical": [], "federated": ["arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"], "services": [], "wildcard": false})
 	data.iam2rego.lib.cond("StringEquals", false, "", false, "token.actions.githubusercontent.com:aud", ["sts.amazonaws.com"])
 	data.iam2rego.lib.cond("StringLike", false, "", false, "token.actions.githubusercontent.com:sub", ["(?s)^repo:org/repo:.*$"])
 }
 
-deny contains {"index": 3, "sid": "NoOthers"} if {
+match contains {"effect": "Deny", "index": 3, "sid": "NoOthers"} if {
 	startswith(input.action, "sts:")
 	data.iam2rego.lib.principal_kind({"accounts": ["*:444444444444"], "arns": [], "canonical": [], "federated": [], "services": [], "wildcard": false})
 }

@@ -2,7 +2,7 @@ package iam2rego.policies.pe9cad28a1b6c8b1d6225d488
 
 statements := 1
 
-allow contains {"index": 0} if {
+match contains {"effect": "Allow", "index": 0} if {
 	input.action == "s3:listbucket"
 	input.resource.arn == "arn:aws:s3:::bucket"
 	data.iam2rego.lib.cond("ArnLike", false, "", false, "aws:sourcearn", [{"re": true, "t": ["(?s)^", "[^:]*:aws:sns:us-east-1:111111111111:", {"var": "aws:username"}, "-.*", "$"]}])

@@ -2,7 +2,7 @@ package iam2rego.policies.p7641259eea83a5ce3cd9d3cb
 
 statements := 1
 
-allow contains {"index": 0} if {
+match contains {"effect": "Allow", "index": 0} if {
 	input.action == "s3:getobject"
 	startswith(input.resource.arn, "arn:aws:s3:::bucket/${aws:username}/")
 	data.iam2rego.lib.cond("StringEquals", false, "", false, "s3:prefix", ["${aws:username}"])
