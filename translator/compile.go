@@ -35,6 +35,7 @@ func decodePolicy(file string, typ PolicyType, doc any, diags *schema.Diagnostic
 		return c.policy
 	}
 	c.checkCharacters(doc, "")
+	c.checkLimits(top)
 	if v, ok := top["Version"].(string); ok {
 		if v != versionNew && v != versionOld {
 			diags.Add(schema.Errorf(schema.CodeInvalidVersion, file, "/Version", "Version must be \"2012-10-17\" or \"2008-10-17\", got %q", v))

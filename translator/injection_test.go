@@ -168,13 +168,29 @@ func codeNames(mod *ast.Module) []string {
 			case ast.Var:
 				names = append(names, "var:"+string(v))
 			case ast.Ref:
-				names = append(names, "ref:"+v.String())
+				names = append(names, "ref:"+refShape(v))
 			}
 			return false
 		})
 	}
 	sort.Strings(names)
 	return names
+}
+
+// refShape prints a reference with its string elements that are not
+// plain identifiers replaced by <string>: `input.context["aws:username"]`
+// indexes the input with a string term, which is data, not code (the
+// walk still visits that term, so its text is checked to be a string).
+func refShape(r ast.Ref) string {
+	parts := []string{r[0].String()}
+	for _, t := range r[1:] {
+		if s, ok := t.Value.(ast.String); ok && !ast.IsVarCompatibleString(string(s)) {
+			parts = append(parts, "[<string>]")
+			continue
+		}
+		parts = append(parts, "."+t.String())
+	}
+	return strings.Join(parts, "")
 }
 
 func ruleCounts(mod *ast.Module) map[string]int {

@@ -92,7 +92,7 @@ func lowerStatement(s *Statement) ([]*ast.Rule, []string) {
 		}
 	}
 	for _, c := range s.Conditions {
-		common = append(common, conditionExpr(c))
+		common = append(common, conditionExpr(c)...)
 	}
 	switch s.Effect {
 	case Allow, Deny:

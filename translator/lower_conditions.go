@@ -1,6 +1,10 @@
 package translator
 
-import "github.com/open-policy-agent/opa/v1/ast"
+import (
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+)
 
 // conditionExpr lowers one (operator, key) pair to a call of the library:
 //
@@ -9,7 +13,93 @@ import "github.com/open-policy-agent/opa/v1/ast"
 //
 // The library implements the missing-key table (§3.3), the set operators
 // (§3.6) and variable resolution (§4.3); this side only normalises values.
-func conditionExpr(c *Condition) *ast.Expr {
+func conditionExpr(c *Condition) []*ast.Expr {
+	if exprs, ok := inlineCondition(c); ok {
+		return exprs
+	}
+	return []*ast.Expr{libCondition(c)}
+}
+
+// inlineCondition lowers the common positive forms — a plain (no set
+// qualifier, no IfExists) positive operator with static values — to
+// expressions on input.context directly, without a library call. A missing
+// key leaves the reference undefined, which fails the rule: the positive
+// answer of §3.3. A list value (a multivalued key under a plain operator)
+// never equals a string and makes the builtins fail, which is false too
+// (§3.6).
+func inlineCondition(c *Condition) ([]*ast.Expr, bool) {
+	if c.Negated || c.IfExists || c.Qualifier != "" {
+		return nil, false
+	}
+	for _, v := range c.Values {
+		if v.Template != nil {
+			return nil, false
+		}
+	}
+	value := ast.RefTerm(ast.InputRootDocument, ast.StringTerm("context"), ast.StringTerm(c.Key))
+	spec := operators[c.Base]
+	switch {
+	case c.Base == "StringEquals", c.Base == "Bool":
+		vals := make([]string, len(c.Values))
+		for i, v := range c.Values {
+			vals[i] = v.Norm.(string)
+		}
+		subject := value
+		if c.Base == "Bool" {
+			subject = ast.CallTerm(ast.RefTerm(ast.VarTerm("lower")), value)
+		}
+		if len(vals) == 1 {
+			return []*ast.Expr{ast.Equal.Expr(subject, ast.StringTerm(vals[0]))}, true
+		}
+		return []*ast.Expr{ast.Member.Expr(subject, stringSet(dedupe(vals)))}, true
+	case spec.family == famLike, spec.family == famArn:
+		var alts []string
+		for _, v := range c.Values {
+			if t := valueTerm(spec.family, v); t != nil {
+				alts = append(alts, string(t.Value.(ast.String)))
+			}
+		}
+		if len(alts) == 0 {
+			return []*ast.Expr{ast.NewExpr(ast.BooleanTerm(false))}, true
+		}
+		return []*ast.Expr{ast.RegexMatch.Expr(ast.StringTerm(joinAnchored(alts)), value)}, true
+	case spec.family == famNull:
+		absent, present := false, false
+		for _, v := range c.Values {
+			if v.Norm.(bool) {
+				absent = true
+			} else {
+				present = true
+			}
+		}
+		switch {
+		case absent && present:
+			return nil, true // always true
+		case absent:
+			return []*ast.Expr{negate(ast.NewExpr(value))}, true
+		default:
+			return []*ast.Expr{ast.NewExpr(value)}, true
+		}
+	case spec.family == famIP && len(c.Values) == 1:
+		return []*ast.Expr{ast.NetCIDRContains.Expr(scalar(c.Values[0].Norm), value)}, true
+	}
+	return nil, false
+}
+
+// joinAnchored joins anchored regexes `(?s)^…$` into one alternation.
+func joinAnchored(res []string) string {
+	if len(res) == 1 {
+		return res[0]
+	}
+	inner := make([]string, len(res))
+	for i, r := range res {
+		inner[i] = strings.TrimSuffix(strings.TrimPrefix(r, "(?s)^"), "$")
+	}
+	return anchor("(?:" + strings.Join(dedupe(inner), "|") + ")")
+}
+
+// libCondition lowers a condition to a library call (every other form).
+func libCondition(c *Condition) *ast.Expr {
 	spec := operators[c.Base]
 	var values []*ast.Term
 	for _, v := range c.Values {

@@ -4,8 +4,8 @@ statements := 1
 
 match contains {"effect": "Allow", "index": 0} if {
 	input.action == "sns:publish"
-	data.iam2rego.lib.cond("ArnLike", false, "", false, "aws:sourcearn", ["(?s)^[^:]*:aws:cloudwatch:us-east-1:111111111111:alarm:my-alarm$"])
-	data.iam2rego.lib.cond("ArnLike", false, "", false, "aws:principalarn", ["(?s)^[^:]*:aws:iam::[^:]*:role/admin-.*$", "(?s)^[^:]*:aws:iam::111111111111:user/a.c$"])
+	regex.match("(?s)^[^:]*:aws:cloudwatch:us-east-1:111111111111:alarm:my-alarm$", input.context["aws:sourcearn"])
+	regex.match("(?s)^(?:[^:]*:aws:iam::[^:]*:role/admin-.*|[^:]*:aws:iam::111111111111:user/a.c)$", input.context["aws:principalarn"])
 	data.iam2rego.lib.cond("ArnLike", true, "", false, "aws:sourcevpce", ["(?s)^[^:]*:aws:ec2:us-east-1:111111111111:vpc-endpoint/vpce-1$"])
 	data.iam2rego.lib.cond("ArnLike", true, "", false, "aws:sourcearn", ["(?s)^[^:]*:aws:s3:::bucket-.*$"])
 }

@@ -2,8 +2,8 @@ package iam2rego.policies.p6e85858e1716fc0f69f6b8e3
 
 statements := 3
 
-match contains {"effect": "Deny", "index": 0} if data.iam2rego.lib.cond("Bool", false, "", false, "aws:securetransport", ["false"])
+match contains {"effect": "Deny", "index": 0} if lower(input.context["aws:securetransport"]) == "false"
 
 match contains {"effect": "Deny", "index": 1} if data.iam2rego.lib.cond("Bool", false, "", true, "aws:multifactorauthpresent", ["false"])
 
-match contains {"effect": "Allow", "index": 2} if data.iam2rego.lib.cond("Bool", false, "", false, "aws:viaawsservice", ["true", "true"])
+match contains {"effect": "Allow", "index": 2} if lower(input.context["aws:viaawsservice"]) in {"true"}

@@ -4,6 +4,5 @@ statements := 1
 
 match contains {"effect": "Deny", "index": 0} if {
 	input.action == "ec2:runinstances"
-	data.iam2rego.lib.null_cond("aws:requesttag/costcenter", [true])
-	data.iam2rego.lib.null_cond("aws:tokenissuetime", [false, true])
+	not input.context["aws:requesttag/costcenter"]
 }

@@ -4,6 +4,6 @@ statements := 1
 
 match contains {"effect": "Deny", "index": 0} if {
 	input.action == "s3:putobject"
-	data.iam2rego.lib.cond("StringLike", false, "", false, "s3:prefix", ["(?s)^home/.*$", "(?s)^a\\.b\\[c\\]\\{d\\}\\\\e\\+.$", "(?s)^x$"])
+	regex.match("(?s)^(?:home/.*|a\\.b\\[c\\]\\{d\\}\\\\e\\+.|x)$", input.context["s3:prefix"])
 	data.iam2rego.lib.cond("StringLike", true, "", false, "aws:userid", ["(?s)^AIDA.*:.*$"])
 }

@@ -4,8 +4,8 @@ statements := 1
 
 match contains {"effect": "Allow", "index": 0} if {
 	input.action == "s3:getobject"
-	data.iam2rego.lib.cond("StringEquals", false, "", false, "aws:requestedregion", ["us-east-1"])
-	data.iam2rego.lib.cond("StringEquals", false, "", false, "aws:principaltag/team", ["blue", "*literal?"])
+	input.context["aws:requestedregion"] == "us-east-1"
+	input.context["aws:principaltag/team"] in {"*literal?", "blue"}
 	data.iam2rego.lib.cond("StringEqualsIgnoreCase", false, "", false, "aws:principaltag/env", ["Prod"])
 	data.iam2rego.lib.cond("StringEquals", true, "", false, "aws:principalaccount", ["222222222222"])
 	data.iam2rego.lib.cond("StringEqualsIgnoreCase", true, "", false, "aws:principaltag/stage", ["Dev", "Test"])

@@ -14,5 +14,5 @@ match contains {"effect": "Deny", "index": 1, "sid": "EnforceOrgIdentities"} if 
 match contains {"effect": "Deny", "index": 2, "sid": "EnforceTls"} if {
 	startswith(input.action, "s3:")
 	data.iam2rego.lib.principal_kind({"accounts": [], "arns": [], "canonical": [], "federated": [], "services": [], "wildcard": true})
-	data.iam2rego.lib.cond("Bool", false, "", false, "aws:securetransport", ["false"])
+	lower(input.context["aws:securetransport"]) == "false"
 }

@@ -10,14 +10,14 @@ match contains {"effect": "Allow", "index": 0, "kind": kind, "sid": "Ec2"} if {
 match contains {"effect": "Allow", "index": 1, "kind": kind, "sid": "CrossAccount"} if {
 	input.action in {"sts:assumerole", "sts:tagsession"}
 	kind := data.iam2rego.lib.principal_kind({"accounts": [], "arns": ["arn:aws:iam::222222222222:role/deployer"], "canonical": [], "federated": [], "services": [], "wildcard": false})
-	data.iam2rego.lib.cond("StringEquals", false, "", false, "sts:externalid", ["abc123"])
+	input.context["sts:externalid"] == "abc123"
 }
 
 match contains {"effect": "Allow", "index": 2, "kind": kind, "sid": "Github"} if {
 	input.action == "sts:assumerolewithwebidentity"
 	kind := data.iam2rego.lib.principal_kind({"accounts": [], "arns": [], "canonical": [], "federated": ["arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"], "services": [], "wildcard": false})
-	data.iam2rego.lib.cond("StringEquals", false, "", false, "token.actions.githubusercontent.com:aud", ["sts.amazonaws.com"])
-	data.iam2rego.lib.cond("StringLike", false, "", false, "token.actions.githubusercontent.com:sub", ["(?s)^repo:org/repo:.*$"])
+	input.context["token.actions.githubusercontent.com:aud"] == "sts.amazonaws.com"
+	regex.match("(?s)^repo:org/repo:.*$", input.context["token.actions.githubusercontent.com:sub"])
 }
 
 match contains {"effect": "Deny", "index": 3, "sid": "NoOthers"} if {

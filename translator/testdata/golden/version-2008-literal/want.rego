@@ -5,6 +5,6 @@ statements := 1
 match contains {"effect": "Allow", "index": 0} if {
 	input.action == "s3:getobject"
 	startswith(input.resource.arn, "arn:aws:s3:::bucket/${aws:username}/")
-	data.iam2rego.lib.cond("StringEquals", false, "", false, "s3:prefix", ["${aws:username}"])
-	data.iam2rego.lib.cond("StringLike", false, "", false, "s3:delimiter", ["(?s)^\\$\\{.*\\}x$"])
+	input.context["s3:prefix"] == "${aws:username}"
+	regex.match("(?s)^\\$\\{.*\\}x$", input.context["s3:delimiter"])
 }
