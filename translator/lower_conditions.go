@@ -20,15 +20,22 @@ func conditionExpr(c *Condition) []*ast.Expr {
 	return []*ast.Expr{libCondition(c)}
 }
 
-// inlineCondition lowers the common positive forms — a plain (no set
-// qualifier, no IfExists) positive operator with static values — to
-// expressions on input.context directly, without a library call. A missing
-// key leaves the reference undefined, which fails the rule: the positive
-// answer of §3.3. A list value (a multivalued key under a plain operator)
-// never equals a string and makes the builtins fail, which is false too
-// (§3.6).
+// inlineCondition lowers the common forms to expressions on input.context
+// directly, without a library call (function calls are the dearest part
+// of an evaluation). Only static values (no policy variables) and no set
+// qualifier; everything else goes to the library. The missing-key and
+// multivalued rules (§3.3, §3.6) hold as follows:
+//
+//   - positive: a missing key leaves input.context[k] undefined, so the
+//     rule fails (false); IfExists reads the key with object.get and a
+//     default that satisfies the test (a witness), so absence is true;
+//   - negated (StringNot…, ArnNot…): `not test(object.get(ctx, k, null))`
+//     — null fails every test, so absence is true — guarded by
+//     `not is_array(…)`, since a plain operator on a list is false;
+//   - a list value never equals a string and makes the string builtins
+//     fail, so positive tests on lists are false.
 func inlineCondition(c *Condition) ([]*ast.Expr, bool) {
-	if c.Negated || c.IfExists || c.Qualifier != "" {
+	if c.Qualifier != "" {
 		return nil, false
 	}
 	for _, v := range c.Values {
@@ -36,54 +43,100 @@ func inlineCondition(c *Condition) ([]*ast.Expr, bool) {
 			return nil, false
 		}
 	}
-	value := ast.RefTerm(ast.InputRootDocument, ast.StringTerm("context"), ast.StringTerm(c.Key))
+	ctx := ast.RefTerm(ast.InputRootDocument, ast.StringTerm("context"))
+	key := ast.StringTerm(c.Key)
+	value := ast.RefTerm(ast.InputRootDocument, ast.StringTerm("context"), key)
+	getOr := func(def *ast.Term) *ast.Term {
+		return ast.CallTerm(ast.RefTerm(ast.VarTerm("object"), ast.StringTerm("get")), ctx, key, def)
+	}
 	spec := operators[c.Base]
+	test, witness, ok := inlineTest(c, spec)
+	if !ok {
+		return nil, false
+	}
+	switch {
+	case c.Negated:
+		subject := getOr(ast.NullTerm())
+		return []*ast.Expr{
+			negate(ast.NewExpr(ast.CallTerm(ast.RefTerm(ast.VarTerm("is_array")), subject))),
+			negate(test(subject)),
+		}, true
+	case c.IfExists:
+		if witness == nil {
+			return nil, false
+		}
+		return []*ast.Expr{test(getOr(witness))}, true
+	case spec.family == famNull:
+		return nullExprs(c, value), true
+	}
+	return []*ast.Expr{test(value)}, true
+}
+
+// inlineTest returns the positive test of an inlinable operator and a
+// value that passes it (nil when none is known).
+func inlineTest(c *Condition, spec operatorSpec) (func(*ast.Term) *ast.Expr, *ast.Term, bool) {
 	switch {
 	case c.Base == "StringEquals", c.Base == "Bool":
 		vals := make([]string, len(c.Values))
 		for i, v := range c.Values {
 			vals[i] = v.Norm.(string)
 		}
-		subject := value
-		if c.Base == "Bool" {
-			subject = ast.CallTerm(ast.RefTerm(ast.VarTerm("lower")), value)
+		vals = dedupe(vals)
+		if len(vals) == 0 {
+			return nil, nil, false
 		}
-		if len(vals) == 1 {
-			return []*ast.Expr{ast.Equal.Expr(subject, ast.StringTerm(vals[0]))}, true
-		}
-		return []*ast.Expr{ast.Member.Expr(subject, stringSet(dedupe(vals)))}, true
+		lower := c.Base == "Bool"
+		return func(t *ast.Term) *ast.Expr {
+			if lower {
+				t = ast.CallTerm(ast.RefTerm(ast.VarTerm("lower")), t)
+			}
+			if len(vals) == 1 {
+				return ast.Equal.Expr(t, ast.StringTerm(vals[0]))
+			}
+			return ast.Member.Expr(t, stringSet(vals))
+		}, ast.StringTerm(vals[0]), true
 	case spec.family == famLike, spec.family == famArn:
 		var alts []string
+		witness := ""
 		for _, v := range c.Values {
 			if t := valueTerm(spec.family, v); t != nil {
 				alts = append(alts, string(t.Value.(ast.String)))
+				if witness == "" {
+					witness = strings.NewReplacer("*", "", "?", "x").Replace(v.Raw)
+				}
 			}
 		}
 		if len(alts) == 0 {
-			return []*ast.Expr{ast.NewExpr(ast.BooleanTerm(false))}, true
+			return nil, nil, false
 		}
-		return []*ast.Expr{ast.RegexMatch.Expr(ast.StringTerm(joinAnchored(alts)), value)}, true
+		re := ast.StringTerm(joinAnchored(alts))
+		return func(t *ast.Term) *ast.Expr { return ast.RegexMatch.Expr(re, t) }, ast.StringTerm(witness), true
 	case spec.family == famNull:
-		absent, present := false, false
-		for _, v := range c.Values {
-			if v.Norm.(bool) {
-				absent = true
-			} else {
-				present = true
-			}
-		}
-		switch {
-		case absent && present:
-			return nil, true // always true
-		case absent:
-			return []*ast.Expr{negate(ast.NewExpr(value))}, true
-		default:
-			return []*ast.Expr{ast.NewExpr(value)}, true
-		}
-	case spec.family == famIP && len(c.Values) == 1:
-		return []*ast.Expr{ast.NetCIDRContains.Expr(scalar(c.Values[0].Norm), value)}, true
+		return func(*ast.Term) *ast.Expr { return nil }, nil, !c.Negated && !c.IfExists
+	case spec.family == famIP && len(c.Values) == 1 && !c.Negated:
+		cidr := scalar(c.Values[0].Norm)
+		return func(t *ast.Term) *ast.Expr { return ast.NetCIDRContains.Expr(cidr, t) }, nil, true
 	}
-	return nil, false
+	return nil, nil, false
+}
+
+// nullExprs lowers Null: "true" means absent, "false" present (§3.5).
+func nullExprs(c *Condition, value *ast.Term) []*ast.Expr {
+	absent, present := false, false
+	for _, v := range c.Values {
+		if v.Norm.(bool) {
+			absent = true
+		} else {
+			present = true
+		}
+	}
+	switch {
+	case absent && present:
+		return nil // always true
+	case absent:
+		return []*ast.Expr{negate(ast.NewExpr(value))}
+	}
+	return []*ast.Expr{ast.NewExpr(value)}
 }
 
 // joinAnchored joins anchored regexes `(?s)^…$` into one alternation.

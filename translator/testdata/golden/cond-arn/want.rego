@@ -6,6 +6,8 @@ match contains {"effect": "Allow", "index": 0} if {
 	input.action == "sns:publish"
 	regex.match("(?s)^[^:]*:aws:cloudwatch:us-east-1:111111111111:alarm:my-alarm$", input.context["aws:sourcearn"])
 	regex.match("(?s)^(?:[^:]*:aws:iam::[^:]*:role/admin-.*|[^:]*:aws:iam::111111111111:user/a.c)$", input.context["aws:principalarn"])
-	data.iam2rego.lib.cond("ArnLike", true, "", false, "aws:sourcevpce", ["(?s)^[^:]*:aws:ec2:us-east-1:111111111111:vpc-endpoint/vpce-1$"])
-	data.iam2rego.lib.cond("ArnLike", true, "", false, "aws:sourcearn", ["(?s)^[^:]*:aws:s3:::bucket-.*$"])
+	not is_array(object.get(input.context, "aws:sourcevpce", null))
+	not regex.match("(?s)^[^:]*:aws:ec2:us-east-1:111111111111:vpc-endpoint/vpce-1$", object.get(input.context, "aws:sourcevpce", null))
+	not is_array(object.get(input.context, "aws:sourcearn", null))
+	not regex.match("(?s)^[^:]*:aws:s3:::bucket-.*$", object.get(input.context, "aws:sourcearn", null))
 }

@@ -4,6 +4,6 @@ statements := 3
 
 match contains {"effect": "Deny", "index": 0} if lower(input.context["aws:securetransport"]) == "false"
 
-match contains {"effect": "Deny", "index": 1} if data.iam2rego.lib.cond("Bool", false, "", true, "aws:multifactorauthpresent", ["false"])
+match contains {"effect": "Deny", "index": 1} if lower(object.get(input.context, "aws:multifactorauthpresent", "false")) == "false"
 
-match contains {"effect": "Allow", "index": 2} if lower(input.context["aws:viaawsservice"]) in {"true"}
+match contains {"effect": "Allow", "index": 2} if lower(input.context["aws:viaawsservice"]) == "true"

@@ -5,5 +5,6 @@ statements := 1
 match contains {"effect": "Deny", "index": 0} if {
 	input.action == "s3:putobject"
 	regex.match("(?s)^(?:home/.*|a\\.b\\[c\\]\\{d\\}\\\\e\\+.|x)$", input.context["s3:prefix"])
-	data.iam2rego.lib.cond("StringLike", true, "", false, "aws:userid", ["(?s)^AIDA.*:.*$"])
+	not is_array(object.get(input.context, "aws:userid", null))
+	not regex.match("(?s)^AIDA.*:.*$", object.get(input.context, "aws:userid", null))
 }

@@ -7,6 +7,7 @@ match contains {"effect": "Allow", "index": 0} if {
 	input.context["aws:requestedregion"] == "us-east-1"
 	input.context["aws:principaltag/team"] in {"*literal?", "blue"}
 	data.iam2rego.lib.cond("StringEqualsIgnoreCase", false, "", false, "aws:principaltag/env", ["Prod"])
-	data.iam2rego.lib.cond("StringEquals", true, "", false, "aws:principalaccount", ["222222222222"])
+	not is_array(object.get(input.context, "aws:principalaccount", null))
+	not object.get(input.context, "aws:principalaccount", null) == "222222222222"
 	data.iam2rego.lib.cond("StringEqualsIgnoreCase", true, "", false, "aws:principaltag/stage", ["Dev", "Test"])
 }

@@ -7,8 +7,9 @@ match contains {"effect": "Allow", "index": 0, "kind": kind, "sid": "RCPFullAWSA
 match contains {"effect": "Deny", "index": 1, "sid": "EnforceOrgIdentities"} if {
 	strings.any_prefix_match(input.action, ["s3:", "sqs:"])
 	data.iam2rego.lib.principal_kind({"accounts": [], "arns": [], "canonical": [], "federated": [], "services": [], "wildcard": true})
-	data.iam2rego.lib.cond("Bool", false, "", true, "aws:principalisawsservice", ["false"])
-	data.iam2rego.lib.cond("StringEquals", true, "", true, "aws:principalorgid", ["o-a1b2c3d4e5"])
+	lower(object.get(input.context, "aws:principalisawsservice", "false")) == "false"
+	not is_array(object.get(input.context, "aws:principalorgid", null))
+	not object.get(input.context, "aws:principalorgid", null) == "o-a1b2c3d4e5"
 }
 
 match contains {"effect": "Deny", "index": 2, "sid": "EnforceTls"} if {

@@ -6,8 +6,10 @@ match contains {"effect": "Allow", "index": 0, "sid": "FullAccess"}
 
 match contains {"effect": "Deny", "index": 1, "sid": "DenyOutsideRegions"} if {
 	not strings.any_prefix_match(input.action, ["iam:", "organizations:", "sts:", "support:"])
-	data.iam2rego.lib.cond("ArnLike", true, "", false, "aws:principalarn", ["(?s)^[^:]*:aws:iam::[^:]*:role/OrgAdmin$"])
-	data.iam2rego.lib.cond("StringEquals", true, "", false, "aws:requestedregion", ["us-east-1", "eu-west-1"])
+	not is_array(object.get(input.context, "aws:principalarn", null))
+	not regex.match("(?s)^[^:]*:aws:iam::[^:]*:role/OrgAdmin$", object.get(input.context, "aws:principalarn", null))
+	not is_array(object.get(input.context, "aws:requestedregion", null))
+	not object.get(input.context, "aws:requestedregion", null) in {"eu-west-1", "us-east-1"}
 }
 
 match contains {"effect": "Deny", "index": 2, "sid": "ProtectLogs"} if {
