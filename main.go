@@ -71,6 +71,9 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		Writer:         stdout,
 		ErrWriter:      stderr,
 		ExitErrHandler: func(*cli.Context, error) {}, // never os.Exit inside the app
+		// Repeated flags (--context, --account-details) keep commas:
+		// context values and JSON arrays may hold them.
+		DisableSliceFlagSeparator: true,
 		Commands: []*cli.Command{
 			validateCommand(),
 			compileCommand(),
@@ -511,11 +514,16 @@ func inspectCommand() *cli.Command {
 			if c.NArg() != 1 {
 				return failed(exitBadData, "inspect needs exactly one BUNDLE")
 			}
-			b, verified, err := openBundle(c.Args().First(), c)
+			path := c.Args().First()
+			b, verified, err := openBundle(path, c)
 			if err != nil {
 				return err
 			}
-			return bundles.WriteSummary(c.App.Writer, bundles.Inspect(b, verified), format)
+			signed, err := bundles.HasSignature(path)
+			if err != nil {
+				return failed(exitBadData, "%s: %v", path, err)
+			}
+			return bundles.WriteSummary(c.App.Writer, bundles.Inspect(b, signed, verified), format)
 		},
 	}
 }

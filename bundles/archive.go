@@ -1,12 +1,15 @@
 package bundles
 
 import (
+	"archive/tar"
 	"bytes"
+	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/open-policy-agent/opa/v1/bundle"
 )
@@ -156,4 +159,32 @@ func keyMaterial(key string) (string, error) {
 		return "", err
 	}
 	return key, nil
+}
+
+// HasSignature reports whether the bundle archive at path carries a
+// .signatures.json file. OPA's reader leaves Bundle.Signatures empty when
+// verification is skipped, so inspect asks the archive itself.
+func HasSignature(path string) (bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(io.LimitReader(f, MaxBundleBytes))
+	if err != nil {
+		return false, err
+	}
+	tr := tar.NewReader(zr)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		if strings.TrimPrefix(h.Name, "/") == ".signatures.json" {
+			return true, nil
+		}
+	}
 }

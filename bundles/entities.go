@@ -150,11 +150,26 @@ func (b *builder) resource(r *account.ResourcePolicy) {
 	if r.Policy != nil {
 		res.Policy = nonEmpty(b.compile(*r.Policy, translator.Resource, r.ARN+" resource policy"))
 	}
-	if prev, ok := b.data.Resources[r.ARN]; ok && len(prev.Policy) > 0 && len(res.Policy) > 0 {
-		b.diags.Add(schema.Errorf(schema.CodeDuplicateResource, r.Policy.File, r.Policy.Pointer, "resource %s has more than one resource-based policy", r.ARN))
+	prev, ok := b.data.Resources[r.ARN]
+	if !ok {
+		b.data.Resources[r.ARN] = res
 		return
 	}
-	b.data.Resources[r.ARN] = res
+	// The resource is known already (a role, whose trust policy comes from
+	// the export): merge, never drop a policy silently.
+	if len(prev.Policy) > 0 && len(res.Policy) > 0 {
+		b.diags.Add(schema.Errorf(schema.CodeDuplicateResource, r.Policy.File, r.Policy.Pointer, "resource %s has more than one resource-based policy (a role's trust policy comes from the account export)", r.ARN))
+		return
+	}
+	if len(prev.Policy) == 0 {
+		prev.Policy = res.Policy
+	}
+	for k, v := range res.Tags {
+		prev.Tags[k] = v
+	}
+	if prev.Account != res.Account {
+		b.diags.Add(schema.Errorf(schema.CodeAccountMismatch, r.ARN, "", "resource %s belongs to account %s in the export but to %s in the resource policies", r.ARN, prev.Account, res.Account))
+	}
 }
 
 // organization records, for every member account, its SCP and RCP levels

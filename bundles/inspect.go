@@ -22,9 +22,10 @@ type Summary struct {
 	Signature string `json:"signature"`
 }
 
-// Inspect summarises a bundle read with ReadFile; verified says whether
-// the signature was checked against a key.
-func Inspect(b *bundle.Bundle, verified bool) Summary {
+// Inspect summarises a bundle read with ReadFile; signed says whether the
+// archive carries a signature (HasSignature) and verified whether it was
+// checked against a key.
+func Inspect(b *bundle.Bundle, signed, verified bool) Summary {
 	s := Summary{Revision: b.Manifest.Revision, Modules: len(b.Modules), Signature: "unsigned"}
 	if b.Manifest.Roots != nil {
 		s.Roots = append([]string(nil), *b.Manifest.Roots...)
@@ -32,7 +33,7 @@ func Inspect(b *bundle.Bundle, verified bool) Summary {
 	if b.Manifest.RegoVersion != nil {
 		s.RegoVersion = *b.Manifest.RegoVersion
 	}
-	if len(b.Signatures.Signatures) > 0 {
+	if signed || len(b.Signatures.Signatures) > 0 {
 		s.Signature = "signed (not verified: give --verification-key)"
 		if verified {
 			s.Signature = "signed and verified"

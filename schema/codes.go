@@ -57,4 +57,12 @@ const (
 	WarnVariablePlacement  = "variable_as_literal"
 	WarnRCPActionStar      = "rcp_action_star"
 	WarnTrustAction        = "trust_policy_action"
+
+	// Limits (IAM-SEMANTICS.md §9, translator/limits.go). An AWS limit
+	// that AWS enforces is the error limit_exceeded; iam2rego's own
+	// resource limits (file size, statements per document) are
+	// input_too_large; a quota that AWS lets an account raise is only a
+	// warning, since exports come from AWS.
+	CodeInputTooLarge = "input_too_large" // beyond iam2rego's own limits: a file over 64 MiB, a document with more than 1,000 statements
+	WarnQuotaExceeded = "quota_exceeded"  // warning: beyond an AWS default quota that can be raised, or a size only some policy kinds may have
 )

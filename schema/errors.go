@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/hashicorp/go-multierror"
 )
@@ -39,7 +41,32 @@ func (e *Error) Error() string {
 	if e.Severity == SeverityWarning {
 		prefix = "warning: "
 	}
-	return fmt.Sprintf("%s: %s: %s%s (%s)", e.File, ptr, prefix, e.Message, e.Code)
+	return fmt.Sprintf("%s: %s: %s%s (%s)", printable(e.File), printable(ptr), prefix, printable(e.Message), e.Code)
+}
+
+// printable escapes control and other non-printing characters, so that a
+// diagnostic stays on one line and hostile input cannot forge another one.
+func printable(s string) string {
+	clean := true
+	for _, r := range s {
+		if !unicode.IsPrint(r) && r != ' ' {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsPrint(r) || r == ' ' {
+			b.WriteRune(r)
+			continue
+		}
+		q := strconv.QuoteRune(r)
+		b.WriteString(q[1 : len(q)-1])
+	}
+	return b.String()
 }
 
 // Errorf builds an error diagnostic.
