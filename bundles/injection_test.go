@@ -227,7 +227,9 @@ var hostileProbes = []hostileProbe{
 		return hostileRequest(f.alice, "sqs:SendMessage", "arn:aws:sqs:us-east-1:"+hostileAcct+":q")
 	}, rego.Allow},
 	{"alice reads", func(f *hostileFixture) map[string]any { return hostileRequest(f.alice, "s3:GetObject", f.bucket+"/k") }, rego.ImplicitDeny},
-	{"anonymous reads", func(f *hostileFixture) map[string]any { return hostileRequest("anonymous", "s3:GetObject", f.bucket+"/k") }, rego.ImplicitDeny},
+	{"anonymous reads", func(f *hostileFixture) map[string]any {
+		return hostileRequest("anonymous", "s3:GetObject", f.bucket+"/k")
+	}, rego.ImplicitDeny},
 }
 
 // hostileBuild writes the fixture's three input files, loads them as the
