@@ -117,6 +117,14 @@ func ReadFile(path string, v *Verification) (*bundle.Bundle, error) {
 	if st.Size() > MaxBundleBytes {
 		return nil, fmt.Errorf("%s: %d bytes is larger than the %d-byte limit", path, st.Size(), MaxBundleBytes)
 	}
+	// Scan the archive first (member names, kinds, counts, sizes) so that
+	// nothing hostile reaches OPA's reader.
+	if err := CheckArchive(io.LimitReader(f, MaxBundleBytes)); err != nil {
+		return nil, err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
 	return Read(io.LimitReader(f, MaxBundleBytes), v)
 }
 

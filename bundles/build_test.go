@@ -1068,7 +1068,7 @@ func TestRoleTrustPolicySurvivesResourceTags(t *testing.T) {
 		return
 	}
 	if dec.Decision == rego.Allow {
-		t.Errorf("BUG (fail open): with a tags-only resource entry for %s, alice's sts:AssumeRole on it is allowed "+
+		t.Errorf("fail open: with a tags-only resource entry for %s, alice's sts:AssumeRole on it is allowed "+
 			"although the role's trust policy trusts only bedrock.amazonaws.com (step %s: %s)", kb, dec.Step, dec.Reason)
 	}
 	d := dataOf(t, encode(t, res.Bundle))
@@ -1079,10 +1079,50 @@ func TestRoleTrustPolicySurvivesResourceTags(t *testing.T) {
 		}
 	}
 	if got := d.Resources[kb]; !slices.Equal(got.Policy, []string{trust}) {
-		t.Errorf("BUG: a tags-only --resource-policies entry for role %s replaces the role's resource entry: "+
+		t.Errorf("a tags-only --resource-policies entry for role %s replaces the role's resource entry: "+
 			"data.iam2rego.resources[role] = %+v, want policy [%s] (its trust policy). "+
 			"The entry should be merged (tags) or rejected, never silently drop the trust policy "+
 			"(bundles/entities.go: resource() overwrites b.data.Resources[r.ARN] when either side has no policy)",
 			kb, got, trust)
+	}
+}
+
+// TestBucketPolicyAppliesToTaggedObjects: FORMATS.md lets
+// --resource-policies tag an S3 object ("An S3 object ARN cannot carry a
+// policy, but it can carry tags") and says a bucket's policy applies to the
+// bucket and its objects. Tagging an object must not switch its bucket's
+// policy off: the bucket's DenyInsecureTransport still denies plain HTTP.
+func TestBucketPolicyAppliesToTaggedObjects(t *testing.T) {
+	const (
+		kb     = "arn:aws:iam::111111111111:role/service-role/genai-kb-role"
+		object = "arn:aws:s3:::genai-kb-docs/docs/handbook.pdf"
+	)
+	dir := t.TempDir()
+	tags := filepath.Join(dir, "object-tags.json")
+	writeJSON(t, tags, map[string]any{"resources": []any{map[string]any{"arn": object, "account": exampleAcc, "tags": map[string]any{"class": "secret"}}}})
+	in := exampleInputs(exampleDir)
+	in.Resources = append(in.Resources, tags)
+	res := build(t, load(t, in))
+	eng, err := rego.PrepareBundle(context.Background(), res.Bundle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	decide := func(obj, secure string) rego.Decision {
+		return eng.DecideInput(context.Background(), map[string]any{
+			"principal": kb, "action": "s3:GetObject", "resource": obj,
+			"context": map[string]any{"aws:SecureTransport": secure},
+		})
+	}
+	if d := decide("arn:aws:s3:::genai-kb-docs/docs/untagged.pdf", "false"); d.Decision != rego.ExplicitDeny {
+		t.Fatalf("control: an untagged object over HTTP is %s (%s), want ExplicitDeny by the bucket policy", d.Decision, d.Reason)
+	}
+	if d := decide(object, "true"); d.Decision != rego.Allow {
+		t.Errorf("the tagged object over HTTPS is %s (%s), want Allow", d.Decision, d.Reason)
+	}
+	if d := decide(object, "false"); d.Decision != rego.ExplicitDeny {
+		t.Errorf("BUG (fail open): GetObject on %s over plain HTTP is %s (step %s: %s), want ExplicitDeny by the bucket's "+
+			"DenyInsecureTransport. Tagging the object in --resource-policies gives it its own entry in data.iam2rego.resources, "+
+			"and rego/lib/bundle.rego falls back to the bucket's entry (and policy) only when the object has none",
+			object, d.Decision, d.Step, d.Reason)
 	}
 }

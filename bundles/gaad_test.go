@@ -271,9 +271,11 @@ type gaadRequest struct {
 
 // requestsFor picks up to five actions named in the principal's policies
 // (Deny statements first, round-robin over statements; wildcards expanded
-// against the catalogue when there are too few literal actions), each with
-// resource "*" and one ARN from the statement that names it.
-func requestsFor(p *principalDocs, acct string, catalog *gaadCatalog) []gaadRequest {
+// against the catalogue when there are too few literal actions), each on
+// resource "*", on one ARN from the statement that names it and on an ARN
+// of the action's resource type, with one of the contexts (allContexts:
+// with each).
+func requestsFor(p *principalDocs, acct string, catalog *gaadCatalog, allContexts bool) []gaadRequest {
 	type choice struct{ action, arn string }
 	var chosen []choice
 	seen := map[string]bool{}
@@ -367,10 +369,15 @@ func requestsFor(p *principalDocs, acct string, catalog *gaadCatalog) []gaadRequ
 			if parts := strings.SplitN(r, ":", 6); len(parts) == 6 && twelve.MatchString(parts[4]) {
 				racct = parts[4]
 			}
-			// The contexts alternate, so that each is used about as often.
-			ci := (ai + ri) % len(gaadContexts)
-			out = append(out, gaadRequest{p: p, action: c.action, resource: r, account: racct, context: gaadContexts[ci],
-				id: fmt.Sprintf("gaad-%s-%s-%d-%d", p.name, strings.ReplaceAll(strings.ToLower(c.action), ":", "-"), ri, ci)})
+			// The contexts alternate, so that each is used about as often
+			// (every request gets each one when writing the oracle's cases).
+			for ci := range gaadContexts {
+				if !allContexts && ci != (ai+ri)%len(gaadContexts) {
+					continue
+				}
+				out = append(out, gaadRequest{p: p, action: c.action, resource: r, account: racct, context: gaadContexts[ci],
+					id: fmt.Sprintf("gaad-%s-%s-%d-%d", p.name, strings.ReplaceAll(strings.ToLower(c.action), ":", "-"), ri, ci)})
+			}
 		}
 	}
 	return out
@@ -449,7 +456,7 @@ func TestGAADBundleMatchesCases(t *testing.T) {
 	var reqs []gaadRequest
 	principals := gaadPrincipals(t, exp)
 	for _, p := range principals {
-		reqs = append(reqs, requestsFor(p, acct, catalog)...)
+		reqs = append(reqs, requestsFor(p, acct, catalog, *gaadCasesOut != "")...)
 	}
 	if len(reqs) < 2*len(principals) {
 		t.Fatalf("only %d requests for %d principals", len(reqs), len(principals))

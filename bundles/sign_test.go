@@ -149,7 +149,7 @@ func TestSignAndVerify(t *testing.T) {
 				t.Fatalf("reading without a key: %v", err)
 			}
 			if s := bundles.Inspect(b, signed, false); !strings.HasPrefix(s.Signature, "signed (not verified") {
-				t.Errorf("BUG: a signed bundle read without a key is reported as signature %q, want \"signed (not verified…)\": "+
+				t.Errorf("a signed bundle read without a key is reported as signature %q, want \"signed (not verified…)\": "+
 					"ReadFile(path, nil) reads with WithSkipBundleVerification(true), which leaves Bundle.Signatures empty, "+
 					"so `iam2rego inspect BUNDLE` calls a signed bundle unsigned", s.Signature)
 			}

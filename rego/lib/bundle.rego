@@ -22,13 +22,17 @@ principal_key := raw_principal.federatedBy if principal_base.kind == "federated_
 
 principal_entry := data.iam2rego.principals[principal_key]
 
-# A bucket policy applies to the bucket and to its objects.
-resource_entry := data.iam2rego.resources[raw_resource.arn]
+# The resource's own entry, and for an S3 object its bucket's: a bucket
+# policy applies to the bucket and to its objects, also to an object the
+# resource-policy files only tag.
+exact_record := r if {
+	r := data.iam2rego.resources[raw_resource.arn]
+} else := {}
 
-resource_entry := data.iam2rego.resources[bucket] if {
-	not data.iam2rego.resources[raw_resource.arn]
+bucket_record := r if {
 	bucket := regex.find_all_string_submatch_n(`^(arn:[^:]+:s3:::[^/]+)/`, raw_resource.arn, 1)[0][1]
-}
+	r := data.iam2rego.resources[bucket]
+} else := {}
 
 principal_account_entry := data.iam2rego.accounts[principal_base.account]
 
@@ -40,9 +44,13 @@ principal_record := r if {
 	r := principal_entry
 } else := {}
 
-resource_record := r if {
-	r := resource_entry
-} else := {}
+resource_record := object.union(
+	{
+		"tags": object.get(exact_record, "tags", {}),
+		"policy": array.concat(object.get(exact_record, "policy", []), object.get(bucket_record, "policy", [])),
+	},
+	{"account": a | a := object.get(exact_record, "account", object.get(bucket_record, "account", "")); a != ""},
+)
 
 principal_account_record := r if {
 	r := principal_account_entry
