@@ -109,7 +109,7 @@ func (r *Runner) request(c *Case) (rego.Request, map[string]string, []*schema.Er
 		return name
 	}
 	req := rego.Request{
-		Principal:         rego.Principal{ARN: c.PrincipalARN, Tags: c.PrincipalTag, FederatedBy: c.FederatedBy},
+		Principal:         rego.Principal{ARN: c.PrincipalARN, Tags: c.PrincipalTag, FederatedBy: c.FederatedBy, RoleARN: c.RoleARN, CanonicalUser: c.Canonical},
 		Action:            c.Action,
 		Resource:          rego.Resource{ARN: c.ResourceARN, Account: c.ResourceAcct, Tags: c.ResourceTags},
 		Context:           c.Context,
