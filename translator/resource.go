@@ -72,7 +72,8 @@ func compileResource(c *compiler, raw, ptr string) (ResourcePattern, bool) {
 			c.diags.Add(schema.Warnf(schema.WarnWildcardPlacement, c.file, ptr, "resource %q: AWS does not allow a wildcard in the service segment; matching of such patterns is undocumented", raw))
 		}
 	}
-	if len(segs) == arnSegments && len(segs[5]) > 0 && segs[5][0].Kind == PartPattern {
+	if len(segs) == arnSegments && len(segs[5]) > 0 && segs[5][0].Kind == PartPattern && segs[2].literalText() != "s3" {
+		// (S3 ARNs have no resource-type word: bucket names come first.)
 		// The resource-type word (`user` in `user/alice`) must not hold
 		// wildcards (§2.3 rule 7).
 		head := segs[5][0].Text
