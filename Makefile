@@ -41,9 +41,30 @@ cases: build
 golden:
 	$(GO) test ./translator -run TestGolden -update
 
-## fuzz: each fuzz target for $(FUZZTIME).
+## fuzz: every fuzz target, one after another, each for $(FUZZTIME) (default 60s):
+## the JSON decoder and schemas, the account-export and organization readers, the
+## translator, and Decide on random requests. A crasher stops the run; go test writes it
+## to the package's testdata/fuzz/<Target>/, where plain `go test` (make test) replays
+## it. FUZZMINTIME bounds the minimisation of each new input (large seeds such as the
+## corpus export would otherwise stall a short run). `make fuzz-decide` and so on run one.
+FUZZMINTIME ?= 5s
+FUZZ_TARGETS = fuzz-decode fuzz-account fuzz-org fuzz-compile fuzz-decide
+FUZZ = $(GO) test -run '^$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME)
+
+.PHONY: $(FUZZ_TARGETS)
 fuzz:
-	$(GO) test ./translator -run '^$$' -fuzz '^FuzzCompile$$' -fuzztime $(FUZZTIME)
+	@for t in $(FUZZ_TARGETS); do $(MAKE) --no-print-directory $$t || exit 1; done
+
+fuzz-decode:
+	$(FUZZ) -fuzz '^FuzzDecode$$' ./schema
+fuzz-account:
+	$(FUZZ) -fuzz '^FuzzAccountDetails$$' ./translator/account
+fuzz-org:
+	$(FUZZ) -fuzz '^FuzzOrg$$' ./translator/account
+fuzz-compile:
+	$(FUZZ) -fuzz '^FuzzCompile$$' ./translator
+fuzz-decide:
+	$(FUZZ) -fuzz '^FuzzDecide$$' ./rego
 
 ## conformance: differential runs against the oracle with fresh cases (SEED=N to repeat one);
 ## every disagreement must be a documented divergence (testdata/oracle/divergences.json).
@@ -53,3 +74,22 @@ conformance: build
 
 clean:
 	rm -rf bin
+
+## bench-sidecar: a bounded load test (about 1–2 minutes) of stock OPA sidecars on loopback:
+## the GenAI example account and a generated 5,000-principal account, each as a ratio to
+## the same OPA serving `allow := true`, measured in the same run. Stops by itself.
+.PHONY: bench-sidecar
+bench-sidecar:
+	$(GO) run ./benchmarks/sidecar -duration 5s -warmup 1s -clients 8 -rounds 2 -principals 5000
+
+## bench: the benchmarks of benchmarks/ (decision latency at every account size against the
+## in-run `allow := true` floor, the build budget, batch throughput against the oracle),
+## printed as a table of ratios with their bars and the commands that produced them.
+.PHONY: bench bench-check
+bench:
+	$(GO) run ./benchmarks/cmd/report
+
+## bench-check: the short run (example and 5,000-principal accounts; one to two minutes);
+## fails when a figure misses its bar (BENCH_MAX_* / BENCH_MIN_* override the bars).
+bench-check:
+	$(GO) run ./benchmarks/cmd/report -short -check

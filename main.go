@@ -121,9 +121,9 @@ func validateCommand() *cli.Command {
 
 // validateFile returns the diagnostics (errors and warnings) of one file.
 func validateFile(ctx context.Context, file string, typ translator.PolicyType) []*schema.Error {
-	data, err := os.ReadFile(file)
+	data, err := schema.ReadFile(file)
 	if err != nil {
-		return []*schema.Error{schema.Errorf(schema.CodeJSONSyntax, file, "", "cannot read the file: %v", unwrapPath(err))}
+		return schema.List(err)
 	}
 	if strings.HasSuffix(file, ".jsonl") {
 		list, err := cases.Load(file, strings.NewReader(string(data)))
@@ -187,9 +187,9 @@ func compileCommand() *cli.Command {
 				return failed(exitBadData, "compile needs exactly one FILE")
 			}
 			file := c.Args().First()
-			data, err := os.ReadFile(file)
+			data, err := schema.ReadFile(file)
 			if err != nil {
-				return failed(exitBadData, "%s: cannot read the file: %v", file, unwrapPath(err))
+				return reportDiagnostics(c.App.Writer, c.App.ErrWriter, schema.List(err), "pretty")
 			}
 			compiled, err := translator.Compile(file, typ, data)
 			if err != nil {

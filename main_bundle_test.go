@@ -332,7 +332,7 @@ func TestEvalBundleContextValuesWithCommas(t *testing.T) {
 		code, stdout, stderr := runCLI(t, "", "eval", "--bundle", b, "--principal", exAlice, "--action", "bedrock:ListFoundationModels",
 			"--resource", "*", "--context", "aws:RequestedRegion=us-east-1", "--context", c)
 		if code != exitOK || !strings.Contains(stdout, `"decision":"Allow"`) {
-			t.Errorf("BUG: --context %s: exit %d, stdout %q, stderr %q. urfave/cli splits StringSliceFlag values on commas, "+
+			t.Errorf("--context %s: exit %d, stdout %q, stderr %q. urfave/cli splits StringSliceFlag values on commas, "+
 				"so a JSON array of more than one element (or any value holding a comma) is cut apart before requestFromFlags sees it; "+
 				"set DisableSliceFlagSeparator on the app (or parse --context as a generic flag)", c, code, stdout, strings.TrimSpace(stderr))
 		}
@@ -479,7 +479,7 @@ func TestSignedBundleThroughTheCLI(t *testing.T) {
 	}
 	// Without a key, a signed bundle is still reported as signed.
 	if _, stdout, _ := runCLI(t, "", "inspect", b); !strings.Contains(stdout, "signature:    signed") {
-		t.Errorf("BUG: `iam2rego inspect` without --verification-key reports a signed bundle as %q", strings.TrimSpace(lineWith(stdout, "signature:")))
+		t.Errorf("`iam2rego inspect` without --verification-key reports a signed bundle as %q", strings.TrimSpace(lineWith(stdout, "signature:")))
 	}
 }
 

@@ -91,7 +91,16 @@ func writeAtomic(path string, data []byte) (err error) {
 	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), path)
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	// A build killed between creating its temporary file and renaming it
+	// leaves the file behind; the next successful write sweeps them.
+	stale, _ := filepath.Glob(filepath.Join(dir, "."+filepath.Base(path)+".tmp-*"))
+	for _, f := range stale {
+		os.Remove(f)
+	}
+	return nil
 }
 
 // Verification configures signature checks on read.

@@ -40,9 +40,8 @@ const (
 	// MaxManagedPerGroup and MaxGroupsPerUser are not adjustable.
 	MaxManagedPerGroup = 10
 	MaxGroupsPerUser   = 10
-	// MaxOrgPoliciesPerNode is how many SCPs (and RCPs) one root, OU or
-	// account may have attached, the AWS default ones included.
-	MaxOrgPoliciesPerNode = 5
+	// The AWS Organizations limits (SCPs and RCPs per node, OU depth) are
+	// account.MaxPoliciesPerNode and account.MaxOUDepth.
 )
 
 // iam2rego's own resource limits: inputs beyond them are refused with
@@ -51,9 +50,9 @@ const (
 	// MaxStatements bounds the statements of one policy document. The
 	// largest AWS managed policy has 162.
 	MaxStatements = 1000
-	// MaxInputBytes bounds one JSON input file (a policy, an account
-	// export, an organization or resource-policy file, a manifest).
-	MaxInputBytes = 64 << 20
+	// MaxInputBytes bounds one JSON input file; it is schema.MaxInputBytes,
+	// which the readers enforce.
+	MaxInputBytes = schema.MaxInputBytes
 )
 
 // DocumentSize is the length of a decoded policy document as AWS counts

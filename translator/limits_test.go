@@ -41,8 +41,8 @@ func sizedDocument(t *testing.T, typ PolicyType, size int) map[string]any {
 	return doc
 }
 
-// codesAt returns the diagnostics of a document at the root pointer (where
-// size diagnostics go), as "severity code".
+// sizeDiagnostics returns the limit diagnostics of a document (which sit
+// at the root pointer) as "severity code"; any other error fails the test.
 func sizeDiagnostics(t *testing.T, typ PolicyType, doc any, exported bool) []string {
 	t.Helper()
 	var d schema.Diagnostics

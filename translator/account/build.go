@@ -2,7 +2,6 @@ package account
 
 import (
 	"encoding/json"
-	"os"
 
 	"github.com/iam2rego/iam2rego/schema"
 	"github.com/iam2rego/iam2rego/translator/managed"
@@ -67,9 +66,9 @@ func NewBuilder() *Builder {
 // readFile reads an input named on the command line; a file that cannot
 // be read is a json_syntax diagnostic (README: Diagnostics).
 func (b *Builder) readFile(path string) ([]byte, bool) {
-	data, err := os.ReadFile(path)
+	data, err := schema.ReadFile(path)
 	if err != nil {
-		b.d.Add(schema.Errorf(schema.CodeJSONSyntax, path, "", "cannot read the file: %v", unwrapPath(err)))
+		b.d.Merge(path, err)
 		return nil, false
 	}
 	return data, true

@@ -45,8 +45,12 @@ func (b *Builder) AddFolder(dir string) {
 	}
 	defer root.Close()
 	fr := &folderReader{b: b, dir: dir, manifest: manifest, fsys: root.FS(), docs: map[string]*Document{}}
-	data, err := fs.ReadFile(fr.fsys, ManifestName)
+	data, err := readFS(fr.fsys, ManifestName, manifest)
 	if err != nil {
+		if list := schema.List(err); len(list) > 0 {
+			b.d.Add(list...)
+			return
+		}
 		b.d.Add(schema.Errorf(schema.CodeJSONSyntax, manifest, "", "cannot read the manifest: %v", unwrapPath(err)))
 		return
 	}
@@ -99,8 +103,12 @@ func (fr *folderReader) readData(p, ptr string) (string, []byte, bool) {
 	if !ok {
 		return "", nil, false
 	}
-	data, err := fs.ReadFile(fr.fsys, rel)
+	data, err := readFS(fr.fsys, rel, display)
 	if err != nil {
+		if list := schema.List(err); len(list) > 0 {
+			fr.b.d.Add(list...)
+			return "", nil, false
+		}
 		fr.errorf(schema.CodeInvalidPath, ptr, "cannot read %s: %v", p, unwrapPath(err))
 		return "", nil, false
 	}

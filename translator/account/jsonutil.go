@@ -1,6 +1,7 @@
 package account
 
 import (
+	"io/fs"
 	"net/url"
 	"sort"
 	"strings"
@@ -151,4 +152,18 @@ func iamPath(arn string) string {
 		return ""
 	}
 	return res[first : last+1]
+}
+
+// readFS reads a file of a folder or directory input, refusing files over
+// schema.MaxInputBytes before reading them.
+func readFS(fsys fs.FS, name, display string) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > schema.MaxInputBytes {
+		return nil, schema.Errorf(schema.CodeInputTooLarge, display, "", "the file has %d bytes; iam2rego reads at most %d (64 MiB) per input file", st.Size(), schema.MaxInputBytes)
+	}
+	return schema.ReadAll(display, f)
 }

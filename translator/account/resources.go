@@ -79,8 +79,12 @@ func (s *resourceSet) read(fsys fs.FS, name, display string, d *schema.Diagnosti
 }
 
 func (s *resourceSet) readFile(fsys fs.FS, name, display string, d *schema.Diagnostics) {
-	data, err := fs.ReadFile(fsys, name)
+	data, err := readFS(fsys, name, display)
 	if err != nil {
+		if list := schema.List(err); len(list) > 0 {
+			d.Add(list...)
+			return
+		}
 		d.Add(schema.Errorf(schema.CodeJSONSyntax, display, "", "cannot read the file: %v", unwrapPath(err)))
 		return
 	}

@@ -1,0 +1,49 @@
+package schema
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+// MaxInputBytes bounds one JSON input file (a policy, a case file, an
+// account export, an organization or resource-policy file): iam2rego's own
+// limit, so that a huge or endless input is refused before it is read,
+// never processed in unbounded memory.
+const MaxInputBytes = 64 << 20
+
+// ReadFile reads an input file of at most MaxInputBytes. Problems are
+// coded diagnostics naming the file: input_too_large past the limit,
+// json_syntax when the file cannot be read.
+func ReadFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, Errorf(CodeJSONSyntax, path, "", "cannot read the file: %v", unwrapPath(err))
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > MaxInputBytes {
+		return nil, Errorf(CodeInputTooLarge, path, "", "the file has %d bytes; iam2rego reads at most %d (64 MiB) per input file", st.Size(), MaxInputBytes)
+	}
+	return ReadAll(path, f)
+}
+
+// ReadAll reads at most MaxInputBytes from r (a pipe, standard input).
+func ReadAll(name string, r io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxInputBytes+1))
+	if err != nil {
+		return nil, Errorf(CodeJSONSyntax, name, "", "cannot read the input: %v", err)
+	}
+	if len(data) > MaxInputBytes {
+		return nil, Errorf(CodeInputTooLarge, name, "", "the input has more than %d bytes (64 MiB), iam2rego's limit per input", MaxInputBytes)
+	}
+	return data, nil
+}
+
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return fmt.Errorf("%w", err)
+}
