@@ -46,6 +46,7 @@ type builder struct {
 	names    map[string]map[string]bool      // package name → where it is used
 	data     data
 	progress func()
+	sized    map[string]bool // managed policies whose size was checked
 }
 
 // data is data.iam2rego in the bundle; the decision library
@@ -99,6 +100,7 @@ func Build(exp *account.Export, opts Options) (*Result, error) {
 		compiled: map[string]*translator.Compiled{},
 		modules:  map[string]*translator.Compiled{},
 		names:    map[string]map[string]bool{},
+		sized:    map[string]bool{},
 		data: data{
 			Principals:  map[string]*principal{},
 			RolesByName: map[string]map[string]string{},

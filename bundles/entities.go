@@ -59,6 +59,10 @@ func (b *builder) managed(arn string, typ translator.PolicyType, who, ptr string
 		b.diags.Merge(who, err)
 		return ""
 	}
+	if !b.sized[mp.ARN] {
+		b.sized[mp.ARN] = true
+		b.checkManagedSize(mp)
+	}
 	_ = ptr
 	return b.compile(mp.Document, typ, mp.Name+" ("+mp.ARN+")")
 }
@@ -92,7 +96,11 @@ func (b *builder) account(acct *account.Account) {
 	for _, g := range acct.Groups {
 		groups[g.Name] = g
 	}
+	for _, g := range acct.Groups {
+		b.checkGroupLimits(g)
+	}
 	for _, u := range acct.Users {
+		b.checkUserLimits(u)
 		var ids []string
 		for _, d := range u.Inline {
 			ids = append(ids, b.compile(d.Document, translator.Identity, u.ARN+" inline "+d.Name))
@@ -122,6 +130,7 @@ func (b *builder) account(acct *account.Account) {
 		b.data.Principals[u.ARN] = p
 	}
 	for _, r := range acct.Roles {
+		b.checkRoleLimits(r)
 		var ids []string
 		for _, d := range r.Inline {
 			ids = append(ids, b.compile(d.Document, translator.Identity, r.ARN+" inline "+d.Name))
