@@ -35,6 +35,11 @@ type Result struct {
 type Options struct {
 	// Progress, when set, is called as policies are compiled.
 	Progress func(done, total int)
+	// SkipPrincipalLimits turns off the per-principal AWS limits (inline
+	// totals, attachments, groups per user). Only for synthetic accounts
+	// that exceed them on purpose, such as the index sweeps of the
+	// sidecar benchmarks; the CLI never sets it.
+	SkipPrincipalLimits bool
 }
 
 // builder holds the state of one build.
@@ -45,6 +50,7 @@ type builder struct {
 	modules  map[string]*translator.Compiled // by package name
 	names    map[string]map[string]bool      // package name → where it is used
 	data     data
+	opts     Options
 	progress func()
 	sized    map[string]bool // managed policies whose size was checked
 }
@@ -97,6 +103,7 @@ type organization struct {
 func Build(exp *account.Export, opts Options) (*Result, error) {
 	b := &builder{
 		exp:      exp,
+		opts:     opts,
 		compiled: map[string]*translator.Compiled{},
 		modules:  map[string]*translator.Compiled{},
 		names:    map[string]map[string]bool{},

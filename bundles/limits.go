@@ -36,6 +36,9 @@ func inlineSize(docs []account.NamedDocument) int {
 }
 
 func (b *builder) checkUserLimits(u *account.User) {
+	if b.opts.SkipPrincipalLimits {
+		return
+	}
 	file, ptr := where(u.ARN, u.Inline)
 	if size := inlineSize(u.Inline); size > translator.MaxInlineUserChars {
 		b.diags.Add(schema.Errorf(schema.CodeLimitExceeded, file, ptr, "user %s has %d characters of inline policies (without whitespace); IAM allows %d per user", u.ARN, size, translator.MaxInlineUserChars))
@@ -47,6 +50,9 @@ func (b *builder) checkUserLimits(u *account.User) {
 }
 
 func (b *builder) checkRoleLimits(r *account.Role) {
+	if b.opts.SkipPrincipalLimits {
+		return
+	}
 	file, ptr := where(r.ARN, r.Inline)
 	if size := inlineSize(r.Inline); size > translator.MaxInlineRoleChars {
 		b.diags.Add(schema.Errorf(schema.CodeLimitExceeded, file, ptr, "role %s has %d characters of inline policies (without whitespace); IAM allows %d per role", r.ARN, size, translator.MaxInlineRoleChars))
@@ -55,6 +61,9 @@ func (b *builder) checkRoleLimits(r *account.Role) {
 }
 
 func (b *builder) checkGroupLimits(g *account.Group) {
+	if b.opts.SkipPrincipalLimits {
+		return
+	}
 	file, ptr := where(g.ARN, g.Inline)
 	if size := inlineSize(g.Inline); size > translator.MaxInlineGroupChars {
 		b.diags.Add(schema.Errorf(schema.CodeLimitExceeded, file, ptr, "group %s has %d characters of inline policies (without whitespace); IAM allows %d per group", g.ARN, size, translator.MaxInlineGroupChars))
@@ -78,6 +87,9 @@ func (b *builder) checkAttachments(kind, arn, file, ptr string, n int) {
 // checkManagedSize: a customer managed policy holds at most 6,144
 // characters; AWS managed policies are not bound by it.
 func (b *builder) checkManagedSize(mp *account.ManagedPolicy) {
+	if b.opts.SkipPrincipalLimits {
+		return
+	}
 	if strings.Contains(mp.ARN, ":iam::aws:policy/") {
 		return
 	}

@@ -170,6 +170,7 @@ func (g *generator) run() {
 	res := &resourcesFile{Resources: []*resourceEntry{}}
 	for _, a := range g.accts {
 		a.generate()
+		a.fitLimits()
 		res.Resources = append(res.Resources, a.resources()...)
 		g.set.exports = append(g.set.exports, a.file)
 		for arn := range a.aws {
