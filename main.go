@@ -104,8 +104,8 @@ func validateCommand() *cli.Command {
 				return err
 			}
 			format := c.String("format")
-			if format != "pretty" && format != "json" {
-				return failed(exitBadData, "--format must be pretty or json, got %q", format)
+			if err := checkFormat(format); err != nil {
+				return err
 			}
 			if c.NArg() == 0 {
 				return failed(exitBadData, "validate needs at least one FILE")
@@ -241,8 +241,8 @@ func evalCommand() *cli.Command {
 		},
 		Action: func(c *cli.Context) error {
 			format := c.String("format")
-			if format != "pretty" && format != "json" {
-				return failed(exitBadData, "--format must be json or pretty, got %q", format)
+			if err := checkFormat(format); err != nil {
+				return err
 			}
 			switch {
 			case c.String("bundle") != "" && c.String("cases") != "":
@@ -508,8 +508,8 @@ func inspectCommand() *cli.Command {
 		},
 		Action: func(c *cli.Context) error {
 			format := c.String("format")
-			if format != "pretty" && format != "json" {
-				return failed(exitBadData, "--format must be pretty or json, got %q", format)
+			if err := checkFormat(format); err != nil {
+				return err
 			}
 			if c.NArg() != 1 {
 				return failed(exitBadData, "inspect needs exactly one BUNDLE")
@@ -604,6 +604,14 @@ func readCases(stdin io.Reader, file string) ([]*cases.Case, error) {
 		return nil, failed(exitBadData, "%v", err)
 	}
 	return list, nil
+}
+
+// checkFormat accepts the two output formats every command offers.
+func checkFormat(format string) error {
+	if format != "pretty" && format != "json" {
+		return failed(exitBadData, "--format must be pretty or json, got %q", format)
+	}
+	return nil
 }
 
 func policyTypeList() string {
