@@ -27,12 +27,16 @@ func where(arn string, inline []account.NamedDocument) (string, string) {
 	return arn, ""
 }
 
-func inlineSize(docs []account.NamedDocument) int {
-	n := 0
+// checkInlineTotal: the inline policies of one user, group or role share
+// one size limit (whitespace not counted; not adjustable).
+func (b *builder) checkInlineTotal(kind, arn, file, ptr string, docs []account.NamedDocument, max int) {
+	size := 0
 	for _, d := range docs {
-		n += translator.DocumentSize(d.Document.Value)
+		size += translator.DocumentSize(d.Document.Value)
 	}
-	return n
+	if size > max {
+		b.diags.Add(schema.Errorf(schema.CodeLimitExceeded, file, ptr, "%s %s has %d characters of inline policies (without whitespace); IAM allows %d per %s", kind, arn, size, max, kind))
+	}
 }
 
 func (b *builder) checkUserLimits(u *account.User) {
@@ -40,9 +44,7 @@ func (b *builder) checkUserLimits(u *account.User) {
 		return
 	}
 	file, ptr := where(u.ARN, u.Inline)
-	if size := inlineSize(u.Inline); size > translator.MaxInlineUserChars {
-		b.diags.Add(schema.Errorf(schema.CodeLimitExceeded, file, ptr, "user %s has %d characters of inline policies (without whitespace); IAM allows %d per user", u.ARN, size, translator.MaxInlineUserChars))
-	}
+	b.checkInlineTotal("user", u.ARN, file, ptr, u.Inline, translator.MaxInlineUserChars)
 	if n := len(u.Groups); n > translator.MaxGroupsPerUser {
 		b.diags.Add(schema.Errorf(schema.CodeLimitExceeded, file, ptr, "user %s is in %d groups; IAM allows %d", u.ARN, n, translator.MaxGroupsPerUser))
 	}
@@ -54,9 +56,7 @@ func (b *builder) checkRoleLimits(r *account.Role) {
 		return
 	}
 	file, ptr := where(r.ARN, r.Inline)
-	if size := inlineSize(r.Inline); size > translator.MaxInlineRoleChars {
-		b.diags.Add(schema.Errorf(schema.CodeLimitExceeded, file, ptr, "role %s has %d characters of inline policies (without whitespace); IAM allows %d per role", r.ARN, size, translator.MaxInlineRoleChars))
-	}
+	b.checkInlineTotal("role", r.ARN, file, ptr, r.Inline, translator.MaxInlineRoleChars)
 	b.checkAttachments("role", r.ARN, file, ptr, len(r.Managed))
 }
 
@@ -65,9 +65,7 @@ func (b *builder) checkGroupLimits(g *account.Group) {
 		return
 	}
 	file, ptr := where(g.ARN, g.Inline)
-	if size := inlineSize(g.Inline); size > translator.MaxInlineGroupChars {
-		b.diags.Add(schema.Errorf(schema.CodeLimitExceeded, file, ptr, "group %s has %d characters of inline policies (without whitespace); IAM allows %d per group", g.ARN, size, translator.MaxInlineGroupChars))
-	}
+	b.checkInlineTotal("group", g.ARN, file, ptr, g.Inline, translator.MaxInlineGroupChars)
 	if n := len(g.Managed); n > translator.MaxManagedPerGroup {
 		b.diags.Add(schema.Errorf(schema.CodeLimitExceeded, file, ptr, "group %s has %d managed policies attached; IAM allows %d per group", g.ARN, n, translator.MaxManagedPerGroup))
 	}
