@@ -5,22 +5,35 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
+	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/bundle"
 	"github.com/open-policy-agent/opa/v1/metrics"
 	opa "github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/open-policy-agent/opa/v1/topdown/cache"
 )
 
-// DecisionQuery is the entry point the engine evaluates.
+// DecisionQuery is the entry point the engine evaluates for raw inputs
+// (DecideValue, DecideInput), as an OPA sidecar does.
 const DecisionQuery = "data.iam2rego.authz.decision"
+
+// normalizedQuery decides an input normalised in Go (Decide).
+const normalizedQuery = "data.iam2rego.lib.decide"
+
+// loadedQuery lists the policy ids a request may name.
+const loadedQuery = "x := {pid | _ = data.iam2rego.policies[pid].statements}"
 
 // Engine is a prepared decision query. Prepare it once; Decide is safe for
 // concurrent use.
 type Engine struct {
-	pq       opa.PreparedEvalQuery
+	pq       opa.PreparedEvalQuery // DecisionQuery, over raw input
+	pqNorm   opa.PreparedEvalQuery // normalizedQuery, over Go-normalised input
+	norm     normalizer
+	check    normCheck // CheckNormalization's queries, prepared on first use
 	ivc      cache.InterQueryValueCache
 	indexing bool
 }
@@ -52,25 +65,65 @@ func Prepare(ctx context.Context, policies map[string]*ast.Module, opts ...Optio
 		return nil, err
 	}
 	ivc := cache.NewInterQueryValueCache(ctx, nil)
-	args := []func(*opa.Rego){
-		opa.Query(DecisionQuery),
-		opa.InterQueryBuiltinValueCache(ivc),
-		opa.SetRegoVersion(ast.RegoV1),
-	}
+	var args []func(*opa.Rego)
 	for _, m := range lib {
 		args = append(args, opa.ParsedModule(m))
 	}
 	for _, m := range policies {
 		args = append(args, opa.ParsedModule(m))
 	}
+	store := inmem.New()
 	if cfg.data != nil {
-		args = append(args, opa.Store(inmem.NewFromObjectWithOpts(cfg.data, inmem.OptRoundTripOnWrite(false))))
+		store = inmem.NewFromObjectWithOpts(cfg.data, inmem.OptRoundTripOnWrite(false))
 	}
-	pq, err := opa.New(args...).PrepareForEval(ctx)
+	e, err := prepare(ctx, ivc, store, args, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("preparing the decision query: %w", err)
 	}
-	return &Engine{pq: pq, ivc: ivc, indexing: cfg.indexing}, nil
+	if err := e.norm.setData(cfg.data); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// prepare compiles once (the first query activates the modules or the
+// bundle into a shared compiler and store) and prepares the three queries
+// over it.
+func prepare(ctx context.Context, ivc cache.InterQueryValueCache, store storage.Store, args []func(*opa.Rego), cfg config) (*Engine, error) {
+	compiler := ast.NewCompiler().WithUseTypeCheckAnnotations(true).WithDefaultRegoVersion(ast.RegoV1)
+	shared := []func(*opa.Rego){opa.Compiler(compiler), opa.Store(store), opa.SetRegoVersion(ast.RegoV1), opa.InterQueryBuiltinValueCache(ivc)}
+	txn, err := store.NewTransaction(ctx, storage.WriteParams)
+	if err != nil {
+		return nil, err
+	}
+	pq, err := opa.New(append(append(shared, args...), opa.Query(DecisionQuery), opa.Transaction(txn))...).PrepareForEval(ctx)
+	if err != nil {
+		store.Abort(ctx, txn)
+		return nil, err
+	}
+	if err := store.Commit(ctx, txn); err != nil {
+		return nil, err
+	}
+	pqNorm, err := opa.New(append(shared, opa.Query(normalizedQuery))...).PrepareForEval(ctx)
+	if err != nil {
+		return nil, err
+	}
+	loaded, err := opa.New(append(shared, opa.Query(loadedQuery))...).Eval(ctx)
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{pq: pq, pqNorm: pqNorm, ivc: ivc, indexing: cfg.indexing, norm: normalizer{loaded: map[string]bool{}}}
+	e.check.shared = shared
+	if len(loaded) == 1 {
+		if ids, ok := loaded[0].Bindings["x"].([]any); ok {
+			for _, id := range ids {
+				if s, ok := id.(string); ok {
+					e.norm.loaded[s] = true
+				}
+			}
+		}
+	}
+	return e, nil
 }
 
 // PrepareBundle prepares the decision query over a bundle written by
@@ -82,32 +135,35 @@ func PrepareBundle(ctx context.Context, b *bundle.Bundle, opts ...Option) (*Engi
 		o(&cfg)
 	}
 	ivc := cache.NewInterQueryValueCache(ctx, nil)
-	pq, err := opa.New(
-		opa.Query(DecisionQuery),
-		opa.InterQueryBuiltinValueCache(ivc),
-		opa.SetRegoVersion(ast.RegoV1),
-		opa.ParsedBundle("iam2rego", b),
-	).PrepareForEval(ctx)
+	e, err := prepare(ctx, ivc, inmem.New(), []func(*opa.Rego){opa.ParsedBundle("iam2rego", b)}, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("preparing the decision query over the bundle: %w", err)
 	}
-	return &Engine{pq: pq, ivc: ivc, indexing: cfg.indexing}, nil
+	if err := e.norm.setData(b.Data); err != nil {
+		return nil, err
+	}
+	return e, nil
 }
 
 // Decide answers one request. It never fails open: an evaluation error or
 // an undefined result is an ImplicitDeny whose Error says why.
+//
+// The request is normalised in Go (normalize.go, the twin of the Rego
+// normalisation that DecideValue runs) and decided by the same library.
 func (e *Engine) Decide(ctx context.Context, req Request) Decision {
-	in, err := requestValue(req)
+	in, errs, err := e.norm.normalize(req)
 	if err != nil {
 		return failClosed(err)
 	}
-	return e.DecideValue(ctx, in)
+	if len(errs) > 0 {
+		return errorDecision(errs)
+	}
+	return e.eval(ctx, e.pqNorm, in, errorDecision([]string{"the request could not be normalised"}))
 }
 
-// DecideValue answers a request given as a raw OPA input value (the
-// sidecar's input shape).
-func (e *Engine) DecideValue(ctx context.Context, input ast.Value) Decision {
-	rs, err := e.pq.Eval(ctx,
+// eval runs a prepared decision query; undefined gives the fallback.
+func (e *Engine) eval(ctx context.Context, pq opa.PreparedEvalQuery, input ast.Value, undefined Decision) Decision {
+	rs, err := pq.Eval(ctx,
 		opa.EvalParsedInput(input),
 		opa.EvalInterQueryBuiltinValueCache(e.ivc),
 		opa.EvalRuleIndexing(e.indexing),
@@ -117,9 +173,59 @@ func (e *Engine) DecideValue(ctx context.Context, input ast.Value) Decision {
 		return failClosed(fmt.Errorf("evaluation error: %w", err))
 	}
 	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
-		return failClosed(fmt.Errorf("the decision is undefined"))
+		return undefined
 	}
 	return decode(rs[0].Expressions[0].Value)
+}
+
+// DecideReference answers req the way an OPA sidecar does: the Rego
+// library normalises the raw request (data.iam2rego.authz.decision).
+// Decide must give the same answer; tests compare the two.
+func (e *Engine) DecideReference(ctx context.Context, req Request) Decision {
+	in, err := requestValue(req)
+	if err != nil {
+		return failClosed(err)
+	}
+	return e.DecideValue(ctx, in)
+}
+
+// SameDecision reports whether two answers agree: equal, or both failed
+// closed at evaluation (where only the wording of the error may differ).
+func SameDecision(a, b Decision) bool {
+	if strings.HasPrefix(a.Error, "evaluation error") && strings.HasPrefix(b.Error, "evaluation error") {
+		return true
+	}
+	return reflect.DeepEqual(a, b)
+}
+
+// errorDecision is the library's error_decision: the fail-closed answer
+// to a request that cannot be decided (errors sorted, joined by "; ").
+func errorDecision(errs []string) Decision {
+	msg := strings.Join(errs, "; ")
+	return Decision{Decision: ImplicitDeny, Step: "error", Reason: msg, Error: msg, Statements: []Statement{}}
+}
+
+// setData keeps data.iam2rego (when the data has it) for the Go
+// normalisation.
+func (n *normalizer) setData(data map[string]any) error {
+	d, ok := data["iam2rego"]
+	if !ok {
+		return nil
+	}
+	v, err := ast.InterfaceToValue(d)
+	if err != nil {
+		return fmt.Errorf("bundle data: %w", err)
+	}
+	if o, ok := v.(ast.Object); ok {
+		n.data = o
+	}
+	return nil
+}
+
+// DecideValue answers a request given as a raw OPA input value (the
+// sidecar's input shape).
+func (e *Engine) DecideValue(ctx context.Context, input ast.Value) Decision {
+	return e.eval(ctx, e.pq, input, failClosed(fmt.Errorf("the decision is undefined")))
 }
 
 func failClosed(err error) Decision {

@@ -149,6 +149,40 @@ func fuzzInput(fe *fuzzEngines, principal, action, resource, acct, key, val stri
 	return in, malformed
 }
 
+// fuzzRequest is the same request as a rego.Request, when its shape has
+// one (Engine.Decide then normalises it in Go).
+func fuzzRequest(fe *fuzzEngines, principal, action, resource, acct, key, val string, shape uint16) (rego.Request, bool) {
+	if shape&shapeActionType != 0 || (shape&shapePrincipal)>>1 == 3 || (shape&shapeResource)>>3 == 3 {
+		return rego.Request{}, false
+	}
+	req := rego.Request{Principal: rego.Principal{ARN: principal}, Action: action, Resource: rego.Resource{ARN: resource}}
+	if (shape&shapePrincipal)>>1 == 2 {
+		req.Principal.Tags = map[string]string{key: val}
+	}
+	if (shape&shapeResource)>>3 >= 1 {
+		req.Resource.Account = acct
+	}
+	if (shape&shapeResource)>>3 == 2 {
+		req.Resource.Tags = map[string]string{key: val}
+	}
+	switch (shape & shapeContext) >> 5 {
+	case 1:
+		req.Context = map[string]any{key: val}
+	case 2:
+		req.Context = map[string]any{key: []any{val, val}}
+	case 3:
+		req.Context = map[string]any{key: val, strings.ToUpper(key): "x" + val}
+	}
+	if shape&shapeBundle == 0 {
+		p := fe.refs[int(shape&shapePolicies>>8)%len(fe.refs)]
+		b, _ := json.Marshal(p)
+		if json.Unmarshal(b, &req.Policies) != nil {
+			return rego.Request{}, false
+		}
+	}
+	return req, true
+}
+
 // FuzzDecide: random requests (principal, action, resource, context as
 // strings and in every shape) never panic; an answer is always one of the
 // three decisions, allow is true exactly for Allow, an error is always an
@@ -224,6 +258,14 @@ func FuzzDecide(f *testing.F) {
 		}
 		if !reflect.DeepEqual(on, off) {
 			t.Fatalf("rule indexing changes the answer for %v:\n on: %+v\noff: %+v", in, on, off)
+		}
+		if req, ok := fuzzRequest(fe, principal, action, resource, acct, key, val, shape); ok {
+			if err := engines[0].CheckNormalization(ctx, req); err != nil {
+				t.Fatalf("%+v: %v", req, err)
+			}
+			if got, want := engines[0].Decide(ctx, req), engines[0].DecideReference(ctx, req); !rego.SameDecision(got, want) {
+				t.Fatalf("Go and Rego normalisation decide %+v differently:\n  go:   %+v\n  rego: %+v", req, got, want)
+			}
 		}
 	})
 }
