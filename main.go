@@ -172,9 +172,11 @@ func compileCommand() *cli.Command {
 		Name:      "compile",
 		Usage:     "print the Rego module generated for one IAM policy document",
 		ArgsUsage: "FILE",
-		Description: "The module's package is data.iam2rego.policies.p<content hash>; its partial set\n" +
-			"`match` holds the statements (effect, index, Sid) that apply to a request. Statements that need\n" +
-			"non-indexed matching are counted on stderr. Exit status: 0 ok, 2 invalid policy.",
+		Description: "The module's package is iam2rego.policies, which every policy shares; the policy's name is\n" +
+			"p<content hash>. Its rules add the statements (policy, effect, index, Sid) that apply to a request\n" +
+			"to the partial set data.iam2rego.policies.match, each guarded by `\"p<hash>\" in input.pids`, and\n" +
+			"data.iam2rego.policies.p<hash>.statements says it is loaded. Statements that need non-indexed\n" +
+			"matching are counted on stderr. Exit status: 0 ok, 2 invalid policy.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "type", Value: "identity", Usage: "policy type: " + policyTypeList()},
 		},

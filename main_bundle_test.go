@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"errors"
+	"github.com/iam2rego/iam2rego/translator"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -399,7 +400,7 @@ func TestInspectCounts(t *testing.T) {
 		}
 		policies++
 		for _, r := range m.Parsed.Rules {
-			if r.Head.Name.String() == "statements" {
+			if translator.RuleKind(r) == "statements" {
 				var n int
 				if err := json.Unmarshal([]byte(r.Head.Value.String()), &n); err != nil {
 					t.Fatalf("%s: statements := %v", m.Path, r.Head.Value)

@@ -213,7 +213,7 @@ func mustJSON(v any) string {
 func TestCompilePrintsParseableRego(t *testing.T) {
 	f := writeFile(t, "p.json", `{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Action":["s3:Get*","iam:*AccessKey*"],"Resource":"arn:aws:s3:::b/*"}]}`)
 	code, stdout, stderr := runCLI(t, "", "compile", f)
-	if code != 0 || !strings.HasPrefix(stdout, "package iam2rego.policies.p") || !strings.Contains(stdout, `startswith(input.action, "s3:get")`) {
+	if code != 0 || !strings.HasPrefix(stdout, "package iam2rego.policies\n") || !strings.Contains(stdout, `in input.pids`) || !strings.Contains(stdout, `startswith(input.action, "s3:get")`) {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	if !strings.Contains(stderr, "1 statements, 2 rules, 1 not indexed") {

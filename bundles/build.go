@@ -96,8 +96,8 @@ type organization struct {
 	ManagementAccount string `json:"management_account"`
 }
 
-// Build compiles an export into a bundle: one Rego package per distinct
-// policy document, the decision library, and data.json describing
+// Build compiles an export into a bundle: one Rego module per distinct
+// policy document (all in package iam2rego.policies), the decision library, and data.json describing
 // principals, accounts, OU paths and resources. Identical exports give
 // identical bundles, whatever the order of their inputs.
 func Build(exp *account.Export, opts Options) (*Result, error) {

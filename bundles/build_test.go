@@ -553,8 +553,8 @@ func TestModulesAreUnderTheRootAndParseAsRegoV1(t *testing.T) {
 				if strings.HasPrefix(name, "iam2rego/policies/") {
 					policies++
 					base := strings.TrimSuffix(filepath.Base(name), ".rego")
-					if pkg != "data.iam2rego.policies."+base {
-						t.Errorf("%s: package %s, want data.iam2rego.policies.%s", name, pkg, base)
+					if pkg != "data.iam2rego.policies" || !strings.Contains(string(src), base+`["statements"] := `) {
+						t.Errorf("%s: package %s, want data.iam2rego.policies with %s.statements", name, pkg, base)
 					}
 				}
 			}

@@ -32,15 +32,18 @@ const (
 
 // fcConflictModule denies bedrock:InvokeModel only through a rule with
 // conflicting values: evaluating it is an eval_conflict_error.
-const fcConflictModule = `package iam2rego.policies.` + fcPolicy + `
+const fcConflictModule = `package iam2rego.policies
 
-statements := 1
+` + fcPolicy + `.statements := 1
 
 v := 1 if input.action == "bedrock:invokemodel"
 
 v := 2 if input.action == "bedrock:invokemodel"
 
-match contains {"effect": "Deny", "index": 0} if v == 1
+match contains {"policy": "` + fcPolicy + `", "effect": "Deny", "index": 0} if {
+	"` + fcPolicy + `" in input.pids
+	v == 1
+}
 `
 
 // fcRequest is the example's allowed request: the Lambda role invokes

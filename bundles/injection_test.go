@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/iam2rego/iam2rego/translator"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -418,7 +419,7 @@ func hostileRuleCounts(t *testing.T, mods map[string][]byte) map[string]int {
 		}
 		out[kind+" modules"]++
 		for _, r := range m.Rules {
-			out[kind+" rule "+r.Head.Name.String()]++
+			out[kind+" rule "+translator.RuleKind(r)]++
 		}
 	}
 	return out

@@ -15,15 +15,18 @@ import (
 // eval_conflict_error), and its one statement, a Deny, depends on v. A
 // generated module never looks like this; a hand-edited or corrupted
 // bundle might.
-const conflictModule = `package iam2rego.policies.pconflict0000000000000000000
+const conflictModule = `package iam2rego.policies
 
-statements := 1
+pconflict0000000000000000000.statements := 1
 
 v := 1 if input.action == "s3:getobject"
 
 v := 2 if input.action == "s3:getobject"
 
-match contains {"effect": "Deny", "index": 0} if v == 1
+match contains {"policy": "pconflict0000000000000000000", "effect": "Deny", "index": 0} if {
+	"pconflict0000000000000000000" in input.pids
+	v == 1
+}
 `
 
 // TestRuntimeErrorFailsClosed: a Rego runtime error while the decision is

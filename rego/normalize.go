@@ -280,7 +280,9 @@ func (n *normalizer) normalize(req Request) (ast.Value, []string, error) {
 			[2]*ast.Term{ast.StringTerm("rcps"), get(ra, "rcps", emptyArr)},
 		)
 	}
+	pids := ast.NewSet()
 	for _, pid := range policyIDs(policies.(ast.Object)) {
+		pids.Add(ast.StringTerm(pid))
 		if !n.loaded[pid] {
 			errs[fmt.Sprintf("policy %v is not loaded", pid)] = true
 		}
@@ -345,6 +347,7 @@ func (n *normalizer) normalize(req Request) (ast.Value, []string, error) {
 		[2]*ast.Term{ast.StringTerm("resource"), ast.NewTerm(resource)},
 		[2]*ast.Term{ast.StringTerm("context"), ast.NewTerm(union(derived, explicit))},
 		[2]*ast.Term{ast.StringTerm("policies"), ast.NewTerm(policies)},
+		[2]*ast.Term{ast.StringTerm("pids"), ast.NewTerm(pids)},
 		[2]*ast.Term{ast.StringTerm("management_account"), ast.StringTerm(management)},
 	), nil, nil
 }

@@ -72,6 +72,14 @@ func (e *Engine) CheckNormalization(ctx context.Context, req Request) error {
 	if err != nil {
 		return err
 	}
+	// Compare as JSON carries both (a set comes back as an array).
+	asJSON, err := ast.JSON(goValue)
+	if err != nil {
+		return err
+	}
+	if goValue, err = ast.InterfaceToValue(asJSON); err != nil {
+		return err
+	}
 	if ast.Compare(goValue, want) != 0 {
 		return fmt.Errorf("normalised inputs differ:\n  go:   %v\n  rego: %v", goValue, want)
 	}

@@ -4,7 +4,7 @@
 //	JSON text ──schema.Decode/Validate──▶ generic values
 //	          ──decodePolicy──▶ typed IR (Policy, Statement, Condition)
 //	          ──semantic checks (IAM-SEMANTICS.md §1–§4)──▶ coded errors / warnings
-//	          ──lower──▶ *ast.Module  (package data.iam2rego.policies.p<hash>)
+//	          ──lower──▶ *ast.Module  (package iam2rego.policies, rules guarded by "p<hash>" in input.pids)
 //
 // Each statement becomes rules of the partial set `match` whose elements
 // name the statement and its effect. Actions and resources are lowered to

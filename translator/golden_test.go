@@ -104,7 +104,7 @@ func TestGolden(t *testing.T) {
 func checkProvenance(t *testing.T, c *Compiled) {
 	t.Helper()
 	rules := c.Module.Rules
-	if len(rules) == 0 || rules[0].Head.Name.String() != "statements" {
+	if len(rules) == 0 || RuleKind(rules[0]) != "statements" {
 		t.Errorf("the first rule must be `statements`, got %v", rules)
 		return
 	}
@@ -116,7 +116,7 @@ func checkProvenance(t *testing.T, c *Compiled) {
 	}
 	perStatement := map[int]int{}
 	for _, r := range rules[1:] {
-		name := r.Head.Name.String()
+		name := RuleKind(r)
 		if name != "match" {
 			t.Errorf("unexpected rule %q", name)
 			continue

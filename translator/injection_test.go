@@ -162,7 +162,7 @@ func documentWith(t *testing.T, typ PolicyType, p placement, h string) ([]byte, 
 func codeNames(mod *ast.Module) []string {
 	var names []string
 	for _, r := range mod.Rules {
-		names = append(names, "head:"+r.Head.Name.String())
+		names = append(names, "head:"+RuleKind(r))
 		ast.WalkTerms(r, func(t *ast.Term) bool {
 			switch v := t.Value.(type) {
 			case ast.Var:
@@ -196,7 +196,7 @@ func refShape(r ast.Ref) string {
 func ruleCounts(mod *ast.Module) map[string]int {
 	out := map[string]int{}
 	for _, r := range mod.Rules {
-		out[r.Head.Name.String()]++
+		out[RuleKind(r)]++
 	}
 	return out
 }

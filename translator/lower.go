@@ -6,8 +6,13 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 )
 
-// PackagePrefix is the data path under which every compiled policy lives:
-// data.iam2rego.policies.<name>.
+// PackagePrefix is the package of every compiled policy: each policy is one
+// module of package iam2rego.policies, so that the statements of all
+// policies form one partial set, data.iam2rego.policies.match, behind one
+// rule index, and a decision evaluates it once, not once per policy. A
+// policy's rules are guarded by its name ("<name>" in input.pids, an
+// indexed membership test) and name it in their heads; its
+// data.iam2rego.policies.<name>.statements says it is loaded.
 var PackagePrefix = ast.Ref{ast.DefaultRootDocument, ast.StringTerm("iam2rego"), ast.StringTerm("policies")}
 
 // Stats counts what the lowering produced for one policy.
@@ -24,17 +29,18 @@ type Stats struct {
 
 // lower builds the Rego module of a policy. Each statement becomes one or
 // more rules of the partial set `match`, whose elements name the statement
-// ({"effect", "index", "sid"}, plus "kind" for principal matches), so that
-// one indexed evaluation per policy finds every applicable statement. A
+// ({"policy", "effect", "index", "sid"}, plus "kind" for principal
+// matches), so that one indexed evaluation finds every applicable
+// statement of every policy the request names. A
 // statement becomes several rules only to keep every rule indexable:
 // exact actions, action prefixes and wildcard actions go into separate
 // rules, and so do resources.
 func lower(p *Policy, name string) (*ast.Module, Stats) {
-	mod := &ast.Module{Package: &ast.Package{Path: PackagePrefix.Append(ast.StringTerm(name))}}
+	mod := &ast.Module{Package: &ast.Package{Path: PackagePrefix.Copy()}}
 	var st Stats
 	for _, s := range p.Statements {
 		st.Statements++
-		rules, unindexed := lowerStatement(s)
+		rules, unindexed := lowerStatement(s, name)
 		if len(unindexed) > 0 {
 			st.Unindexed++
 			st.UnindexedPatterns = append(st.UnindexedPatterns, unindexed...)
@@ -47,7 +53,7 @@ func lower(p *Policy, name string) (*ast.Module, Stats) {
 	// `statements` marks the package as loaded even when no statement
 	// produced a rule, so a reference to a missing policy is an error.
 	count := &ast.Rule{
-		Head:   ast.NewHead(ast.Var("statements"), nil, ast.IntNumberTerm(len(p.Statements))),
+		Head:   ast.RefHead(ast.Ref{ast.VarTerm(name), ast.StringTerm("statements")}, ast.IntNumberTerm(len(p.Statements))),
 		Body:   ast.NewBody(ast.NewExpr(ast.BooleanTerm(true))),
 		Module: mod,
 	}
@@ -56,7 +62,7 @@ func lower(p *Policy, name string) (*ast.Module, Stats) {
 	return mod, st
 }
 
-func lowerStatement(s *Statement) ([]*ast.Rule, []string) {
+func lowerStatement(s *Statement, name string) ([]*ast.Rule, []string) {
 	var unindexed []string
 	for _, a := range s.Actions {
 		if !a.Indexed() {
@@ -99,16 +105,14 @@ func lowerStatement(s *Statement) ([]*ast.Rule, []string) {
 	default:
 		return nil, unindexed // invalid statements never reach lowering; never emit an allow for them
 	}
-	head = append([]any{"effect", ast.StringTerm(string(s.Effect))}, head...)
+	head = append([]any{"policy", ast.StringTerm(name), "effect", ast.StringTerm(string(s.Effect))}, head...)
+	guard := ast.NewExpr(ast.CallTerm(ast.NewTerm(ast.Member.Ref()), ast.StringTerm(name), inputRef("pids")))
 	var rules []*ast.Rule
 	for _, a := range actionAlts {
 		for _, r := range resourceAlts {
-			var body ast.Body
+			body := ast.NewBody(guard.Copy())
 			for _, e := range append(append(append([]*ast.Expr{}, a...), r...), common...) {
 				body.Append(e.Copy())
-			}
-			if len(body) == 0 {
-				body.Append(ast.NewExpr(ast.BooleanTerm(true)))
 			}
 			rules = append(rules, &ast.Rule{Head: ast.NewHead(ast.Var("match"), object(head...)), Body: body})
 		}
@@ -263,4 +267,16 @@ func principalTerm(p *Principal) *ast.Term {
 		"federated", stringArray(dedupe(p.Federated)),
 		"canonical", stringArray(dedupe(p.Canonical)),
 	)
+}
+
+// RuleKind names what a rule of a generated module defines: "match" (a
+// statement), "statements" (the policy's loaded marker, whose head is
+// <name>.statements), or for any other rule the text of its head's
+// reference.
+func RuleKind(r *ast.Rule) string {
+	ref := r.Head.Ref()
+	if len(ref) == 2 && ref[1].Equal(ast.StringTerm("statements")) {
+		return "statements"
+	}
+	return ref.String()
 }

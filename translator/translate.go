@@ -12,8 +12,9 @@ import (
 
 // Compiled is one policy document lowered to Rego.
 type Compiled struct {
-	// Name is the package name, "p" plus a content hash of the document:
-	// the module lives at data.iam2rego.policies.<Name>.
+	// Name is the policy's name, "p" plus a content hash of the document:
+	// its rules are guarded by Name in input.pids, and
+	// data.iam2rego.policies.<Name>.statements marks it as loaded.
 	Name     string
 	Policy   *Policy
 	Module   *ast.Module

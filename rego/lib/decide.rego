@@ -37,11 +37,13 @@ sources contains {"type": "rcp", "level": i + 1, "slot": slot, "policy": pid} if
 }
 
 # hits: every statement that applies, from every source, in one pass: one
-# (indexed) evaluation of each policy's `match` set. Bundles add where each
-# policy is used (names).
+# (indexed) evaluation of the `match` set all policies share, whose rules
+# are guarded by input.pids; each statement found counts once per source
+# that names its policy. Bundles add where each policy is used (names).
 hits contains h if {
+	some s in data.iam2rego.policies.match
 	some src in sources
-	some s in data.iam2rego.policies[src.policy].match
+	src.policy == s.policy
 	h := object.union_n([src, s, {"names": n | n := data.iam2rego.policy_names[src.policy]}])
 }
 

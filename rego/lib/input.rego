@@ -5,7 +5,8 @@
 package iam2rego.lib
 
 # normalized is the input every other rule reads, through
-# `with input as normalized`.
+# `with input as normalized`. pids names every policy of the request: the
+# generated rules are guarded by membership in it.
 normalized := {
 	"action": lower(input.action),
 	"action_name": input.action,
@@ -13,6 +14,7 @@ normalized := {
 	"resource": resource,
 	"context": context,
 	"policies": request_policies,
+	"pids": policy_ids,
 	"management_account": management_account,
 }
 

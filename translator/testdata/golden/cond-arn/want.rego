@@ -1,8 +1,9 @@
-package iam2rego.policies.p3e3cdd916d2c2d0c83795571
+package iam2rego.policies
 
-statements := 1
+p3e3cdd916d2c2d0c83795571["statements"] := 1
 
-match contains {"effect": "Allow", "index": 0} if {
+match contains {"effect": "Allow", "index": 0, "policy": "p3e3cdd916d2c2d0c83795571"} if {
+	"p3e3cdd916d2c2d0c83795571" in input.pids
 	input.action == "sns:publish"
 	regex.match("(?s)^[^:]*:aws:cloudwatch:us-east-1:111111111111:alarm:my-alarm$", input.context["aws:sourcearn"])
 	regex.match("(?s)^(?:[^:]*:aws:iam::[^:]*:role/admin-.*|[^:]*:aws:iam::111111111111:user/a.c)$", input.context["aws:principalarn"])

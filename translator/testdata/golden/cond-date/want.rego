@@ -1,8 +1,9 @@
-package iam2rego.policies.p5aab51b3f942be3f91761c96
+package iam2rego.policies
 
-statements := 1
+p5aab51b3f942be3f91761c96["statements"] := 1
 
-match contains {"effect": "Allow", "index": 0} if {
+match contains {"effect": "Allow", "index": 0, "policy": "p5aab51b3f942be3f91761c96"} if {
+	"p5aab51b3f942be3f91761c96" in input.pids
 	input.action == "s3:getobject"
 	data.iam2rego.lib.cond("DateEquals", false, "", false, "aws:epochtime", [[1735689600, 0]])
 	data.iam2rego.lib.cond("DateGreaterThan", false, "", false, "aws:currenttime", [[1577836800, 0]])

@@ -1,8 +1,9 @@
-package iam2rego.policies.pe3533c1270c58a200f176ed7
+package iam2rego.policies
 
-statements := 1
+pe3533c1270c58a200f176ed7["statements"] := 1
 
-match contains {"effect": "Deny", "index": 0} if {
+match contains {"effect": "Deny", "index": 0, "policy": "pe3533c1270c58a200f176ed7"} if {
+	"pe3533c1270c58a200f176ed7" in input.pids
 	input.action == "ec2:createtags"
 	data.iam2rego.lib.cond("NumericGreaterThan", false, "ForAnyValue", false, "dynamodb:attributes", [3])
 	data.iam2rego.lib.cond("StringEquals", false, "ForAnyValue", true, "aws:calledvia", ["athena.amazonaws.com"])

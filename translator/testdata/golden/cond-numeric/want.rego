@@ -1,8 +1,9 @@
-package iam2rego.policies.pa3c94b915a9f5125c30e9ec1
+package iam2rego.policies
 
-statements := 1
+pa3c94b915a9f5125c30e9ec1["statements"] := 1
 
-match contains {"effect": "Allow", "index": 0} if {
+match contains {"effect": "Allow", "index": 0, "policy": "pa3c94b915a9f5125c30e9ec1"} if {
+	"pa3c94b915a9f5125c30e9ec1" in input.pids
 	input.action == "s3:listbucket"
 	data.iam2rego.lib.cond("NumericEquals", false, "", false, "s3:max-keys", [10])
 	data.iam2rego.lib.cond("NumericGreaterThan", false, "", false, "ec2:volumesize", [1.5])

@@ -1,8 +1,9 @@
-package iam2rego.policies.p84612401c22a773c25513045
+package iam2rego.policies
 
-statements := 1
+p84612401c22a773c25513045["statements"] := 1
 
-match contains {"effect": "Deny", "index": 0} if {
+match contains {"effect": "Deny", "index": 0, "policy": "p84612401c22a773c25513045"} if {
+	"p84612401c22a773c25513045" in input.pids
 	input.action == "s3:putobject"
 	regex.match("(?s)^(?:home/.*|a\\.b\\[c\\]\\{d\\}\\\\e\\+.|x)$", input.context["s3:prefix"])
 	not is_array(object.get(input.context, "aws:userid", null))

@@ -1,8 +1,9 @@
-package iam2rego.policies.pa2f257d78aca717f1b899b08
+package iam2rego.policies
 
-statements := 1
+pa2f257d78aca717f1b899b08["statements"] := 1
 
-match contains {"effect": "Allow", "index": 0} if {
+match contains {"effect": "Allow", "index": 0, "policy": "pa2f257d78aca717f1b899b08"} if {
+	"pa2f257d78aca717f1b899b08" in input.pids
 	input.action == "s3:getobject"
 	input.context["aws:requestedregion"] == "us-east-1"
 	input.context["aws:principaltag/team"] in {"*literal?", "blue"}

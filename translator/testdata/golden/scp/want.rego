@@ -1,10 +1,11 @@
-package iam2rego.policies.pc9f17f77ec43c75615845b52
+package iam2rego.policies
 
-statements := 3
+pc9f17f77ec43c75615845b52["statements"] := 3
 
-match contains {"effect": "Allow", "index": 0, "sid": "FullAccess"}
+match contains {"effect": "Allow", "index": 0, "policy": "pc9f17f77ec43c75615845b52", "sid": "FullAccess"} if "pc9f17f77ec43c75615845b52" in input.pids
 
-match contains {"effect": "Deny", "index": 1, "sid": "DenyOutsideRegions"} if {
+match contains {"effect": "Deny", "index": 1, "policy": "pc9f17f77ec43c75615845b52", "sid": "DenyOutsideRegions"} if {
+	"pc9f17f77ec43c75615845b52" in input.pids
 	not strings.any_prefix_match(input.action, ["iam:", "organizations:", "sts:", "support:"])
 	not is_array(object.get(input.context, "aws:principalarn", null))
 	not regex.match("(?s)^[^:]*:aws:iam::[^:]*:role/OrgAdmin$", object.get(input.context, "aws:principalarn", null))
@@ -12,7 +13,8 @@ match contains {"effect": "Deny", "index": 1, "sid": "DenyOutsideRegions"} if {
 	not object.get(input.context, "aws:requestedregion", null) in {"eu-west-1", "us-east-1"}
 }
 
-match contains {"effect": "Deny", "index": 2, "sid": "ProtectLogs"} if {
+match contains {"effect": "Deny", "index": 2, "policy": "pc9f17f77ec43c75615845b52", "sid": "ProtectLogs"} if {
+	"pc9f17f77ec43c75615845b52" in input.pids
 	strings.any_prefix_match(input.action, ["cloudtrail:stop", "cloudtrail:delete"])
 	startswith(input.resource.arn, "arn:aws:cloudtrail:")
 	regex.match("(?s)^(?:arn:aws:cloudtrail:[^:]*:[^:]*:trail/org-trail)$", input.resource.arn)

@@ -1,8 +1,9 @@
-package iam2rego.policies.pe9cad28a1b6c8b1d6225d488
+package iam2rego.policies
 
-statements := 1
+pe9cad28a1b6c8b1d6225d488["statements"] := 1
 
-match contains {"effect": "Allow", "index": 0} if {
+match contains {"effect": "Allow", "index": 0, "policy": "pe9cad28a1b6c8b1d6225d488"} if {
+	"pe9cad28a1b6c8b1d6225d488" in input.pids
 	input.action == "s3:listbucket"
 	input.resource.arn == "arn:aws:s3:::bucket"
 	data.iam2rego.lib.cond("ArnLike", false, "", false, "aws:sourcearn", [{"re": true, "t": ["(?s)^", "[^:]*:aws:sns:us-east-1:111111111111:", {"var": "aws:username"}, "-.*", "$"]}])

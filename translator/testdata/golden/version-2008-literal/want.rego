@@ -1,8 +1,9 @@
-package iam2rego.policies.p7641259eea83a5ce3cd9d3cb
+package iam2rego.policies
 
-statements := 1
+p7641259eea83a5ce3cd9d3cb["statements"] := 1
 
-match contains {"effect": "Allow", "index": 0} if {
+match contains {"effect": "Allow", "index": 0, "policy": "p7641259eea83a5ce3cd9d3cb"} if {
+	"p7641259eea83a5ce3cd9d3cb" in input.pids
 	input.action == "s3:getobject"
 	startswith(input.resource.arn, "arn:aws:s3:::bucket/${aws:username}/")
 	input.context["s3:prefix"] == "${aws:username}"
