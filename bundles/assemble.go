@@ -21,7 +21,10 @@ func (b *builder) assemble() (*Result, error) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	var modules []bundle.ModuleFile
+	// All policies share one module: OPA resolves the references of every
+	// module against every rule of its package, so per-policy modules in
+	// one package would cost policies × rules at activation.
+	merged := &ast.Module{Package: &ast.Package{Path: translator.PoliciesPackage.Copy()}}
 	for _, n := range names {
 		c := b.modules[n]
 		st.Statements += c.Stats.Statements
@@ -29,18 +32,25 @@ func (b *builder) assemble() (*Result, error) {
 		for _, p := range c.Stats.UnindexedPatterns {
 			st.UnindexedPatterns[p]++
 		}
-		src, err := translator.Format(c.Module)
-		if err != nil {
-			return nil, fmt.Errorf("formatting policy %s: %w", n, err)
+		for _, r := range c.Module.Rules {
+			cp := *r
+			cp.Module = merged
+			merged.Rules = append(merged.Rules, &cp)
 		}
-		path := "/" + Root + "/policies/" + n + ".rego"
-		modules = append(modules, bundle.ModuleFile{URL: path, Path: path, Raw: src, Parsed: c.Module})
 		used := make([]string, 0, len(b.names[n]))
 		for u := range b.names[n] {
 			used = append(used, u)
 		}
 		sort.Strings(used)
 		b.data.PolicyNames[n] = used
+	}
+	modules := make([]bundle.ModuleFile, 0, 8)
+	if len(merged.Rules) > 0 {
+		src, err := translator.Format(merged)
+		if err != nil {
+			return nil, fmt.Errorf("formatting the policies module: %w", err)
+		}
+		modules = append(modules, bundle.ModuleFile{URL: PoliciesModule, Path: PoliciesModule, Raw: src, Parsed: merged})
 	}
 	lib := rego.LibraryFiles()
 	libNames := make([]string, 0, len(lib))

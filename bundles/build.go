@@ -10,6 +10,10 @@ import (
 // Root is the only data root an iam2rego bundle claims.
 const Root = "iam2rego"
 
+// PoliciesModule is the bundle path of the one module that holds the rules
+// of every compiled policy (package iam2rego.policies).
+const PoliciesModule = "/" + Root + "/policies.rego"
+
 // Stats counts what a bundle holds (iam2rego inspect prints them).
 type Stats struct {
 	Principals int `json:"principals"`
@@ -96,10 +100,11 @@ type organization struct {
 	ManagementAccount string `json:"management_account"`
 }
 
-// Build compiles an export into a bundle: one Rego module per distinct
-// policy document (all in package iam2rego.policies), the decision library, and data.json describing
-// principals, accounts, OU paths and resources. Identical exports give
-// identical bundles, whatever the order of their inputs.
+// Build compiles an export into a bundle: the rules of every distinct
+// policy document in one module (PoliciesModule), the decision library,
+// and data.json describing principals, accounts, OU paths and resources.
+// Identical exports give identical bundles, whatever the order of their
+// inputs.
 func Build(exp *account.Export, opts Options) (*Result, error) {
 	b := &builder{
 		exp:      exp,

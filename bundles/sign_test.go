@@ -278,7 +278,7 @@ func TestTamperedBundleIsRejected(t *testing.T) {
 	// The SCP guarding Bedrock regions: the module with its Sid.
 	var scp string
 	for n, d := range files(t, signed) {
-		if strings.HasPrefix(n, "iam2rego/policies/") && bytes.Contains(d, []byte(`"DenyBedrockOutsideUsEast1"`)) && bytes.Contains(d, []byte(`us-east-1"`)) {
+		if "/"+n == bundles.PoliciesModule && bytes.Contains(d, []byte(`"DenyBedrockOutsideUsEast1"`)) && bytes.Contains(d, []byte(`us-east-1"`)) {
 			scp = n
 		}
 	}
@@ -351,7 +351,7 @@ func TestTamperedBundleIsRejected(t *testing.T) {
 	t.Run("missing file", func(t *testing.T) {
 		var dropped string
 		fewer := dropFile(t, signed, func(name string) bool {
-			if dropped == "" && strings.HasPrefix(name, "iam2rego/policies/") {
+			if dropped == "" && "/"+name == bundles.PoliciesModule {
 				dropped = name
 				return true
 			}

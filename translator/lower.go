@@ -6,14 +6,16 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 )
 
-// PackagePrefix is the package of every compiled policy: each policy is one
-// module of package iam2rego.policies, so that the statements of all
-// policies form one partial set, data.iam2rego.policies.match, behind one
-// rule index, and a decision evaluates it once, not once per policy. A
-// policy's rules are guarded by its name ("<name>" in input.pids, an
-// indexed membership test) and name it in their heads; its
-// data.iam2rego.policies.<name>.statements says it is loaded.
-var PackagePrefix = ast.Ref{ast.DefaultRootDocument, ast.StringTerm("iam2rego"), ast.StringTerm("policies")}
+// PoliciesPackage is the package of every compiled policy, so that the
+// statements of all policies form one partial set,
+// data.iam2rego.policies.match, behind one rule index, and a decision
+// evaluates it once, not once per policy. A policy's rules are guarded by
+// its name ("<name>" in input.pids, an indexed membership test) and name it
+// in their heads; its data.iam2rego.policies.<name>.statements says it is
+// loaded. A bundle holds the rules of all its policies in one module (OPA
+// resolves each module's references against every rule of its package, so
+// one module per policy would cost policies × rules to activate).
+var PoliciesPackage = ast.Ref{ast.DefaultRootDocument, ast.StringTerm("iam2rego"), ast.StringTerm("policies")}
 
 // Stats counts what the lowering produced for one policy.
 type Stats struct {
@@ -36,7 +38,7 @@ type Stats struct {
 // exact actions, action prefixes and wildcard actions go into separate
 // rules, and so do resources.
 func lower(p *Policy, name string) (*ast.Module, Stats) {
-	mod := &ast.Module{Package: &ast.Package{Path: PackagePrefix.Copy()}}
+	mod := &ast.Module{Package: &ast.Package{Path: PoliciesPackage.Copy()}}
 	var st Stats
 	for _, s := range p.Statements {
 		st.Statements++
@@ -279,4 +281,29 @@ func RuleKind(r *ast.Rule) string {
 		return "statements"
 	}
 	return ref.String()
+}
+
+// RulePolicy names the policy a generated rule belongs to: the <name> of a
+// marker's head, or the "policy" field of a match rule's key; "" for any
+// other rule.
+func RulePolicy(r *ast.Rule) string {
+	ref := r.Head.Ref()
+	switch RuleKind(r) {
+	case "statements":
+		if v, ok := ref[0].Value.(ast.Var); ok {
+			return string(v)
+		}
+	case "match":
+		if r.Head.Key == nil {
+			return ""
+		}
+		if obj, ok := r.Head.Key.Value.(ast.Object); ok {
+			if t := obj.Get(ast.StringTerm("policy")); t != nil {
+				if s, ok := t.Value.(ast.String); ok {
+					return string(s)
+				}
+			}
+		}
+	}
+	return ""
 }

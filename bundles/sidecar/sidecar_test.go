@@ -251,7 +251,7 @@ func tamper(t *testing.T, signed []byte) []byte {
 	changed := ""
 	for i := range files {
 		f := &files[i]
-		if !strings.HasSuffix(f.name, ".rego") || !strings.Contains(f.name, "/policies/") {
+		if !strings.HasSuffix(f.name, ".rego") || !strings.HasSuffix(f.name, "/policies.rego") {
 			continue
 		}
 		if j := strings.Index(string(f.data), `"arn:aws:s3:::genai-kb-docs/"`); j >= 0 {
