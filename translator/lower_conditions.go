@@ -34,6 +34,15 @@ func conditionExpr(c *Condition) []*ast.Expr {
 //     `not is_array(…)`, since a plain operator on a list is false;
 //   - a list value never equals a string and makes the string builtins
 //     fail, so positive tests on lists are false.
+//
+// Condition tests stay out of OPA's rule index: every positive test reads
+// the key through object.get (a call operand, which the indexer skips),
+// and presence is `k in object.keys(input.context)`. An indexed
+// `input.context[k] == v` would add one level per distinct key to the
+// index of data.iam2rego.policies.match, and every evaluation walks every
+// level: with the hundreds of keys of a large account that walk cost more
+// than the whole rest of a decision. The index narrows by policy, action
+// and resource; conditions are tested on the few rules that survive.
 func inlineCondition(c *Condition) ([]*ast.Expr, bool) {
 	if c.Qualifier != "" {
 		return nil, false
@@ -45,7 +54,6 @@ func inlineCondition(c *Condition) ([]*ast.Expr, bool) {
 	}
 	ctx := ast.RefTerm(ast.InputRootDocument, ast.StringTerm("context"))
 	key := ast.StringTerm(c.Key)
-	value := ast.RefTerm(ast.InputRootDocument, ast.StringTerm("context"), key)
 	getOr := func(def *ast.Term) *ast.Term {
 		return ast.CallTerm(ast.RefTerm(ast.VarTerm("object"), ast.StringTerm("get")), ctx, key, def)
 	}
@@ -67,9 +75,9 @@ func inlineCondition(c *Condition) ([]*ast.Expr, bool) {
 		}
 		return []*ast.Expr{test(getOr(witness))}, true
 	case spec.family == famNull:
-		return nullExprs(c, value), true
+		return nullExprs(c, ctx, key), true
 	}
-	return []*ast.Expr{test(value)}, true
+	return []*ast.Expr{test(getOr(ast.NullTerm()))}, true
 }
 
 // inlineTest returns the positive test of an inlinable operator and a
@@ -121,7 +129,7 @@ func inlineTest(c *Condition, spec operatorSpec) (func(*ast.Term) *ast.Expr, *as
 }
 
 // nullExprs lowers Null: "true" means absent, "false" present (§3.5).
-func nullExprs(c *Condition, value *ast.Term) []*ast.Expr {
+func nullExprs(c *Condition, ctx, key *ast.Term) []*ast.Expr {
 	absent, present := false, false
 	for _, v := range c.Values {
 		if v.Norm.(bool) {
@@ -130,13 +138,14 @@ func nullExprs(c *Condition, value *ast.Term) []*ast.Expr {
 			present = true
 		}
 	}
-	switch {
-	case absent && present:
+	if absent && present {
 		return nil // always true
-	case absent:
-		return []*ast.Expr{negate(ast.NewExpr(value))}
 	}
-	return []*ast.Expr{ast.NewExpr(value)}
+	has := ast.Member.Expr(key, ast.CallTerm(ast.RefTerm(ast.VarTerm("object"), ast.StringTerm("keys")), ctx))
+	if absent {
+		return []*ast.Expr{negate(has)}
+	}
+	return []*ast.Expr{has}
 }
 
 // joinAnchored joins anchored regexes `(?s)^…$` into one alternation.

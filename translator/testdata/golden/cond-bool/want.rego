@@ -4,7 +4,7 @@ p6e85858e1716fc0f69f6b8e3["statements"] := 3
 
 match contains {"effect": "Deny", "index": 0, "policy": "p6e85858e1716fc0f69f6b8e3"} if {
 	"p6e85858e1716fc0f69f6b8e3" in input.pids
-	lower(input.context["aws:securetransport"]) == "false"
+	lower(object.get(input.context, "aws:securetransport", null)) == "false"
 }
 
 match contains {"effect": "Deny", "index": 1, "policy": "p6e85858e1716fc0f69f6b8e3"} if {
@@ -14,5 +14,5 @@ match contains {"effect": "Deny", "index": 1, "policy": "p6e85858e1716fc0f69f6b8
 
 match contains {"effect": "Allow", "index": 2, "policy": "p6e85858e1716fc0f69f6b8e3"} if {
 	"p6e85858e1716fc0f69f6b8e3" in input.pids
-	lower(input.context["aws:viaawsservice"]) == "true"
+	lower(object.get(input.context, "aws:viaawsservice", null)) == "true"
 }

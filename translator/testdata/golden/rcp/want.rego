@@ -20,5 +20,5 @@ match contains {"effect": "Deny", "index": 2, "policy": "pa33b3a8132b1a125734039
 	"pa33b3a8132b1a12573403950" in input.pids
 	startswith(input.action, "s3:")
 	data.iam2rego.lib.principal_kind({"accounts": [], "arns": [], "canonical": [], "federated": [], "services": [], "wildcard": true})
-	lower(input.context["aws:securetransport"]) == "false"
+	lower(object.get(input.context, "aws:securetransport", null)) == "false"
 }

@@ -12,15 +12,15 @@ match contains {"effect": "Allow", "index": 1, "kind": kind, "policy": "p21a39be
 	"p21a39be5e15b823d05865cbd" in input.pids
 	input.action in {"sts:assumerole", "sts:tagsession"}
 	kind := data.iam2rego.lib.principal_kind({"accounts": [], "arns": ["arn:aws:iam::222222222222:role/deployer"], "canonical": [], "federated": [], "services": [], "wildcard": false})
-	input.context["sts:externalid"] == "abc123"
+	object.get(input.context, "sts:externalid", null) == "abc123"
 }
 
 match contains {"effect": "Allow", "index": 2, "kind": kind, "policy": "p21a39be5e15b823d05865cbd", "sid": "Github"} if {
 	"p21a39be5e15b823d05865cbd" in input.pids
 	input.action == "sts:assumerolewithwebidentity"
 	kind := data.iam2rego.lib.principal_kind({"accounts": [], "arns": [], "canonical": [], "federated": ["arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"], "services": [], "wildcard": false})
-	input.context["token.actions.githubusercontent.com:aud"] == "sts.amazonaws.com"
-	regex.match("(?s)^repo:org/repo:.*$", input.context["token.actions.githubusercontent.com:sub"])
+	object.get(input.context, "token.actions.githubusercontent.com:aud", null) == "sts.amazonaws.com"
+	regex.match("(?s)^repo:org/repo:.*$", object.get(input.context, "token.actions.githubusercontent.com:sub", null))
 }
 
 match contains {"effect": "Deny", "index": 3, "policy": "p21a39be5e15b823d05865cbd", "sid": "NoOthers"} if {

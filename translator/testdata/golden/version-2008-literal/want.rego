@@ -6,6 +6,6 @@ match contains {"effect": "Allow", "index": 0, "policy": "p7641259eea83a5ce3cd9d
 	"p7641259eea83a5ce3cd9d3cb" in input.pids
 	input.action == "s3:getobject"
 	startswith(input.resource.arn, "arn:aws:s3:::bucket/${aws:username}/")
-	input.context["s3:prefix"] == "${aws:username}"
-	regex.match("(?s)^\\$\\{.*\\}x$", input.context["s3:delimiter"])
+	object.get(input.context, "s3:prefix", null) == "${aws:username}"
+	regex.match("(?s)^\\$\\{.*\\}x$", object.get(input.context, "s3:delimiter", null))
 }
