@@ -13,7 +13,8 @@ import (
 // benchmark mix, in several caller forms (the role itself, a session of it,
 // a session with tags, the account root, a service, a stranger),
 // Engine.Decide's Go normalisation builds exactly the input the Rego
-// library builds, and the decisions are the same.
+// library builds, and the decisions (Go chain against Rego chain) are the
+// same, reasons and statements included.
 func TestGoNormalisationOnBundles(t *testing.T) {
 	ctx := context.Background()
 	for _, size := range []string{"example", "100"} {

@@ -21,8 +21,17 @@ import (
 // (DecideValue, DecideInput), as an OPA sidecar does.
 const DecisionQuery = "data.iam2rego.authz.decision"
 
-// normalizedQuery decides an input normalised in Go (Decide).
+// normalizedQuery decides an input normalised in Go with the Rego
+// decision chain (decideNormalized; tests compare it with chain.go).
 const normalizedQuery = "data.iam2rego.lib.decide"
+
+// matchQuery finds the statements that apply to a normalised input: one
+// evaluation of the indexed partial set all policies share. Decide joins
+// them with the request's policies and runs the decision chain in Go.
+const matchQuery = "data.iam2rego.policies.match"
+
+// rcpServicesQuery reads the services RCPs apply to, once at Prepare.
+const rcpServicesQuery = "data.iam2rego.lib.rcp_services"
 
 // loadedQuery lists the policy ids a request may name.
 const loadedQuery = "x := {pid | _ = data.iam2rego.policies[pid].statements}"
@@ -32,6 +41,8 @@ const loadedQuery = "x := {pid | _ = data.iam2rego.policies[pid].statements}"
 type Engine struct {
 	pq       opa.PreparedEvalQuery // DecisionQuery, over raw input
 	pqNorm   opa.PreparedEvalQuery // normalizedQuery, over Go-normalised input
+	pqMatch  opa.PreparedEvalQuery // matchQuery, over Go-normalised input
+	rcp      map[string]bool       // services RCPs apply to
 	norm     normalizer
 	check    normCheck // CheckNormalization's queries, prepared on first use
 	ivc      cache.InterQueryValueCache
@@ -108,11 +119,31 @@ func prepare(ctx context.Context, ivc cache.InterQueryValueCache, store storage.
 	if err != nil {
 		return nil, err
 	}
+	pqMatch, err := opa.New(append(shared, opa.Query(matchQuery))...).PrepareForEval(ctx)
+	if err != nil {
+		return nil, err
+	}
 	loaded, err := opa.New(append(shared, opa.Query(loadedQuery))...).Eval(ctx)
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{pq: pq, pqNorm: pqNorm, ivc: ivc, indexing: cfg.indexing, norm: normalizer{loaded: map[string]bool{}}}
+	rcp, err := opa.New(append(shared, opa.Query(rcpServicesQuery))...).Eval(ctx)
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{pq: pq, pqNorm: pqNorm, pqMatch: pqMatch, rcp: map[string]bool{}, ivc: ivc, indexing: cfg.indexing, norm: normalizer{loaded: map[string]bool{}}}
+	if len(rcp) == 1 && len(rcp[0].Expressions) == 1 {
+		if list, ok := rcp[0].Expressions[0].Value.([]any); ok {
+			for _, s := range list {
+				if s, ok := s.(string); ok {
+					e.rcp[s] = true
+				}
+			}
+		}
+	}
+	if len(e.rcp) == 0 {
+		return nil, fmt.Errorf("the library defines no services for RCPs (%s)", rcpServicesQuery)
+	}
 	e.check.shared = shared
 	if len(loaded) == 1 {
 		if ids, ok := loaded[0].Bindings["x"].([]any); ok {
@@ -158,7 +189,67 @@ func (e *Engine) Decide(ctx context.Context, req Request) Decision {
 	if len(errs) > 0 {
 		return errorDecision(errs)
 	}
+	ci, err := readChainInput(in)
+	if err != nil {
+		return failClosed(err)
+	}
+	matches, err := e.matches(ctx, in)
+	if err != nil {
+		return failClosed(fmt.Errorf("evaluation error: %w", err))
+	}
+	c := chain{in: ci, rcpServices: e.rcp}
+	c.hits = c.joinHits(matches, e.norm.policyNames)
+	return c.decide()
+}
+
+// decideNormalized decides a Go-normalised input with the Rego decision
+// chain (lib/decide.rego, lib/decision.rego): the reference chain.go is
+// tested against.
+func (e *Engine) decideNormalized(ctx context.Context, in ast.Value) Decision {
 	return e.eval(ctx, e.pqNorm, in, errorDecision([]string{"the request could not be normalised"}))
+}
+
+// asTerm keeps a query's result as OPA's AST value (no JSON round trip).
+func asTerm(t *ast.Term, _ *opa.EvalContext) (any, error) { return t, nil }
+
+// matches evaluates data.iam2rego.policies.match over a normalised input:
+// the statements that apply, as objects ({"effect", "index", "policy"}
+// and, for resource policies, "kind"; "sid" when the statement has one).
+func (e *Engine) matches(ctx context.Context, in ast.Value) ([]ast.Object, error) {
+	rs, err := e.pqMatch.Eval(ctx,
+		opa.EvalParsedInput(in),
+		opa.EvalInterQueryBuiltinValueCache(e.ivc),
+		opa.EvalRuleIndexing(e.indexing),
+		opa.EvalMetrics(metrics.NoOp()),
+		opa.EvalGenerateJSON(asTerm),
+	)
+	if err != nil {
+		return nil, err
+	}
+	if len(rs) == 0 {
+		return nil, nil // no policy module: nothing matches
+	}
+	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
+		return nil, fmt.Errorf("%s gave %d results", matchQuery, len(rs))
+	}
+	t, ok := rs[0].Expressions[0].Value.(*ast.Term)
+	if !ok {
+		return nil, fmt.Errorf("%s gave %T", matchQuery, rs[0].Expressions[0].Value)
+	}
+	set, ok := t.Value.(ast.Set)
+	if !ok {
+		return nil, fmt.Errorf("%s is %v, not a set", matchQuery, ast.ValueName(t.Value))
+	}
+	out := make([]ast.Object, 0, set.Len())
+	var bad error
+	set.Foreach(func(m *ast.Term) {
+		if o, ok := m.Value.(ast.Object); ok {
+			out = append(out, o)
+		} else if bad == nil {
+			bad = fmt.Errorf("%s holds %v, not an object", matchQuery, m)
+		}
+	})
+	return out, bad
 }
 
 // eval runs a prepared decision query; undefined gives the fallback.

@@ -520,3 +520,9 @@ func stringKeys(m map[string]string) []string {
 	}
 	return out
 }
+
+// policyNames is data.iam2rego.policy_names[pid]: where a bundle's policy
+// is used; nil without a bundle.
+func (n *normalizer) policyNames(pid string) *ast.Term {
+	return n.lookup("policy_names", pid)
+}

@@ -11,8 +11,9 @@ import (
 )
 
 // TestGoNormalisationOnCorpus: on every case of the decision corpus,
-// Engine.Decide (the request normalised in Go) gives exactly the answer of
-// the Rego library's own normalisation, which OPA sidecars run.
+// Engine.Decide (the request normalised in Go, the decision chain in Go,
+// chain.go) gives exactly the answer of the Rego library's own
+// normalisation and decision chain, which OPA sidecars run.
 func TestGoNormalisationOnCorpus(t *testing.T) {
 	files, _ := filepath.Glob("../../testdata/cases/*.jsonl")
 	demo, _ := filepath.Glob("../../testdata/demo/*.jsonl")
