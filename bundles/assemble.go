@@ -21,10 +21,7 @@ func (b *builder) assemble() (*Result, error) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	// All policies share one module: OPA resolves the references of every
-	// module against every rule of its package, so per-policy modules in
-	// one package would cost policies × rules at activation.
-	merged := &ast.Module{Package: &ast.Package{Path: translator.PoliciesPackage.Copy()}}
+	policies := make(map[string]*ast.Module, len(names))
 	for _, n := range names {
 		c := b.modules[n]
 		st.Statements += c.Stats.Statements
@@ -32,11 +29,7 @@ func (b *builder) assemble() (*Result, error) {
 		for _, p := range c.Stats.UnindexedPatterns {
 			st.UnindexedPatterns[p]++
 		}
-		for _, r := range c.Module.Rules {
-			cp := *r
-			cp.Module = merged
-			merged.Rules = append(merged.Rules, &cp)
-		}
+		policies[n] = c.Module
 		used := make([]string, 0, len(b.names[n]))
 		for u := range b.names[n] {
 			used = append(used, u)
@@ -44,6 +37,8 @@ func (b *builder) assemble() (*Result, error) {
 		sort.Strings(used)
 		b.data.PolicyNames[n] = used
 	}
+	// All policies share one module (translator.Merge says why).
+	merged := translator.Merge(policies)
 	modules := make([]bundle.ModuleFile, 0, 8)
 	if len(merged.Rules) > 0 {
 		src, err := translator.Format(merged)

@@ -1,6 +1,7 @@
 package translator
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -306,4 +307,26 @@ func RulePolicy(r *ast.Rule) string {
 		}
 	}
 	return ""
+}
+
+// Merge puts the rules of compiled policy modules (by name) into one module
+// of PoliciesPackage, in name order. OPA resolves each module's references
+// against every rule of its package, so thousands of policy modules in the
+// one package would cost policies × rules to compile; one module does not.
+// The rules are shallow copies that point at the new module.
+func Merge(modules map[string]*ast.Module) *ast.Module {
+	names := make([]string, 0, len(modules))
+	for n := range modules {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	merged := &ast.Module{Package: &ast.Package{Path: PoliciesPackage.Copy()}}
+	for _, n := range names {
+		for _, r := range modules[n].Rules {
+			cp := *r
+			cp.Module = merged
+			merged.Rules = append(merged.Rules, &cp)
+		}
+	}
+	return merged
 }

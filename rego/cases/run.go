@@ -73,7 +73,7 @@ func Run(ctx context.Context, list []*Case, opts Options) ([]Result, error) {
 	if opts.RuleIndexing != nil {
 		engineOpts = append(engineOpts, rego.WithRuleIndexing(*opts.RuleIndexing))
 	}
-	eng, err := rego.Prepare(ctx, r.modules, engineOpts...)
+	eng, err := rego.Prepare(ctx, map[string]*ast.Module{"policies.rego": translator.Merge(r.modules)}, engineOpts...)
 	if err != nil {
 		return nil, err
 	}
