@@ -109,7 +109,10 @@ func lowerStatement(s *Statement, name string) ([]*ast.Rule, []string) {
 		return nil, unindexed // invalid statements never reach lowering; never emit an allow for them
 	}
 	head = append([]any{"policy", ast.StringTerm(name), "effect", ast.StringTerm(string(s.Effect))}, head...)
-	guard := ast.NewExpr(ast.CallTerm(ast.NewTerm(ast.Member.Ref()), ast.StringTerm(name), inputRef("pids")))
+	// A call expression (not an expression holding a call term), or the
+	// indexer does not see the membership and every policy's rules come
+	// back for every request.
+	guard := ast.Member.Expr(ast.StringTerm(name), inputRef("pids"))
 	var rules []*ast.Rule
 	for _, a := range actionAlts {
 		for _, r := range resourceAlts {

@@ -66,7 +66,7 @@ func inlineCondition(c *Condition) ([]*ast.Expr, bool) {
 	case c.Negated:
 		subject := getOr(ast.NullTerm())
 		return []*ast.Expr{
-			negate(ast.NewExpr(ast.CallTerm(ast.RefTerm(ast.VarTerm("is_array")), subject))),
+			negate(ast.IsArray.Expr(subject)),
 			negate(test(subject)),
 		}, true
 	case c.IfExists:
