@@ -180,7 +180,11 @@ func PrepareBundle(ctx context.Context, b *bundle.Bundle, opts ...Option) (*Engi
 // an undefined result is an ImplicitDeny whose Error says why.
 //
 // The request is normalised in Go (normalize.go, the twin of the Rego
-// normalisation that DecideValue runs) and decided by the same library.
+// normalisation that DecideValue runs); the statements that apply come
+// from one evaluation of data.iam2rego.policies.match, and the decision
+// chain runs in Go (chain.go, the twin of lib/decide.rego and
+// lib/decision.rego). CheckNormalization compares both halves with the
+// Rego library.
 func (e *Engine) Decide(ctx context.Context, req Request) Decision {
 	in, errs, err := e.norm.normalize(req)
 	if err != nil {
@@ -189,6 +193,12 @@ func (e *Engine) Decide(ctx context.Context, req Request) Decision {
 	if len(errs) > 0 {
 		return errorDecision(errs)
 	}
+	return e.decideChain(ctx, in)
+}
+
+// decideChain decides a normalised input: one evaluation of the match set,
+// then the decision chain in Go (chain.go).
+func (e *Engine) decideChain(ctx context.Context, in ast.Value) Decision {
 	ci, err := readChainInput(in)
 	if err != nil {
 		return failClosed(err)

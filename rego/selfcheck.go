@@ -23,7 +23,9 @@ type normCheck struct {
 // CheckNormalization compares, for one request, the Go normalisation that
 // Decide uses with the Rego library's (lib/input.rego, lib/bundle.rego):
 // the same input errors, or else the same normalised input, value for
-// value. It returns nil when they agree. It is slow (tests and audits).
+// value; and then the Go decision chain with the Rego one (lib/decide.rego,
+// lib/decision.rego) on that input. It returns nil when they agree. It is
+// slow (tests and audits).
 func (e *Engine) CheckNormalization(ctx context.Context, req Request) error {
 	c := &e.check
 	c.once.Do(func() {
@@ -68,6 +70,7 @@ func (e *Engine) CheckNormalization(ctx context.Context, req Request) error {
 	if goFail != nil {
 		return fmt.Errorf("go normalisation failed (%v) where Rego gave %v", goFail, rs[0].Bindings["x"])
 	}
+	normalized := goValue
 	want, err := ast.InterfaceToValue(rs[0].Bindings["x"])
 	if err != nil {
 		return err
@@ -82,6 +85,11 @@ func (e *Engine) CheckNormalization(ctx context.Context, req Request) error {
 	}
 	if ast.Compare(goValue, want) != 0 {
 		return fmt.Errorf("normalised inputs differ:\n  go:   %v\n  rego: %v", goValue, want)
+	}
+	// The same input through both decision chains.
+	goDec, regoDec := e.decideChain(ctx, normalized), e.decideNormalized(ctx, normalized)
+	if !SameDecision(goDec, regoDec) {
+		return fmt.Errorf("decision chains differ:\n  go:   %+v\n  rego: %+v", goDec, regoDec)
 	}
 	return nil
 }
