@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/open-policy-agent/opa/v1/bundle"
 )
@@ -39,6 +40,13 @@ func Sign(b *bundle.Bundle, s Signing) error {
 	kid := s.KeyID
 	if kid == "" {
 		kid = "iam2rego"
+	}
+	// OPA takes a key that names no file for key text; for RS*, PS* and ES*
+	// that can only be a missing file, so say so.
+	if !strings.HasPrefix(alg, "HS") && !strings.Contains(s.Key, "-----BEGIN ") {
+		if _, err := os.Stat(s.Key); err != nil {
+			return fmt.Errorf("signing key: %w (%s needs a PEM private key file)", err, alg)
+		}
 	}
 	if err := b.GenerateSignature(bundle.NewSigningConfig(s.Key, alg, ""), kid, false); err != nil {
 		return fmt.Errorf("signing the bundle with %s: %w", alg, err)
@@ -164,18 +172,25 @@ func Read(r io.Reader, v *Verification) (*bundle.Bundle, error) {
 	return &b, nil
 }
 
-// keyMaterial reads a key file, or returns the text itself (an HMAC
-// secret) when no such file exists.
+// keyMaterial reads a key file, or returns the text itself: PEM text, or
+// an HMAC secret that names no file. A PEM key's base64 holds slashes, so
+// read as a path it can fail with "file name too long" rather than "does
+// not exist"; such text is never taken for a path.
 func keyMaterial(key string) (string, error) {
 	if key == "" {
 		return "", errors.New("no verification key given")
 	}
-	if data, err := os.ReadFile(key); err == nil {
-		return string(data), nil
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return "", err
+	if strings.Contains(key, "-----BEGIN ") {
+		return key, nil
 	}
-	return key, nil
+	data, err := os.ReadFile(key)
+	switch {
+	case err == nil:
+		return string(data), nil
+	case errors.Is(err, os.ErrNotExist), errors.Is(err, syscall.ENAMETOOLONG), errors.Is(err, syscall.ENOTDIR):
+		return key, nil
+	}
+	return "", fmt.Errorf("verification key %s: %w", key, err)
 }
 
 // HasSignature reports whether the bundle archive at path carries a

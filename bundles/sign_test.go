@@ -184,6 +184,50 @@ func TestSignHMAC(t *testing.T) {
 	if _, err := bundles.ReadFile(path, &bundles.Verification{Key: "another secret", Algorithm: "HS256"}); err == nil {
 		t.Errorf("HS256 verified with the wrong secret")
 	}
+	// A secret longer than a file name can be (read as a path it fails
+	// with ENAMETOOLONG, not "does not exist") is still a secret.
+	long := strings.Repeat("s3cr3t", 60)
+	secret := filepath.Join(dir, "secret")
+	if err := os.WriteFile(secret, []byte(long), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	path = writeBundle(t, dir, "long.tar.gz", signedExample(t, bundles.Signing{Key: secret, Algorithm: "HS256"}))
+	if _, err := bundles.ReadFile(path, &bundles.Verification{Key: long, Algorithm: "HS256"}); err != nil {
+		t.Errorf("HS256 with a 360-byte secret: %v", err)
+	}
+}
+
+// TestSignMissingKeyFile: an RS256 key that names no file is reported as a
+// missing file, not as key text that fails to parse.
+func TestSignMissingKeyFile(t *testing.T) {
+	res := build(t, load(t, exampleInputs(exampleDir)))
+	missing := filepath.Join(t.TempDir(), "nope.pem")
+	err := bundles.Sign(res.Bundle, bundles.Signing{Key: missing})
+	if err == nil || !strings.Contains(err.Error(), "nope.pem") || !strings.Contains(err.Error(), "no such file") {
+		t.Errorf("signing with a missing key file: %v", err)
+	}
+}
+
+// TestVerifyInlinePEM: a public key given as PEM text, not as a file. Its
+// base64 holds slashes, and a run of more than 255 bytes between two of
+// them made reading it as a path fail with "file name too long" (a flaky
+// failure, depending on the random key).
+func TestVerifyInlinePEM(t *testing.T) {
+	k := keys()
+	path := writeBundle(t, t.TempDir(), "b.tar.gz", signedExample(t, bundles.Signing{Key: string(k.rsa.priv)}))
+	pub := string(k.rsa.pub)
+	for _, text := range []string{pub, strings.ReplaceAll(pub, "\n", "") + strings.Repeat("A", 300)} {
+		_, err := bundles.ReadFile(path, &bundles.Verification{Key: text})
+		if err != nil && strings.Contains(err.Error(), "file name too long") {
+			t.Errorf("PEM text read as a path: %v", err)
+		}
+		if text == pub && err != nil {
+			t.Errorf("inline PEM public key: %v", err)
+		}
+	}
+	if _, err := bundles.ReadFile(path, &bundles.Verification{Key: string(k.rsaOther.pub)}); err == nil {
+		t.Errorf("verified with another inline public key")
+	}
 }
 
 func TestSignKeyID(t *testing.T) {
