@@ -385,6 +385,17 @@ func (n *normalizer) derivedContext(req Request, base principalBase, principal, 
 	case base.kind == "federated_user":
 		out.Insert(ast.StringTerm("aws:userid"), ast.StringTerm(base.account+":"+base.name))
 	}
+	// aws:PrincipalIsAWSService is in every signed request, true only for
+	// a service principal calling directly (§8), which also names itself.
+	switch base.kind {
+	case "service":
+		name := principal.Get(ast.StringTerm("arn"))
+		out.Insert(ast.StringTerm("aws:principalisawsservice"), ast.StringTerm("true"))
+		out.Insert(ast.StringTerm("aws:principalservicename"), name)
+		out.Insert(ast.StringTerm("aws:principalservicenameslist"), ast.ArrayTerm(name))
+	case "root", "user", "role_session", "federated_user":
+		out.Insert(ast.StringTerm("aws:principalisawsservice"), ast.StringTerm("false"))
+	}
 	// Each part of the union is built on its own, as in Rego: keys that
 	// collide inside one part are an evaluation error there, and later
 	// parts win over earlier ones.

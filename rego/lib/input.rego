@@ -159,7 +159,18 @@ principal_keys := object.union_n([
 	{"aws:principalaccount": principal.account | principal.account != ""},
 	{"aws:username": principal.name | principal.kind == "user"},
 	{"aws:userid": userid | some userid in [principal_userid]},
+	{"aws:principalisawsservice": v | some v in [principal_is_service]},
+	{"aws:principalservicename": principal.arn | principal.kind == "service"},
+	{"aws:principalservicenameslist": [principal.arn] | principal.kind == "service"},
 ])
+
+# aws:PrincipalIsAWSService is in every signed request: true only for a
+# service principal calling directly (§8).
+principal_is_service := "true" if {
+	principal.kind == "service"
+} else := "false" if {
+	principal.kind in {"root", "user", "role_session", "federated_user"}
+}
 
 principal_arn_key := principal.role_arn if principal.kind == "role_session"
 
