@@ -408,9 +408,10 @@ func buildCommand() *cli.Command {
 			"or a folder DIR with an iam2rego.json manifest. AWS managed policies missing from the export\n" +
 			"come from an embedded snapshot; the network is never used.\n\n" +
 			"Output: a bundle .tar.gz for OPA: .manifest (revision = content hash, roots [\"iam2rego\"],\n" +
-			"rego_version 1), one Rego package per distinct policy document, the decision library, and\n" +
-			"data.json (principals, groups, accounts and OU paths, resources). The same inputs give the\n" +
-			"same bytes, in any order (RS* and HS* signatures included; PS* and ES* are randomised).\n" +
+			"rego_version 1), iam2rego/policies.rego with the rules of every distinct policy document, the\n" +
+			"decision library, and data.json (principals, groups, accounts and OU paths, resources).\n" +
+			"The same inputs give the same bytes, in any order (RS* and HS* signatures included; PS* and\n" +
+			"ES* are randomised).\n" +
 			"The file is written atomically: a failed build leaves any previous bundle untouched.\n" +
 			"Exit status: 0 ok, 2 bad input (every problem is listed as FILE: /pointer: message (code)).",
 		Flags: []cli.Flag{

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -43,7 +44,7 @@ func Sign(b *bundle.Bundle, s Signing) error {
 	}
 	// OPA takes a key that names no file for key text; for RS*, PS* and ES*
 	// that can only be a missing file, so say so.
-	if !strings.HasPrefix(alg, "HS") && !strings.Contains(s.Key, "-----BEGIN ") {
+	if !strings.HasPrefix(strings.ToUpper(alg), "HS") && !strings.Contains(s.Key, "-----BEGIN ") {
 		if _, err := os.Stat(s.Key); err != nil {
 			return fmt.Errorf("signing key: %w (%s needs a PEM private key file)", err, alg)
 		}
@@ -190,7 +191,12 @@ func keyMaterial(key string) (string, error) {
 	case errors.Is(err, os.ErrNotExist), errors.Is(err, syscall.ENAMETOOLONG), errors.Is(err, syscall.ENOTDIR):
 		return key, nil
 	}
-	return "", fmt.Errorf("verification key %s: %w", key, err)
+	// The text may be a secret: name the failure, not the text.
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return "", fmt.Errorf("verification key: not a readable file and not usable as a secret: %w", err)
 }
 
 // HasSignature reports whether the bundle archive at path carries a

@@ -38,7 +38,10 @@ func (b *builder) assemble() (*Result, error) {
 		b.data.PolicyNames[n] = used
 	}
 	// All policies share one module (translator.Merge says why).
-	merged := translator.Merge(policies)
+	merged, err := translator.Merge(policies)
+	if err != nil {
+		return nil, err
+	}
 	modules := make([]bundle.ModuleFile, 0, 8)
 	if len(merged.Rules) > 0 {
 		src, err := translator.Format(merged)

@@ -51,8 +51,8 @@ type builder struct {
 	exp      *account.Export
 	diags    schema.Diagnostics
 	compiled map[string]*translator.Compiled // by type + canonical document
-	modules  map[string]*translator.Compiled // by package name
-	names    map[string]map[string]bool      // package name → where it is used
+	modules  map[string]*translator.Compiled // by policy name
+	names    map[string]map[string]bool      // policy name → where it is used
 	data     data
 	opts     Options
 	progress func()

@@ -10,7 +10,7 @@ import (
 	"github.com/iam2rego/iam2rego/translator/account"
 )
 
-// compile returns the package name of a document used as a policy type,
+// compile returns the policy name of a document used as a policy type,
 // compiling it the first time. Errors point into the input file. Build
 // inputs are policies AWS stored, so Sid rules AWS did not enforce on them
 // are warnings here (translator.CompileExported); `iam2rego validate` stays

@@ -26,10 +26,12 @@ type ArchiveLimits struct {
 	TotalBytes int64
 }
 
-// DefaultArchiveLimits are what ReadFile accepts. A bundle holds one
-// module per distinct policy document plus the library and data.json: an
-// export of 50,000 roles with one distinct policy each gives about 50,000
-// members and 25 MB of data.json.
+// DefaultArchiveLimits are what ReadFile accepts. An iam2rego bundle holds
+// about a dozen members (the policies module, the library, data.json, the
+// manifest and signature); the member limit is generous so that bundles
+// built before all policies shared one module (one member per policy
+// document, up to about 50,000) still read, and are then refused with a
+// clear message at activation (rego.PrepareBundle).
 var DefaultArchiveLimits = ArchiveLimits{
 	Files:       200_000,
 	MemberBytes: MaxBundleBytes,

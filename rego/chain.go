@@ -3,6 +3,7 @@ package rego
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -18,6 +19,7 @@ type chain struct {
 	in          chainInput
 	rcpServices map[string]bool
 	hits        []hit
+	byKind      map[string][]hit // resource-policy allows by principal kind, once
 }
 
 var (
@@ -69,26 +71,26 @@ func (c *chain) sameAccount() bool {
 
 func (c *chain) resourceAllows() []hit { return of(c.hits, "resource", "Allow") }
 
+// allowsOf is allows_of(k): the resource policy's allows that name the
+// caller as kind k, in order.
 func (c *chain) allowsOf(kind string) []hit {
-	var out []hit
-	for _, h := range c.resourceAllows() {
-		if h.kind == kind {
-			out = append(out, h)
+	if c.byKind == nil {
+		c.byKind = map[string][]hit{}
+		for _, h := range c.resourceAllows() {
+			if h.kind != "" {
+				c.byKind[h.kind] = append(c.byKind[h.kind], h)
+			}
 		}
 	}
-	return out
+	return slices.Clone(c.byKind[kind])
 }
 
 func (c *chain) rpKind(kind string) bool { return len(c.allowsOf(kind)) > 0 }
 
+// rpKinds is count(rp_kinds): how many kinds the resource policy allows.
 func (c *chain) rpKinds() int {
-	kinds := map[string]bool{}
-	for _, h := range c.resourceAllows() {
-		if h.kind != "" {
-			kinds[h.kind] = true
-		}
-	}
-	return len(kinds)
+	c.allowsOf("")
+	return len(c.byKind)
 }
 
 func (c *chain) idAllow() bool {

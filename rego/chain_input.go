@@ -142,7 +142,30 @@ func (r *fieldReader) levels(o ast.Object, key string) [][]string {
 	}
 	out := make([][]string, 0, a.Len())
 	for i := range a.Len() {
+		if _, ok := a.Elem(i).Value.(ast.Null); ok {
+			// A level given as null (a nil slice in PolicyRefs): a level
+			// without policies, as Rego iterates it.
+			out = append(out, []string{})
+			continue
+		}
 		out = append(out, r.strings(fmt.Sprintf("%s[%d]", key, i), a.Elem(i).Value))
 	}
 	return out
+}
+
+// noPolicies reports whether the input names no policy at all.
+func noPolicies(ci chainInput) bool {
+	for _, l := range ci.lists {
+		if len(l) > 0 {
+			return false
+		}
+	}
+	for _, levels := range [][][]string{ci.scps, ci.rcps} {
+		for _, l := range levels {
+			if len(l) > 0 {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -11,5 +11,9 @@
 // Prepare compiles the library with the generated policy modules once;
 // Engine.Decide is then called per request, is safe for concurrent use and
 // fails closed: an evaluation error or an undefined result is an
-// ImplicitDeny whose Error says why.
+// ImplicitDeny whose Error says why. Decide normalises the request in Go
+// (normalize.go), evaluates data.iam2rego.policies.match once, and runs
+// the decision chain in Go (chain.go); both halves are twins of the
+// library, which stays the reference (DecideValue, DecideReference, OPA
+// sidecars), and CheckNormalization compares them with it.
 package rego

@@ -22,7 +22,7 @@ import (
 const DecisionQuery = "data.iam2rego.authz.decision"
 
 // normalizedQuery decides an input normalised in Go with the Rego
-// decision chain (decideNormalized; tests compare it with chain.go).
+// decision chain (CheckNormalization compares it with chain.go).
 const normalizedQuery = "data.iam2rego.lib.decide"
 
 // matchQuery finds the statements that apply to a normalised input: one
@@ -40,7 +40,6 @@ const loadedQuery = "x := {pid | _ = data.iam2rego.policies[pid].statements}"
 // concurrent use.
 type Engine struct {
 	pq       opa.PreparedEvalQuery // DecisionQuery, over raw input
-	pqNorm   opa.PreparedEvalQuery // normalizedQuery, over Go-normalised input
 	pqMatch  opa.PreparedEvalQuery // matchQuery, over Go-normalised input
 	rcp      map[string]bool       // services RCPs apply to
 	norm     normalizer
@@ -115,8 +114,7 @@ func prepare(ctx context.Context, ivc cache.InterQueryValueCache, store storage.
 	if err := store.Commit(ctx, txn); err != nil {
 		return nil, err
 	}
-	pqNorm, err := opa.New(append(shared, opa.Query(normalizedQuery))...).PrepareForEval(ctx)
-	if err != nil {
+	if err := checkLayout(compiler); err != nil {
 		return nil, err
 	}
 	pqMatch, err := opa.New(append(shared, opa.Query(matchQuery))...).PrepareForEval(ctx)
@@ -131,7 +129,7 @@ func prepare(ctx context.Context, ivc cache.InterQueryValueCache, store storage.
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{pq: pq, pqNorm: pqNorm, pqMatch: pqMatch, rcp: map[string]bool{}, ivc: ivc, indexing: cfg.indexing, norm: normalizer{loaded: map[string]bool{}}}
+	e := &Engine{pq: pq, pqMatch: pqMatch, rcp: map[string]bool{}, ivc: ivc, indexing: cfg.indexing, norm: normalizer{loaded: map[string]bool{}}}
 	if len(rcp) == 1 && len(rcp[0].Expressions) == 1 {
 		if list, ok := rcp[0].Expressions[0].Value.([]any); ok {
 			for _, s := range list {
@@ -207,16 +205,14 @@ func (e *Engine) decideChain(ctx context.Context, in ast.Value) Decision {
 	if err != nil {
 		return failClosed(fmt.Errorf("evaluation error: %w", err))
 	}
+	if matches == nil && !noPolicies(ci) {
+		// The request names policies, but no module defines match rules:
+		// deciding without their statements could lose a deny.
+		return failClosed(fmt.Errorf("%s is undefined although the request names policies", matchQuery))
+	}
 	c := chain{in: ci, rcpServices: e.rcp}
 	c.hits = c.joinHits(matches, e.norm.policyNames)
 	return c.decide()
-}
-
-// decideNormalized decides a Go-normalised input with the Rego decision
-// chain (lib/decide.rego, lib/decision.rego): the reference chain.go is
-// tested against.
-func (e *Engine) decideNormalized(ctx context.Context, in ast.Value) Decision {
-	return e.eval(ctx, e.pqNorm, in, errorDecision([]string{"the request could not be normalised"}))
 }
 
 // asTerm keeps a query's result as OPA's AST value (no JSON round trip).
@@ -237,7 +233,7 @@ func (e *Engine) matches(ctx context.Context, in ast.Value) ([]ast.Object, error
 		return nil, err
 	}
 	if len(rs) == 0 {
-		return nil, nil // no policy module: nothing matches
+		return nil, nil // undefined: no policy module at all
 	}
 	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
 		return nil, fmt.Errorf("%s gave %d results", matchQuery, len(rs))
@@ -250,7 +246,7 @@ func (e *Engine) matches(ctx context.Context, in ast.Value) ([]ast.Object, error
 	if !ok {
 		return nil, fmt.Errorf("%s is %v, not a set", matchQuery, ast.ValueName(t.Value))
 	}
-	out := make([]ast.Object, 0, set.Len())
+	out := make([]ast.Object, 0, set.Len()) // non-nil: defined, maybe empty
 	var bad error
 	set.Foreach(func(m *ast.Term) {
 		if o, ok := m.Value.(ast.Object); ok {

@@ -566,3 +566,24 @@ func TestRoleARNAsPrincipal(t *testing.T) {
 		t.Fatalf("another path must not match aws:PrincipalArn: %+v", d)
 	}
 }
+
+// TestEmptyOrganizationLevel: an SCP level without policies (an empty or
+// nil slice in PolicyRefs) is a level that allows nothing: the request is
+// implicitly denied there, by Decide and by the Rego reference alike.
+func TestEmptyOrganizationLevel(t *testing.T) {
+	mods := modSet{}
+	allowAll := mods.compile(t, translator.Identity, policy(map[string]any{"Effect": "Allow", "Action": "*", "Resource": "*"}))
+	eng := mods.prepare(t)
+	ctx := context.Background()
+	for name, levels := range map[string][][]string{"nil": {{allowAll}, nil}, "empty": {{allowAll}, {}}} {
+		r := aliceGet(nil, allowAll)
+		r.Policies.SCPs = levels
+		d, ref := eng.Decide(ctx, r), eng.DecideReference(ctx, r)
+		if d.Decision != rego.ImplicitDeny || d.Step != "scp" || !strings.Contains(d.Reason, "level 2") {
+			t.Errorf("%s level: %s", name, brief(d))
+		}
+		if !rego.SameDecision(d, ref) {
+			t.Errorf("%s level: Decide %s, DecideReference %s", name, brief(d), brief(ref))
+		}
+	}
+}

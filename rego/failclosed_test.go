@@ -112,3 +112,52 @@ func TestCollidingTagsFailClosed(t *testing.T) {
 		t.Fatalf("control: %s", brief(d))
 	}
 }
+
+// TestOldLayoutIsRefused: policies compiled one package each (bundles from
+// before all policies shared data.iam2rego.policies) are refused at
+// Prepare, since Decide reads statements only from the shared match set
+// and would miss their denies.
+func TestOldLayoutIsRefused(t *testing.T) {
+	const old = `package iam2rego.policies.pold00000000000000000000
+
+statements := 1
+
+match contains {"policy": "pold00000000000000000000", "effect": "Deny", "index": 0} if input.action == "s3:getobject"
+`
+	m, err := ast.ParseModuleWithOpts("old.rego", old, ast.ParserOptions{RegoVersion: ast.RegoV1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = rego.Prepare(context.Background(), map[string]*ast.Module{"old.rego": m})
+	if err == nil || !strings.Contains(err.Error(), "rebuild") {
+		t.Errorf("a one-package-per-policy module was accepted: %v", err)
+	}
+}
+
+// TestUndefinedMatchFailsClosed: a policy that is loaded (it has its
+// statements marker) while no module defines data.iam2rego.policies.match
+// makes every request that names it an error, never a decision taken
+// without its statements.
+func TestUndefinedMatchFailsClosed(t *testing.T) {
+	const onlyMarker = `package iam2rego.policies
+
+pmarker0000000000000000000.statements := 1
+`
+	m, err := ast.ParseModuleWithOpts("marker.rego", onlyMarker, ast.ParserOptions{RegoVersion: ast.RegoV1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := modSet{"marker.rego": m}.prepare(t)
+	ctx := context.Background()
+	req := aliceGet(nil, "pmarker0000000000000000000")
+	req.Principal.ARN = "arn:aws:iam::" + acctA + ":root" // root would be allowed without statements
+	d := eng.Decide(ctx, req)
+	requireFailClosed(t, "marker only", d)
+	if !strings.Contains(d.Error, "undefined") {
+		t.Errorf("the error does not say what went wrong: %q", d.Error)
+	}
+	req.Policies = rego.PolicyRefs{}
+	if d := eng.Decide(ctx, req); d.Decision != rego.Allow {
+		t.Errorf("control (root, no policies named): %s", brief(d))
+	}
+}

@@ -10,9 +10,10 @@ import (
 )
 
 // This file is the Go twin of lib/input.rego and lib/bundle.rego: it turns
-// a Request into the normalised input that data.iam2rego.lib.decide reads,
-// so that Engine.Decide skips the Rego normalisation and its `with input
-// as`. Every rule here mirrors one rule there, under the same name; the
+// a Request into the normalised input that the policies' match rules and
+// the decision chain read (chain.go here, data.iam2rego.lib.decide in
+// Rego), so that Engine.Decide skips the Rego normalisation and its `with
+// input as`. Every rule here mirrors one rule there, under the same name; the
 // Rego stays the reference (sidecars run it) and TestGoNormalisation
 // compares the two on every request of the corpus and the bundles.
 

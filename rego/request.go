@@ -1,9 +1,9 @@
 package rego
 
 // Request is one authorization question (IAM-SEMANTICS.md §2.4, §5.4).
-// Policies are named by the package names of compiled policies
-// (translator.Compiled.Name); when none are named, an engine prepared over
-// a bundle finds them in the bundle's data.
+// Policies are named by the names of compiled policies
+// (translator.Compiled.Name, "p" and a content hash); when none are named,
+// an engine prepared over a bundle finds them in the bundle's data.
 type Request struct {
 	Principal         Principal      `json:"principal"`
 	Action            string         `json:"action"`

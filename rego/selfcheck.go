@@ -17,6 +17,7 @@ type normCheck struct {
 	once   sync.Once
 	errs   opa.PreparedEvalQuery
 	norm   opa.PreparedEvalQuery
+	decide opa.PreparedEvalQuery // normalizedQuery: the Rego chain
 	err    error
 }
 
@@ -32,7 +33,10 @@ func (e *Engine) CheckNormalization(ctx context.Context, req Request) error {
 		if c.errs, c.err = opa.New(append(c.shared, opa.Query("x := data.iam2rego.lib.input_errors"))...).PrepareForEval(ctx); c.err != nil {
 			return
 		}
-		c.norm, c.err = opa.New(append(c.shared, opa.Query("x := data.iam2rego.lib.normalized"))...).PrepareForEval(ctx)
+		if c.norm, c.err = opa.New(append(c.shared, opa.Query("x := data.iam2rego.lib.normalized"))...).PrepareForEval(ctx); c.err != nil {
+			return
+		}
+		c.decide, c.err = opa.New(append(c.shared, opa.Query(normalizedQuery))...).PrepareForEval(ctx)
 	})
 	if c.err != nil {
 		return c.err
@@ -87,7 +91,8 @@ func (e *Engine) CheckNormalization(ctx context.Context, req Request) error {
 		return fmt.Errorf("normalised inputs differ:\n  go:   %v\n  rego: %v", goValue, want)
 	}
 	// The same input through both decision chains.
-	goDec, regoDec := e.decideChain(ctx, normalized), e.decideNormalized(ctx, normalized)
+	goDec := e.decideChain(ctx, normalized)
+	regoDec := e.eval(ctx, c.decide, normalized, errorDecision([]string{"the request could not be normalised"}))
 	if !SameDecision(goDec, regoDec) {
 		return fmt.Errorf("decision chains differ:\n  go:   %+v\n  rego: %+v", goDec, regoDec)
 	}

@@ -22,5 +22,5 @@
 //
 // Invariants: Rego is built only from OPA AST values, so no IAM string can
 // become code; control characters are rejected before printing; output is
-// deterministic (sorted condition keys, content-hash package names).
+// deterministic (sorted condition keys, content-hash policy names).
 package translator

@@ -51,7 +51,11 @@ func TestRuleIndexNarrowsByPolicy(t *testing.T) {
 		}
 	}
 	compiler := ast.NewCompiler()
-	if compiler.Compile(map[string]*ast.Module{"policies.rego": Merge(mods)}); compiler.Failed() {
+	merged, err := Merge(mods)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if compiler.Compile(map[string]*ast.Module{"policies.rego": merged}); compiler.Failed() {
 		t.Fatal(compiler.Errors)
 	}
 	idx := compiler.RuleIndex(PoliciesPackage.Append(ast.StringTerm("match")))
@@ -78,6 +82,20 @@ func TestRuleIndexNarrowsByPolicy(t *testing.T) {
 		}
 		if len(res.Rules) != tc.want {
 			t.Errorf("%s: the index returned %d rules, want %d", tc.action, len(res.Rules), tc.want)
+		}
+	}
+}
+
+// TestMergeRefusesForeignModules: Merge moves rules into the policies
+// package, so it takes only what the translator wrote.
+func TestMergeRefusesForeignModules(t *testing.T) {
+	for name, src := range map[string]string{
+		"other package": "package iam2rego.lib\n\nx := 1\n",
+		"import":        "package iam2rego.policies\n\nimport data.iam2rego.lib\n\nx := lib.y\n",
+	} {
+		m := ast.MustParseModuleWithOpts(src, ast.ParserOptions{RegoVersion: ast.RegoV1})
+		if _, err := Merge(map[string]*ast.Module{"m.rego": m}); err == nil {
+			t.Errorf("%s: merged", name)
 		}
 	}
 }

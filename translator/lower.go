@@ -1,6 +1,7 @@
 package translator
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
@@ -316,8 +317,9 @@ func RulePolicy(r *ast.Rule) string {
 // of PoliciesPackage, in name order. OPA resolves each module's references
 // against every rule of its package, so thousands of policy modules in the
 // one package would cost policies × rules to compile; one module does not.
-// The rules are shallow copies that point at the new module.
-func Merge(modules map[string]*ast.Module) *ast.Module {
+// The rules are shallow copies that point at the new module. Only modules
+// the translator wrote are accepted: in PoliciesPackage, without imports.
+func Merge(modules map[string]*ast.Module) (*ast.Module, error) {
 	names := make([]string, 0, len(modules))
 	for n := range modules {
 		names = append(names, n)
@@ -325,11 +327,15 @@ func Merge(modules map[string]*ast.Module) *ast.Module {
 	sort.Strings(names)
 	merged := &ast.Module{Package: &ast.Package{Path: PoliciesPackage.Copy()}}
 	for _, n := range names {
-		for _, r := range modules[n].Rules {
+		m := modules[n]
+		if !m.Package.Path.Equal(PoliciesPackage) || len(m.Imports) > 0 {
+			return nil, fmt.Errorf("module %s: package %v with %d imports is not a compiled policy", n, m.Package.Path, len(m.Imports))
+		}
+		for _, r := range m.Rules {
 			cp := *r
 			cp.Module = merged
 			merged.Rules = append(merged.Rules, &cp)
 		}
 	}
-	return merged
+	return merged, nil
 }

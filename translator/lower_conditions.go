@@ -26,9 +26,11 @@ func conditionExpr(c *Condition) []*ast.Expr {
 // qualifier; everything else goes to the library. The missing-key and
 // multivalued rules (§3.3, §3.6) hold as follows:
 //
-//   - positive: a missing key leaves input.context[k] undefined, so the
-//     rule fails (false); IfExists reads the key with object.get and a
-//     default that satisfies the test (a witness), so absence is true;
+//   - positive: the key is read as object.get(ctx, k, null), and null
+//     fails every test (equality with a string, membership in a set of
+//     strings, a regex or CIDR builtin, whose type error is undefined), so
+//     absence is false; IfExists reads the key with a default that
+//     satisfies the test (a witness), so absence is true;
 //   - negated (StringNot…, ArnNot…): `not test(object.get(ctx, k, null))`
 //     — null fails every test, so absence is true — guarded by
 //     `not is_array(…)`, since a plain operator on a list is false;

@@ -90,9 +90,9 @@ func compileDoc(file string, typ PolicyType, doc any, d *schema.Diagnostics, exp
 	return &Compiled{Name: name, Policy: p, Module: mod, Stats: stats, Warnings: d.Warnings()}
 }
 
-// ContentName is the package name of a document: "p" and the first 24 hex
+// ContentName is the name of a document's policy: "p" and the first 24 hex
 // digits of the SHA-256 of its canonical JSON (sorted keys), so the same
-// document always gets the same package, whatever its formatting.
+// document always gets the same name, whatever its formatting.
 func ContentName(doc any) (string, error) {
 	b, err := json.Marshal(doc)
 	if err != nil {

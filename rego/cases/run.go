@@ -73,7 +73,11 @@ func Run(ctx context.Context, list []*Case, opts Options) ([]Result, error) {
 	if opts.RuleIndexing != nil {
 		engineOpts = append(engineOpts, rego.WithRuleIndexing(*opts.RuleIndexing))
 	}
-	eng, err := rego.Prepare(ctx, map[string]*ast.Module{"policies.rego": translator.Merge(r.modules)}, engineOpts...)
+	merged, err := translator.Merge(r.modules)
+	if err != nil {
+		return nil, err
+	}
+	eng, err := rego.Prepare(ctx, map[string]*ast.Module{"policies.rego": merged}, engineOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +160,7 @@ func (r *Runner) request(c *Case) (rego.Request, map[string]string, []*schema.Er
 	return req, names, warns, nil
 }
 
-// compile returns the package name of a document for a policy type,
+// compile returns the policy name of a document for a policy type,
 // compiling it the first time.
 func (r *Runner) compile(doc any, typ translator.PolicyType) (string, []*schema.Error, []*schema.Error) {
 	b, _ := json.Marshal(doc)
