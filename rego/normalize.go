@@ -317,6 +317,16 @@ func (n *normalizer) normalize(req Request) (ast.Value, []string, error) {
 		[2]*ast.Term{ast.StringTerm("account"), resourceAccount},
 		[2]*ast.Term{ast.StringTerm("tags"), ast.NewTerm(resourceTags)},
 	)
+	// arn_tail(5) and arn_tail(4): the text after the fifth and after the
+	// fourth colon, when there are that many.
+	for _, t := range []struct {
+		key string
+		n   int
+	}{{"arn_resource", 6}, {"arn_account_resource", 5}} {
+		if parts := strings.SplitN(req.Resource.ARN, ":", t.n); len(parts) == t.n {
+			resource.Insert(ast.StringTerm(t.key), ast.StringTerm(parts[t.n-1]))
+		}
+	}
 
 	// principal := object.union_n([...]): later objects win.
 	principal := ast.NewObject(

@@ -151,9 +151,18 @@ func resourceMatchers(rs []ResourcePattern) []Matcher {
 func alternatives(ms []Matcher, not bool, subject *ast.Term) [][]*ast.Expr {
 	var exact, prefixes, regexPrefixes, regexes []string
 	var templates [][]*ast.Expr
+	var segments []Matcher
 	any := false
 	for _, m := range ms {
 		switch m.Kind {
+		case MatchSegments:
+			if not {
+				// NotResource negates each test alone: keep the regex.
+				regexPrefixes = append(regexPrefixes, m.Prefix)
+				regexes = append(regexes, m.Regex)
+			} else {
+				segments = append(segments, m)
+			}
 		case MatchAny:
 			any = true
 		case MatchExact:
@@ -190,6 +199,7 @@ func alternatives(ms []Matcher, not bool, subject *ast.Term) [][]*ast.Expr {
 		g = append(g, ast.RegexMatch.Expr(ast.StringTerm(anchor("(?:"+strings.Join(regexes, "|")+")")), subject))
 		groups = append(groups, g)
 	}
+	groups = append(groups, segmentGroups(segments, subject)...)
 	groups = append(groups, templates...)
 	if !not {
 		if any {
@@ -208,6 +218,44 @@ func alternatives(ms []Matcher, not bool, subject *ast.Term) [][]*ast.Expr {
 		body = append(body, negate(g[len(g)-1]))
 	}
 	return [][]*ast.Expr{body}
+}
+
+// segmentGroups lowers MatchSegments patterns: one body per ARN prefix,
+// tail field and kind of test, startswith(arn, prefix) and the test of the
+// ARN's tail (input.resource.arn_resource or arn_account_resource:
+// equality or membership, a prefix, or just its presence), all indexed.
+func segmentGroups(ms []Matcher, subject *ast.Term) [][]*ast.Expr {
+	type key struct {
+		prefix, field string
+		kind          RestKind
+	}
+	rests := map[key][]string{}
+	var order []key
+	for _, m := range ms {
+		k := key{m.Prefix, m.RestField, m.RestKind}
+		if _, ok := rests[k]; !ok {
+			order = append(order, k)
+		}
+		rests[k] = append(rests[k], m.Rest)
+	}
+	var groups [][]*ast.Expr
+	for _, k := range order {
+		rest := inputRef("resource", k.field)
+		body := []*ast.Expr{ast.StartsWith.Expr(subject, ast.StringTerm(k.prefix))}
+		vals := dedupe(rests[k])
+		switch {
+		case k.kind == RestAny:
+			body = append(body, ast.NewExpr(rest))
+		case k.kind == RestPrefix:
+			body = append(body, prefixExpr(rest, vals))
+		case len(vals) == 1:
+			body = append(body, ast.Equal.Expr(rest, ast.StringTerm(vals[0])))
+		default:
+			body = append(body, ast.Member.Expr(rest, stringSet(vals)))
+		}
+		groups = append(groups, body)
+	}
+	return groups
 }
 
 func prefixExpr(subject *ast.Term, prefixes []string) *ast.Expr {

@@ -127,7 +127,63 @@ func lowerSegments(raw string, segs []Template) Matcher {
 	for _, f := range segmentFragments(segs) {
 		re.WriteString(f.Regex)
 	}
+	if rest, kind, field, ok := segmentShape(segs); ok {
+		return Matcher{Raw: raw, Kind: MatchSegments, Prefix: prefix, Regex: re.String(), Rest: rest, RestKind: kind, RestField: field}
+	}
 	return Matcher{Raw: raw, Kind: MatchRegex, Prefix: prefix, Regex: re.String()}
+}
+
+// The input fields that hold an ARN's tail (rego/normalize.go).
+const (
+	afterFifthColon  = "arn_resource"         // the resource part
+	afterFourthColon = "arn_account_resource" // account, ":", resource part
+)
+
+// segmentShape recognises the ARN patterns whose wildcards are whole
+// region or account segments, with a literal or literal-prefix resource
+// part: arn:aws:ec2:*:*:instance/*, arn:aws:iam::*:role/x,
+// arn:aws:logs:us-east-1:*:*, arn:aws:ec2:*::snapshot/*. The literal prefix
+// then fixes every segment up to the first `*` (segments hold no colon), a
+// `*` segment matches any segment, and what is left is a test of the text
+// after the fifth colon, or after the fourth when a `*` region comes before
+// a literal account: the same set of ARNs as the regex, with indexable
+// tests.
+func segmentShape(segs []Template) (string, RestKind, string, bool) {
+	star := func(s Template) bool { return len(s) == 1 && s[0].Kind == PartPattern && s[0].Text == "*" }
+	wild := func(s Template) bool {
+		for _, p := range s {
+			if hasWildcard(p) || p.Kind == PartVariable {
+				return true
+			}
+		}
+		return false
+	}
+	if len(segs) != arnSegments || wild(segs[0]) || wild(segs[1]) || wild(segs[2]) {
+		return "", 0, "", false
+	}
+	region, account, rest := segs[3], segs[4], segs[5]
+	field, lead := afterFifthColon, ""
+	switch {
+	case star(region) && star(account), !wild(region) && star(account):
+	case star(region) && !wild(account):
+		field, lead = afterFourthColon, account.literalText()+":"
+	default:
+		return "", 0, "", false
+	}
+	switch {
+	case star(rest) && lead == "":
+		return "", RestAny, field, true
+	case star(rest):
+		return lead, RestPrefix, field, true
+	case !wild(rest):
+		return lead + rest.literalText(), RestExact, field, true
+	}
+	last := rest[len(rest)-1]
+	if !wild(rest[:len(rest)-1]) && last.Kind == PartPattern && strings.IndexAny(last.Text, "*?") == len(last.Text)-1 && last.Text[len(last.Text)-1] == '*' {
+		text := rest.literalText()
+		return lead + text[:len(text)-1], RestPrefix, field, true
+	}
+	return "", 0, "", false
 }
 
 // segmentFragments turns segments into regex fragments: wildcards in the

@@ -53,7 +53,7 @@ func TestCompileResourceKinds(t *testing.T) {
 		{note: "star in the bucket name", version: v, resource: "arn:aws:s3:::*", kind: MatchPrefix, prefix: "arn:aws:s3:::"},
 		{
 			note: "wildcard region", version: v, resource: "arn:aws:ec2:*:111111111111:instance/*",
-			kind: MatchRegex, prefix: "arn:aws:ec2:", regex: `arn:aws:ec2:[^:]*:111111111111:instance/.*`,
+			kind: MatchSegments, prefix: "arn:aws:ec2:", regex: `arn:aws:ec2:[^:]*:111111111111:instance/.*`,
 		},
 		{
 			note: "question mark in the resource part", version: v, resource: "arn:aws:s3:::b/a?",
@@ -64,8 +64,8 @@ func TestCompileResourceKinds(t *testing.T) {
 			kind: MatchRegex, prefix: "arn:aws:s3:::bucket/", regex: `arn:aws:s3:::bucket/.*/test/.*`,
 		},
 		{
-			note: "short ARN padded", version: v, resource: "arn:aws:ec2:us-east-1:*",
-			kind: MatchRegex, prefix: "arn:aws:ec2:us-east-1:", regex: `arn:aws:ec2:us-east-1:[^:]*:.*`,
+			note: "short ARN padded (region literal, account and resource part any)", version: v, resource: "arn:aws:ec2:us-east-1:*",
+			kind: MatchSegments, prefix: "arn:aws:ec2:us-east-1:", regex: `arn:aws:ec2:us-east-1:[^:]*:.*`,
 		},
 		{
 			note: "short ARN padded from the service", version: v, resource: "arn:aws:s3*",
@@ -154,6 +154,31 @@ func TestResourceRegexMatching(t *testing.T) {
 			noMatch: []string{"arn:aws:ec2:us-west-2:111111111111:volume/vol-1", "arn:aws:ec2:us-east-1:111111111111", "*"},
 		},
 		{
+			pattern: "arn:aws:ec2:*:*:instance/*",
+			match:   []string{"arn:aws:ec2:us-east-1:111111111111:instance/i-1", "arn:aws:ec2:::instance/", "arn:aws:ec2:r:a:instance/x:y"},
+			noMatch: []string{"arn:aws:ec2:us-east-1:x:111111111111:instance/i-1", "arn:aws:ec2:us-east-1:1:volume/v", "arn:aws:ec2:r:instance/i-1", "arn:aws:ec2x:r:a:instance/i", "*"},
+		},
+		{
+			pattern: "arn:aws:ec2:*::snapshot/*",
+			match:   []string{"arn:aws:ec2:us-east-1::snapshot/snap-1", "arn:aws:ec2:::snapshot/", "arn:aws:ec2:r::snapshot/a:b"},
+			noMatch: []string{"arn:aws:ec2:us-east-1:1:snapshot/snap-1", "arn:aws:ec2:a:b::snapshot/s", "arn:aws:ec2:r::image/i", "arn:aws:ec2:r:"},
+		},
+		{
+			pattern: "arn:aws:ec2:*:111111111111:*",
+			match:   []string{"arn:aws:ec2:us-east-1:111111111111:volume/v", "arn:aws:ec2::111111111111:"},
+			noMatch: []string{"arn:aws:ec2:us-east-1:222222222222:volume/v", "arn:aws:ec2:a:b:111111111111:x", "arn:aws:ec2:r:1111111111112:x"},
+		},
+		{
+			pattern: "arn:aws:iam::*:role/admin",
+			match:   []string{"arn:aws:iam::111111111111:role/admin", "arn:aws:iam:::role/admin"},
+			noMatch: []string{"arn:aws:iam::1:role/admin2", "arn:aws:iam:us-east-1:1:role/admin", "arn:aws:iam::1:2:role/admin"},
+		},
+		{
+			pattern: "arn:aws:logs:us-east-1:*:log-group:/aws/lambda/*",
+			match:   []string{"arn:aws:logs:us-east-1:1:log-group:/aws/lambda/f:log-stream:s", "arn:aws:logs:us-east-1::log-group:/aws/lambda/"},
+			noMatch: []string{"arn:aws:logs:us-east-2:1:log-group:/aws/lambda/f", "arn:aws:logs:us-east-1:1:log-group:/aws/ecs/f"},
+		},
+		{
 			pattern: "arn:aws:s3:::b/a?",
 			match:   []string{"arn:aws:s3:::b/ab", "arn:aws:s3:::b/a/", "arn:aws:s3:::b/a\n"},
 			noMatch: []string{"arn:aws:s3:::b/a", "arn:aws:s3:::b/abc"},
@@ -161,10 +186,15 @@ func TestResourceRegexMatching(t *testing.T) {
 	}
 	for _, tt := range tests {
 		m, _ := resourceMatcher(t, versionNew, tt.pattern)
-		if m.Kind != MatchRegex {
-			t.Fatalf("%q: kind %v, want MatchRegex", tt.pattern, m.Kind)
+		if m.Kind != MatchRegex && m.Kind != MatchSegments {
+			t.Fatalf("%q: kind %v, want MatchRegex or MatchSegments", tt.pattern, m.Kind)
 		}
 		re := regexp.MustCompile(anchor(m.Regex))
+		for _, s := range append(append([]string{}, tt.match...), tt.noMatch...) {
+			if m.Kind == MatchSegments && segmentMatch(m, s) != re.MatchString(s) {
+				t.Errorf("%q on %q: segment tests say %v, the regex %v", tt.pattern, s, segmentMatch(m, s), re.MatchString(s))
+			}
+		}
 		for _, s := range tt.match {
 			if !re.MatchString(s) {
 				t.Errorf("%q (regex %s) does not match %q", tt.pattern, re, s)
@@ -192,14 +222,16 @@ func TestCompileResourceErrors(t *testing.T) {
 }
 
 // TestStatsUnindexed: statements with regex or template patterns are
-// counted and listed (DESIGN.md: count the non-indexed statements).
+// counted and listed (DESIGN.md: count the non-indexed statements); a
+// whole-segment wildcard in the region or account (arn:aws:ec2:*:1:x) is
+// indexed (MatchSegments), an inner one (x*y) is not.
 func TestStatsUnindexed(t *testing.T) {
 	c := compileOne(t, Identity, `{"Version":"2012-10-17","Statement":[
 		{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},
 		{"Effect":"Allow","Action":"s3:*Object","Resource":"arn:aws:s3:::b/*"},
-		{"Effect":"Allow","Action":"s3:GetObject","Resource":["arn:aws:s3:::b/${aws:username}","arn:aws:ec2:*:1:x"]},
+		{"Effect":"Allow","Action":"s3:GetObject","Resource":["arn:aws:s3:::b/${aws:username}","arn:aws:ec2:*:1:x","arn:aws:ec2:*:1:x*y"]},
 		{"Effect":"Deny","Action":"s3:Get*","Resource":"*"}]}`)
-	want := Stats{Statements: 4, Rules: 5, Unindexed: 2, UnindexedPatterns: []string{"s3:*Object", "arn:aws:s3:::b/${aws:username}", "arn:aws:ec2:*:1:x"}}
+	want := Stats{Statements: 4, Rules: 6, Unindexed: 2, UnindexedPatterns: []string{"s3:*Object", "arn:aws:s3:::b/${aws:username}", "arn:aws:ec2:*:1:x*y"}}
 	if !reflect.DeepEqual(c.Stats, want) {
 		t.Errorf("Stats = %+v\nwant %+v", c.Stats, want)
 	}

@@ -47,10 +47,24 @@ management_account := input.organization.managementAccount if {
 	is_string(data.iam2rego.organization.management_account)
 } else := ""
 
-resource := {
-	"arn": raw_resource.arn,
-	"account": object.get(raw_resource, "account", object.get(resource_record, "account", resource_account_from_arn)),
-	"tags": object.union(object.get(resource_record, "tags", {}), object.get(raw_resource, "tags", {})),
+resource := object.union_n([
+	{
+		"arn": raw_resource.arn,
+		"account": object.get(raw_resource, "account", object.get(resource_record, "account", resource_account_from_arn)),
+		"tags": object.union(object.get(resource_record, "tags", {}), object.get(raw_resource, "tags", {})),
+	},
+	{"arn_resource": r | some r in [arn_tail(5)]},
+	{"arn_account_resource": r | some r in [arn_tail(4)]},
+])
+
+# arn_tail(n) is the text of the resource ARN after its n-th colon: the
+# resource part (n = 5), or the account, a colon and the resource part
+# (n = 4). Rules of patterns like arn:aws:ec2:*:*:instance/* or
+# arn:aws:ec2:*::snapshot/* test it (with an indexed startswith or
+# equality) instead of a regex on the whole ARN.
+arn_tail(n) := concat(":", array.slice(parts, n, count(parts))) if {
+	parts := split(raw_resource.arn, ":")
+	count(parts) > n
 }
 
 resource_account_from_arn := acct if {

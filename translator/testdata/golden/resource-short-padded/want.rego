@@ -6,7 +6,7 @@ match contains {"effect": "Allow", "index": 0, "policy": "paab8cdd3f614a37378512
 	"paab8cdd3f614a3737851215a" in input.pids
 	startswith(input.action, "ec2:")
 	startswith(input.resource.arn, "arn:aws:ec2:us-east-1:")
-	regex.match("(?s)^(?:arn:aws:ec2:us-east-1:[^:]*:.*)$", input.resource.arn)
+	input.resource.arn_resource
 }
 
 match contains {"effect": "Allow", "index": 1, "policy": "paab8cdd3f614a3737851215a"} if {

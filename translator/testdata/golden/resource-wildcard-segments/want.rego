@@ -6,7 +6,7 @@ match contains {"effect": "Allow", "index": 0, "policy": "p72df603deddd823b86786
 	"p72df603deddd823b86786ed8" in input.pids
 	input.action == "ec2:startinstances"
 	startswith(input.resource.arn, "arn:aws:ec2:")
-	regex.match("(?s)^(?:arn:aws:ec2:[^:]*:111111111111:instance/.*)$", input.resource.arn)
+	startswith(input.resource.arn_account_resource, "111111111111:instance/")
 }
 
 match contains {"effect": "Allow", "index": 1, "policy": "p72df603deddd823b86786ed8"} if {

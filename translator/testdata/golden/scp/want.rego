@@ -17,5 +17,5 @@ match contains {"effect": "Deny", "index": 2, "policy": "pc9f17f77ec43c75615845b
 	"pc9f17f77ec43c75615845b52" in input.pids
 	strings.any_prefix_match(input.action, ["cloudtrail:stop", "cloudtrail:delete"])
 	startswith(input.resource.arn, "arn:aws:cloudtrail:")
-	regex.match("(?s)^(?:arn:aws:cloudtrail:[^:]*:[^:]*:trail/org-trail)$", input.resource.arn)
+	input.resource.arn_resource == "trail/org-trail"
 }
