@@ -21,10 +21,6 @@ import (
 // (DecideValue, DecideInput), as an OPA sidecar does.
 const DecisionQuery = "data.iam2rego.authz.decision"
 
-// normalizedQuery decides an input normalised in Go with the Rego
-// decision chain (CheckNormalization compares it with chain.go).
-const normalizedQuery = "data.iam2rego.lib.decide"
-
 // matchQuery finds the statements that apply to a normalised input: one
 // evaluation of the indexed partial set all policies share. Decide joins
 // them with the request's policies and runs the decision chain in Go.

@@ -17,7 +17,7 @@ type normCheck struct {
 	once   sync.Once
 	errs   opa.PreparedEvalQuery
 	norm   opa.PreparedEvalQuery
-	decide opa.PreparedEvalQuery // normalizedQuery: the Rego chain
+	decide opa.PreparedEvalQuery // DecisionQuery: the Rego normalisation and chain
 	err    error
 }
 
@@ -25,7 +25,7 @@ type normCheck struct {
 // Decide uses with the Rego library's (lib/input.rego, lib/bundle.rego):
 // the same input errors, or else the same normalised input, value for
 // value; and then the Go decision chain with the Rego one (lib/decide.rego,
-// lib/decision.rego) on that input. It returns nil when they agree. It is
+// lib/decision.rego) on that normalised request. It returns nil when they agree. It is
 // slow (tests and audits).
 func (e *Engine) CheckNormalization(ctx context.Context, req Request) error {
 	c := &e.check
@@ -36,7 +36,7 @@ func (e *Engine) CheckNormalization(ctx context.Context, req Request) error {
 		if c.norm, c.err = opa.New(append(c.shared, opa.Query("x := data.iam2rego.lib.normalized"))...).PrepareForEval(ctx); c.err != nil {
 			return
 		}
-		c.decide, c.err = opa.New(append(c.shared, opa.Query(normalizedQuery))...).PrepareForEval(ctx)
+		c.decide, c.err = opa.New(append(c.shared, opa.Query(DecisionQuery))...).PrepareForEval(ctx)
 	})
 	if c.err != nil {
 		return c.err
@@ -90,9 +90,10 @@ func (e *Engine) CheckNormalization(ctx context.Context, req Request) error {
 	if ast.Compare(goValue, want) != 0 {
 		return fmt.Errorf("normalised inputs differ:\n  go:   %v\n  rego: %v", goValue, want)
 	}
-	// The same input through both decision chains.
+	// The two decision chains on the same normalised request (the Rego one
+	// reads it as data.iam2rego.lib.normalized of the raw input).
 	goDec := e.decideChain(ctx, normalized)
-	regoDec := e.eval(ctx, c.decide, normalized, errorDecision([]string{"the request could not be normalised"}))
+	regoDec := e.eval(ctx, c.decide, raw, errorDecision([]string{"the request could not be normalised"}))
 	if !SameDecision(goDec, regoDec) {
 		return fmt.Errorf("decision chains differ:\n  go:   %+v\n  rego: %+v", goDec, regoDec)
 	}

@@ -1,6 +1,7 @@
 # The public entry points (DESIGN.md): data.iam2rego.authz.decision and
-# data.iam2rego.authz.allow. The request is normalised once, then decided
-# with `with input as`, which keeps the generated rules indexable.
+# data.iam2rego.authz.allow. The request is normalised once; the generated
+# rules are evaluated on it `with input as` (which keeps them indexable),
+# and the decision chain reads it as data.iam2rego.lib.normalized.
 package iam2rego.authz
 
 default allow := false
@@ -11,6 +12,6 @@ decision := data.iam2rego.lib.error_decision(errors) if {
 	errors := data.iam2rego.lib.input_errors
 	count(errors) > 0
 } else := d if {
-	n := data.iam2rego.lib.normalized
-	d := data.iam2rego.lib.decide with input as n
+	data.iam2rego.lib.normalized
+	d := data.iam2rego.lib.decide
 } else := data.iam2rego.lib.error_decision({"the request could not be normalised"})

@@ -1,10 +1,11 @@
 # The decision algorithm of IAM-SEMANTICS.md §5.4 and §6, over the
-# normalised input. Policy sets are named by input.policies:
+# normalised request (normalized, input.rego). Its policies name the
+# policy sets:
 #   identity: [id], boundary: id, session: id, resource: id, vpce: id,
 #   scps: [[id]] and rcps: [[id]] (organisation root first).
 package iam2rego.lib
 
-policies := object.get(input, "policies", {})
+policies := object.get(normalized, "policies", {})
 
 # id_lists: the policy ids of each single-list type.
 id_lists := {t: as_id_list(object.get(policies, t, [])) | some t in ["identity", "boundary", "session", "resource", "vpce"]}
@@ -36,20 +37,30 @@ sources contains {"type": "rcp", "level": i + 1, "slot": slot, "policy": pid} if
 	some slot, pid in level
 }
 
+# matched: the statements that apply, from the generated rules, which read
+# the normalised request as input (so that OPA's rule index applies). Only
+# this evaluation runs `with input as`; the rest of the chain reads
+# `normalized`, which is evaluated once.
+matched := m if {
+	m := data.iam2rego.policies.match with input as normalized
+}
+
 # hits: every statement that applies, from every source, in one pass: one
 # (indexed) evaluation of the `match` set all policies share, whose rules
 # are guarded by input.pids; each statement found counts once per source
 # that names its policy. Bundles add where each policy is used (names).
 hits contains h if {
-	some s in data.iam2rego.policies.match
+	some s in matched
 	some src in sources
 	src.policy == s.policy
 	h := object.union_n([src, s, {"names": n | n := data.iam2rego.policy_names[src.policy]}])
 }
 
-hits_of(t, effect) := [h | some h in hits; h.type == t; h.effect == effect]
+# The hits by type and effect are complete rules, each evaluated once per
+# request (a function such as hits_of(t, effect) would be called, and its
+# comprehension run, at every use).
 
-kind := input.principal.kind
+kind := normalized.principal.kind
 
 authenticated if kind in {"root", "user", "role_session", "federated_user"}
 
@@ -58,15 +69,15 @@ iam_principal if kind in {"user", "role_session", "federated_user"}
 # SCPs apply to principals of member accounts (§5.3).
 scps_apply if {
 	authenticated
-	input.principal.account != input.management_account
+	normalized.principal.account != normalized.management_account
 	count(object.get(policies, "scps", [])) > 0
 }
 
 # RCPs apply to resources of member accounts, for services that support
 # them (§5.3). RCPFullAWSAccess is implicit at every level.
 rcps_apply if {
-	input.resource.account != input.management_account
-	service := split(input.action, ":")[0]
+	normalized.resource.account != normalized.management_account
+	service := split(normalized.action, ":")[0]
 	service in rcp_services
 }
 
@@ -78,28 +89,28 @@ scp_allow_levels := {h.level | some h in hits; h.type == "scp"; h.effect == "All
 # denies are ordered by the step of §5.4 that sweeps them.
 deny_order := ["scp", "rcp", "resource", "identity", "boundary", "session", "vpce"]
 
-denies := [h | some t in deny_order; some h in hits_of(t, "Deny")]
+denies := [h | some t in deny_order; some h in hits; h.type == t; h.effect == "Deny"]
 
 # --- step 3: grants -------------------------------------------------------
 
-resource_allows := hits_of("resource", "Allow")
+resource_allows := [h | some h in hits; h.type == "resource"; h.effect == "Allow"]
 
 rp_kinds := {h.kind | some h in resource_allows}
 
-identity_allows := hits_of("identity", "Allow")
+identity_allows := [h | some h in hits; h.type == "identity"; h.effect == "Allow"]
 
-boundary_allows := hits_of("boundary", "Allow")
+boundary_allows := [h | some h in hits; h.type == "boundary"; h.effect == "Allow"]
 
-session_allows := hits_of("session", "Allow")
+session_allows := [h | some h in hits; h.type == "session"; h.effect == "Allow"]
 
-vpce_allows := hits_of("vpce", "Allow")
+vpce_allows := [h | some h in hits; h.type == "vpce"; h.effect == "Allow"]
 
 id_allow if count(identity_allows) > 0
 
 # A federated session created by the root user has root's implicit allow.
 id_allow if {
 	kind == "federated_user"
-	endswith(input.principal.federated_by, ":root")
+	endswith(normalized.principal.federated_by, ":root")
 }
 
 pb_ok if count(id_lists.boundary) == 0
@@ -119,8 +130,8 @@ sp_ok if {
 }
 
 same_account if {
-	input.principal.account != ""
-	input.principal.account == input.resource.account
+	normalized.principal.account != ""
+	normalized.principal.account == normalized.resource.account
 }
 
 sts_role_actions := {
@@ -128,15 +139,15 @@ sts_role_actions := {
 	"sts:tagsession", "sts:setsourceidentity", "sts:setcontext",
 }
 
-resource_is_role if regex.match(`^arn:[^:]+:iam::[0-9]{12}:role/`, input.resource.arn)
+resource_is_role if regex.match(`^arn:[^:]+:iam::[0-9]{12}:role/`, normalized.resource.arn)
 
-resource_is_kms_key if regex.match(`^arn:[^:]+:kms:[^:]*:[0-9]{12}:key/`, input.resource.arn)
+resource_is_kms_key if regex.match(`^arn:[^:]+:kms:[^:]*:[0-9]{12}:key/`, normalized.resource.arn)
 
 # Trust policies and KMS key policies must delegate to the account before
 # IAM policies count (§5.7).
 needs_delegation if {
 	resource_is_role
-	input.action in sts_role_actions
+	normalized.action in sts_role_actions
 	count(id_lists.resource) > 0
 }
 

@@ -3,7 +3,7 @@
 package iam2rego.lib
 
 decide := d if {
-	input.action == "sts:getcalleridentity"
+	normalized.action == "sts:getcalleridentity"
 	kind != "anonymous"
 	d := result("Allow", "get-caller-identity", "sts:GetCallerIdentity needs no permission and cannot be denied", [])
 } else := d if {
@@ -14,11 +14,11 @@ decide := d if {
 	failing := [n | some i, _ in policies.scps; n := i + 1; not n in scp_allow_levels]
 	count(failing) > 0
 	n := failing[0]
-	d := result("ImplicitDeny", "scp", sprintf("no SCP at level %d%s allows %s", [n, level_name("scp_names", n), input.action_name]), [])
+	d := result("ImplicitDeny", "scp", sprintf("no SCP at level %d%s allows %s", [n, level_name("scp_names", n), normalized.action_name]), [])
 } else := d if {
 	count(id_lists.vpce) > 0
 	count(vpce_allows) == 0
-	d := result("ImplicitDeny", "vpce", sprintf("the VPC endpoint policy does not allow %s", [input.action_name]), [])
+	d := result("ImplicitDeny", "vpce", sprintf("the VPC endpoint policy does not allow %s", [normalized.action_name]), [])
 } else := grant
 
 type_label := {
@@ -56,10 +56,10 @@ grant := d if {
 	d := result("Allow", "resource-policy", "a resource-based policy allows this principal directly", allows_of("Direct"))
 } else := d if {
 	kind in {"anonymous", "service"}
-	d := result("ImplicitDeny", "resource-policy", sprintf("no resource-based policy allows %s for this %s caller", [input.action_name, kind]), [])
+	d := result("ImplicitDeny", "resource-policy", sprintf("no resource-based policy allows %s for this %s caller", [normalized.action_name, kind]), [])
 } else := d if {
 	kind == "root"
-	input.action in sts_role_actions
+	normalized.action in sts_role_actions
 	d := result("ImplicitDeny", "root", "root user credentials cannot assume a role", [])
 } else := d if {
 	kind == "root"
@@ -77,7 +77,7 @@ grant := d if {
 } else := d if {
 	kind == "root"
 	"Account" in rp_kinds
-	d := result("Allow", "cross-account", sprintf("the resource-based policy of account %s trusts account %s", [input.resource.account, input.principal.account]), allows_of("Account"))
+	d := result("Allow", "cross-account", sprintf("the resource-based policy of account %s trusts account %s", [normalized.resource.account, normalized.principal.account]), allows_of("Account"))
 } else := d if {
 	kind == "root"
 	d := result("ImplicitDeny", "cross-account", cross_account_reason, [])
@@ -114,10 +114,10 @@ grant := d if {
 	id_allow
 	pb_ok
 	sp_ok
-	d := result("Allow", "cross-account", sprintf("both accounts allow: the resource-based policy of account %s and the caller's own policies", [input.resource.account]), array.concat(array.concat(resource_allows, identity_allows), caps))
+	d := result("Allow", "cross-account", sprintf("both accounts allow: the resource-based policy of account %s and the caller's own policies", [normalized.resource.account]), array.concat(array.concat(resource_allows, identity_allows), caps))
 } else := result("ImplicitDeny", missing_step, missing_reason, [])
 
-cross_account_reason := sprintf("cross-account request: no resource-based policy of account %s allows %s for this caller", [input.resource.account, input.action_name])
+cross_account_reason := sprintf("cross-account request: no resource-based policy of account %s allows %s for this caller", [normalized.resource.account, normalized.action_name])
 
 delegation_reason := "the trust policy does not allow this principal or its account" if resource_is_role
 
@@ -150,11 +150,11 @@ capped_grant if {
 
 missing_reason := delegation_reason if missing_step == "resource-policy"
 
-missing_reason := sprintf("no identity-based policy allows %s on %s", [input.action_name, input.resource.arn]) if missing_step == "identity"
+missing_reason := sprintf("no identity-based policy allows %s on %s", [normalized.action_name, normalized.resource.arn]) if missing_step == "identity"
 
-missing_reason := sprintf("the permissions boundary does not allow %s on %s", [input.action_name, input.resource.arn]) if missing_step == "boundary"
+missing_reason := sprintf("the permissions boundary does not allow %s on %s", [normalized.action_name, normalized.resource.arn]) if missing_step == "boundary"
 
-missing_reason := sprintf("the session policy does not allow %s on %s", [input.action_name, input.resource.arn]) if {
+missing_reason := sprintf("the session policy does not allow %s on %s", [normalized.action_name, normalized.resource.arn]) if {
 	missing_step == "session"
 	count(id_lists.session) > 0
 }
