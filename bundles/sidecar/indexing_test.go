@@ -19,10 +19,10 @@ import (
 
 // The entry point normalises raw client input (lower-cases the action,
 // parses ARNs, resolves the principal's policies from bundle data) and
-// then decides `with input as` the normalised input. These tests and
-// benchmarks check that OPA's rule index still selects the generated
-// policy rules under that `with`: the work per decision must not grow
-// with the number of statements.
+// then evaluates the generated policy rules `with input as` the
+// normalised input. These tests and benchmarks check that OPA's rule index
+// still selects those rules under that `with`: the work per decision must
+// not grow with the number of statements.
 
 // generatedBundle builds (once per options) the bundle of a generated
 // account.

@@ -4,9 +4,10 @@
 # context with lower-cased keys and the derived keys of §7–§8.
 package iam2rego.lib
 
-# normalized is the input every other rule reads, through
-# `with input as normalized`. pids names every policy of the request: the
-# generated rules are guarded by membership in it.
+# normalized is the request every other rule reads: the generated rules as
+# their input (`with input as normalized`, decide.rego), the decision chain
+# directly. pids names every policy of the request: the generated rules
+# are guarded by membership in it.
 normalized := {
 	"action": lower(input.action),
 	"action_name": input.action,
