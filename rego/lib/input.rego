@@ -106,35 +106,25 @@ principal_role_arn := raw_principal.roleArn if {
 # Session tags (given with the request) override the entity's tags.
 principal_tags := object.union(object.get(principal_record, "tags", {}), object.get(raw_principal, "tags", {}))
 
-principal_base := {"kind": "anonymous", "account": "", "partition": ""} if raw_principal.arn == "anonymous"
-
-principal_base := {"kind": "root", "account": m[2], "partition": m[1]} if {
+principal_base := {"kind": "anonymous", "account": "", "partition": ""} if {
+	raw_principal.arn == "anonymous"
+} else := {"kind": "root", "account": m[2], "partition": m[1]} if {
 	m := regex.find_all_string_submatch_n(`^arn:([a-z][a-z0-9-]*):iam::([0-9]{12}):root$`, raw_principal.arn, 1)[0]
-}
-
-principal_base := {"kind": "user", "account": m[2], "partition": m[1], "name": name} if {
+} else := {"kind": "user", "account": m[2], "partition": m[1], "name": name} if {
 	m := regex.find_all_string_submatch_n(`^arn:([a-z][a-z0-9-]*):iam::([0-9]{12}):user/(.+)$`, raw_principal.arn, 1)[0]
 	parts := split(m[3], "/")
 	name := parts[count(parts) - 1]
 	name != ""
-}
-
-principal_base := {"kind": "role_session", "account": m[2], "partition": m[1], "role_name": m[3], "session": m[4], "role_arn": role_arn} if {
+} else := {"kind": "role_session", "account": m[2], "partition": m[1], "role_name": m[3], "session": m[4], "role_arn": role_arn} if {
 	m := regex.find_all_string_submatch_n(`^arn:([a-z][a-z0-9-]*):sts::([0-9]{12}):assumed-role/([^/]+)/(.+)$`, raw_principal.arn, 1)[0]
 	role_arn := concat("", ["arn:", m[1], ":iam::", m[2], ":role/", m[3]])
-}
-
-# A role ARN as the principal asks "what may this role's sessions do?".
-principal_base := {"kind": "role_session", "account": m[2], "partition": m[1], "role_name": m[4], "session": "iam2rego", "role_arn": raw_principal.arn, "arn": session} if {
+} else := {"kind": "role_session", "account": m[2], "partition": m[1], "role_name": m[4], "session": "iam2rego", "role_arn": raw_principal.arn, "arn": session} if {
+	# A role ARN as the principal asks "what may this role's sessions do?".
 	m := regex.find_all_string_submatch_n(`^arn:([a-z][a-z0-9-]*):iam::([0-9]{12}):role/(.*/)?([^/]+)$`, raw_principal.arn, 1)[0]
 	session := concat("", ["arn:", m[1], ":sts::", m[2], ":assumed-role/", m[4], "/iam2rego"])
-}
-
-principal_base := {"kind": "federated_user", "account": m[2], "partition": m[1], "name": m[3]} if {
+} else := {"kind": "federated_user", "account": m[2], "partition": m[1], "name": m[3]} if {
 	m := regex.find_all_string_submatch_n(`^arn:([a-z][a-z0-9-]*):sts::([0-9]{12}):federated-user/(.+)$`, raw_principal.arn, 1)[0]
-}
-
-principal_base := {"kind": "service", "account": "", "partition": ""} if {
+} else := {"kind": "service", "account": "", "partition": ""} if {
 	regex.match(`^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$`, raw_principal.arn)
 }
 
