@@ -44,7 +44,7 @@ func Sign(b *bundle.Bundle, s Signing) error {
 	}
 	// OPA takes a key that names no file for key text; for RS*, PS* and ES*
 	// that can only be a missing file, so say so.
-	if !strings.HasPrefix(strings.ToUpper(alg), "HS") && !strings.Contains(s.Key, "-----BEGIN ") {
+	if !strings.HasPrefix(strings.ToUpper(alg), "HS") && !isPEM(s.Key) {
 		if _, err := os.Stat(s.Key); err != nil {
 			return fmt.Errorf("signing key: %w (%s needs a PEM private key file)", err, alg)
 		}
@@ -173,6 +173,9 @@ func Read(r io.Reader, v *Verification) (*bundle.Bundle, error) {
 	return &b, nil
 }
 
+// isPEM reports whether a key is given as PEM text rather than a path.
+func isPEM(key string) bool { return strings.Contains(key, "-----BEGIN ") }
+
 // keyMaterial reads a key file, or returns the text itself: PEM text, or
 // an HMAC secret that names no file. A PEM key's base64 holds slashes, so
 // read as a path it can fail with "file name too long" rather than "does
@@ -181,7 +184,7 @@ func keyMaterial(key string) (string, error) {
 	if key == "" {
 		return "", errors.New("no verification key given")
 	}
-	if strings.Contains(key, "-----BEGIN ") {
+	if isPEM(key) {
 		return key, nil
 	}
 	data, err := os.ReadFile(key)

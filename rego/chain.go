@@ -71,9 +71,9 @@ func (c *chain) sameAccount() bool {
 
 func (c *chain) resourceAllows() []hit { return of(c.hits, "resource", "Allow") }
 
-// allowsOf is allows_of(k): the resource policy's allows that name the
-// caller as kind k, in order.
-func (c *chain) allowsOf(kind string) []hit {
+// kinds groups the resource policy's allows by the kind that names the
+// caller (rp_kinds), once per decision, each group in order.
+func (c *chain) kinds() map[string][]hit {
 	if c.byKind == nil {
 		c.byKind = map[string][]hit{}
 		for _, h := range c.resourceAllows() {
@@ -82,16 +82,17 @@ func (c *chain) allowsOf(kind string) []hit {
 			}
 		}
 	}
-	return slices.Clone(c.byKind[kind])
+	return c.byKind
 }
 
-func (c *chain) rpKind(kind string) bool { return len(c.allowsOf(kind)) > 0 }
+// allowsOf is allows_of(k): the resource policy's allows that name the
+// caller as kind k, in order.
+func (c *chain) allowsOf(kind string) []hit { return slices.Clone(c.kinds()[kind]) }
+
+func (c *chain) rpKind(kind string) bool { return len(c.kinds()[kind]) > 0 }
 
 // rpKinds is count(rp_kinds): how many kinds the resource policy allows.
-func (c *chain) rpKinds() int {
-	c.allowsOf("")
-	return len(c.byKind)
-}
+func (c *chain) rpKinds() int { return len(c.kinds()) }
 
 func (c *chain) idAllow() bool {
 	if len(of(c.hits, "identity", "Allow")) > 0 {
@@ -294,19 +295,9 @@ func result(decision, step, reason string, hits []hit) Decision {
 
 // statementOf decodes a hit object into a Statement.
 func statementOf(o ast.Object) Statement {
-	num := func(key string) int {
-		if t := o.Get(ast.StringTerm(key)); t != nil {
-			if n, ok := t.Value.(ast.Number); ok {
-				if i, ok := n.Int(); ok {
-					return i
-				}
-			}
-		}
-		return 0
-	}
 	s := Statement{
 		Policy: textOf(o, "policy"), Type: textOf(o, "type"), Effect: textOf(o, "effect"),
-		Index: num("index"), Sid: textOf(o, "sid"), Kind: textOf(o, "kind"), Level: num("level"), Slot: num("slot"),
+		Index: intOf(o, "index"), Sid: textOf(o, "sid"), Kind: textOf(o, "kind"), Level: intOf(o, "level"), Slot: intOf(o, "slot"),
 	}
 	if t := o.Get(ast.StringTerm("names")); t != nil {
 		if a, ok := t.Value.(*ast.Array); ok {

@@ -83,13 +83,7 @@ func (c *chain) joinHits(matches []ast.Object, names func(pid string) *ast.Term)
 	out := make([]hit, 0, set.Len())
 	set.Sorted().Foreach(func(t *ast.Term) {
 		o := t.Value.(ast.Object)
-		h := hit{obj: o, typ: textOf(o, "type"), effect: textOf(o, "effect"), kind: textOf(o, "kind")}
-		if n, ok := o.Get(ast.StringTerm("level")).Value.(ast.Number); ok {
-			if i, ok := n.Int(); ok {
-				h.level = i
-			}
-		}
-		out = append(out, h)
+		out = append(out, hit{obj: o, typ: textOf(o, "type"), effect: textOf(o, "effect"), kind: textOf(o, "kind"), level: intOf(o, "level")})
 	})
 	return out
 }
@@ -102,6 +96,18 @@ func textOf(o ast.Object, key string) string {
 		}
 	}
 	return ""
+}
+
+// intOf is o[key] as an int, 0 when missing or not an integer.
+func intOf(o ast.Object, key string) int {
+	if t := o.Get(ast.StringTerm(key)); t != nil {
+		if n, ok := t.Value.(ast.Number); ok {
+			if i, ok := n.Int(); ok {
+				return i
+			}
+		}
+	}
+	return 0
 }
 
 // of is hits_of(t, effect): the hits of one type and effect, in order.

@@ -37,7 +37,7 @@ func readChainInput(v ast.Value) (chainInput, error) {
 	ci.management = r.str(in, "management_account")
 	ci.kind = r.str(principal, "kind")
 	ci.principalAccount = r.str(principal, "account")
-	ci.federation = r.optStr(principal, "federated_by")
+	ci.federation = textOf(principal, "federated_by")
 	ci.resourceARN = r.str(resource, "arn")
 	ci.resourceAccount = r.str(resource, "account")
 	policies := r.object(in, "policies")
@@ -85,15 +85,6 @@ func (r *fieldReader) str(o ast.Object, key string) string {
 		}
 	}
 	r.fail("%s is not a string", key)
-	return ""
-}
-
-func (r *fieldReader) optStr(o ast.Object, key string) string {
-	if t := o.Get(ast.StringTerm(key)); t != nil {
-		if s, ok := t.Value.(ast.String); ok {
-			return string(s)
-		}
-	}
 	return ""
 }
 

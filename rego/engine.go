@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -30,7 +31,7 @@ const matchQuery = "data.iam2rego.policies.match"
 const rcpServicesQuery = "data.iam2rego.lib.rcp_services"
 
 // loadedQuery lists the policy ids a request may name.
-const loadedQuery = "x := {pid | _ = data.iam2rego.policies[pid].statements}"
+const loadedQuery = "{pid | _ = data.iam2rego.policies[pid].statements}"
 
 // Engine is a prepared decision query. Prepare it once; Decide is safe for
 // concurrent use.
@@ -117,38 +118,38 @@ func prepare(ctx context.Context, ivc cache.InterQueryValueCache, store storage.
 	if err != nil {
 		return nil, err
 	}
-	loaded, err := opa.New(append(shared, opa.Query(loadedQuery))...).Eval(ctx)
+	loaded, err := stringSet(ctx, shared, loadedQuery)
 	if err != nil {
 		return nil, err
 	}
-	rcp, err := opa.New(append(shared, opa.Query(rcpServicesQuery))...).Eval(ctx)
+	rcp, err := stringSet(ctx, shared, rcpServicesQuery)
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{pq: pq, pqMatch: pqMatch, rcp: map[string]bool{}, ivc: ivc, indexing: cfg.indexing, norm: normalizer{loaded: map[string]bool{}}}
-	if len(rcp) == 1 && len(rcp[0].Expressions) == 1 {
-		if list, ok := rcp[0].Expressions[0].Value.([]any); ok {
-			for _, s := range list {
-				if s, ok := s.(string); ok {
-					e.rcp[s] = true
-				}
-			}
-		}
-	}
-	if len(e.rcp) == 0 {
+	if len(rcp) == 0 {
 		return nil, fmt.Errorf("the library defines no services for RCPs (%s)", rcpServicesQuery)
 	}
+	e := &Engine{pq: pq, pqMatch: pqMatch, rcp: rcp, ivc: ivc, indexing: cfg.indexing, norm: normalizer{loaded: loaded}}
 	e.check.shared = shared
-	if len(loaded) == 1 {
-		if ids, ok := loaded[0].Bindings["x"].([]any); ok {
-			for _, id := range ids {
-				if s, ok := id.(string); ok {
-					e.norm.loaded[s] = true
-				}
+	return e, nil
+}
+
+// stringSet evaluates a query whose value is a set of strings, once.
+func stringSet(ctx context.Context, shared []func(*opa.Rego), query string) (map[string]bool, error) {
+	rs, err := opa.New(append(shared, opa.Query(query))...).Eval(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	if len(rs) == 1 && len(rs[0].Expressions) == 1 {
+		list, _ := rs[0].Expressions[0].Value.([]any)
+		for _, s := range list {
+			if s, ok := s.(string); ok {
+				out[s] = true
 			}
 		}
 	}
-	return e, nil
+	return out, nil
 }
 
 // PrepareBundle prepares the decision query over a bundle written by
@@ -218,13 +219,7 @@ func asTerm(t *ast.Term, _ *opa.EvalContext) (any, error) { return t, nil }
 // the statements that apply, as objects ({"effect", "index", "policy"}
 // and, for resource policies, "kind"; "sid" when the statement has one).
 func (e *Engine) matches(ctx context.Context, in ast.Value) ([]ast.Object, error) {
-	rs, err := e.pqMatch.Eval(ctx,
-		opa.EvalParsedInput(in),
-		opa.EvalInterQueryBuiltinValueCache(e.ivc),
-		opa.EvalRuleIndexing(e.indexing),
-		opa.EvalMetrics(metrics.NoOp()),
-		opa.EvalGenerateJSON(asTerm),
-	)
+	rs, err := e.pqMatch.Eval(ctx, append(e.evalOptions(in), opa.EvalGenerateJSON(asTerm))...)
 	if err != nil {
 		return nil, err
 	}
@@ -256,12 +251,7 @@ func (e *Engine) matches(ctx context.Context, in ast.Value) ([]ast.Object, error
 
 // eval runs a prepared decision query; undefined gives the fallback.
 func (e *Engine) eval(ctx context.Context, pq opa.PreparedEvalQuery, input ast.Value, undefined Decision) Decision {
-	rs, err := pq.Eval(ctx,
-		opa.EvalParsedInput(input),
-		opa.EvalInterQueryBuiltinValueCache(e.ivc),
-		opa.EvalRuleIndexing(e.indexing),
-		opa.EvalMetrics(metrics.NoOp()),
-	)
+	rs, err := pq.Eval(ctx, e.evalOptions(input)...)
 	if err != nil {
 		return failClosed(fmt.Errorf("evaluation error: %w", err))
 	}
@@ -269,6 +259,17 @@ func (e *Engine) eval(ctx context.Context, pq opa.PreparedEvalQuery, input ast.V
 		return undefined
 	}
 	return decode(rs[0].Expressions[0].Value)
+}
+
+// evalOptions are the options of every evaluation: the input, the shared
+// builtin cache, the rule-index switch, no metrics.
+func (e *Engine) evalOptions(input ast.Value) []opa.EvalOption {
+	return []opa.EvalOption{
+		opa.EvalParsedInput(input),
+		opa.EvalInterQueryBuiltinValueCache(e.ivc),
+		opa.EvalRuleIndexing(e.indexing),
+		opa.EvalMetrics(metrics.NoOp()),
+	}
 }
 
 // DecideReference answers req the way an OPA sidecar does: the Rego
@@ -294,25 +295,7 @@ func SameDecision(a, b Decision) bool {
 // errorDecision is the library's error_decision: the fail-closed answer
 // to a request that cannot be decided (errors sorted, joined by "; ").
 func errorDecision(errs []string) Decision {
-	msg := strings.Join(errs, "; ")
-	return Decision{Decision: ImplicitDeny, Step: "error", Reason: msg, Error: msg, Statements: []Statement{}}
-}
-
-// setData keeps data.iam2rego (when the data has it) for the Go
-// normalisation.
-func (n *normalizer) setData(data map[string]any) error {
-	d, ok := data["iam2rego"]
-	if !ok {
-		return nil
-	}
-	v, err := ast.InterfaceToValue(d)
-	if err != nil {
-		return fmt.Errorf("bundle data: %w", err)
-	}
-	if o, ok := v.(ast.Object); ok {
-		n.data = o
-	}
-	return nil
+	return failClosed(errors.New(strings.Join(errs, "; ")))
 }
 
 // DecideValue answers a request given as a raw OPA input value (the

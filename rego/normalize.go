@@ -118,6 +118,23 @@ func (n *normalizer) lookup(keys ...string) *ast.Term {
 	return ast.NewTerm(cur)
 }
 
+// setData keeps data.iam2rego (when the data has it) for the Go
+// normalisation.
+func (n *normalizer) setData(data map[string]any) error {
+	d, ok := data["iam2rego"]
+	if !ok {
+		return nil
+	}
+	v, err := ast.InterfaceToValue(d)
+	if err != nil {
+		return fmt.Errorf("bundle data: %w", err)
+	}
+	if o, ok := v.(ast.Object); ok {
+		n.data = o
+	}
+	return nil
+}
+
 // objectOr returns t's object, or an empty one (the Rego `else := {}`).
 func objectOr(t *ast.Term) ast.Object {
 	if t != nil {

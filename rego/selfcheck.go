@@ -25,8 +25,8 @@ type normCheck struct {
 // Decide uses with the Rego library's (lib/input.rego, lib/bundle.rego):
 // the same input errors, or else the same normalised input, value for
 // value; and then the Go decision chain with the Rego one (lib/decide.rego,
-// lib/decision.rego) on that normalised request. It returns nil when they agree. It is
-// slow (tests and audits).
+// lib/decision.rego) on that normalised request. It returns nil when they
+// agree. It is slow (tests and audits).
 func (e *Engine) CheckNormalization(ctx context.Context, req Request) error {
 	c := &e.check
 	c.once.Do(func() {
@@ -74,7 +74,6 @@ func (e *Engine) CheckNormalization(ctx context.Context, req Request) error {
 	if goFail != nil {
 		return fmt.Errorf("go normalisation failed (%v) where Rego gave %v", goFail, rs[0].Bindings["x"])
 	}
-	normalized := goValue
 	want, err := ast.InterfaceToValue(rs[0].Bindings["x"])
 	if err != nil {
 		return err
@@ -84,15 +83,16 @@ func (e *Engine) CheckNormalization(ctx context.Context, req Request) error {
 	if err != nil {
 		return err
 	}
-	if goValue, err = ast.InterfaceToValue(asJSON); err != nil {
+	got, err := ast.InterfaceToValue(asJSON)
+	if err != nil {
 		return err
 	}
-	if ast.Compare(goValue, want) != 0 {
-		return fmt.Errorf("normalised inputs differ:\n  go:   %v\n  rego: %v", goValue, want)
+	if ast.Compare(got, want) != 0 {
+		return fmt.Errorf("normalised inputs differ:\n  go:   %v\n  rego: %v", got, want)
 	}
 	// The two decision chains on the same normalised request (the Rego one
 	// reads it as data.iam2rego.lib.normalized of the raw input).
-	goDec := e.decideChain(ctx, normalized)
+	goDec := e.decideChain(ctx, goValue)
 	regoDec := e.eval(ctx, c.decide, raw, errorDecision([]string{"the request could not be normalised"}))
 	if !SameDecision(goDec, regoDec) {
 		return fmt.Errorf("decision chains differ:\n  go:   %+v\n  rego: %+v", goDec, regoDec)

@@ -183,10 +183,8 @@ func alternatives(ms []Matcher, not bool, subject *ast.Term) [][]*ast.Expr {
 	}
 	exact, prefixes = dedupe(exact), dedupe(prefixes)
 	var groups [][]*ast.Expr
-	if len(exact) == 1 {
-		groups = append(groups, []*ast.Expr{ast.Equal.Expr(subject, ast.StringTerm(exact[0]))})
-	} else if len(exact) > 1 {
-		groups = append(groups, []*ast.Expr{ast.Member.Expr(subject, stringSet(exact))})
+	if len(exact) > 0 {
+		groups = append(groups, []*ast.Expr{oneOf(subject, exact)})
 	}
 	if len(prefixes) > 0 {
 		groups = append(groups, []*ast.Expr{prefixExpr(subject, prefixes)})
@@ -243,19 +241,26 @@ func segmentGroups(ms []Matcher, subject *ast.Term) [][]*ast.Expr {
 		rest := inputRef("resource", k.field)
 		body := []*ast.Expr{ast.StartsWith.Expr(subject, ast.StringTerm(k.prefix))}
 		vals := dedupe(rests[k])
-		switch {
-		case k.kind == RestAny:
+		switch k.kind {
+		case RestAny:
 			body = append(body, ast.NewExpr(rest))
-		case k.kind == RestPrefix:
+		case RestPrefix:
 			body = append(body, prefixExpr(rest, vals))
-		case len(vals) == 1:
-			body = append(body, ast.Equal.Expr(rest, ast.StringTerm(vals[0])))
 		default:
-			body = append(body, ast.Member.Expr(rest, stringSet(vals)))
+			body = append(body, oneOf(rest, vals))
 		}
 		groups = append(groups, body)
 	}
 	return groups
+}
+
+// oneOf tests subject against one or more literal values: equality, or
+// membership in a set (both indexed).
+func oneOf(subject *ast.Term, vals []string) *ast.Expr {
+	if len(vals) == 1 {
+		return ast.Equal.Expr(subject, ast.StringTerm(vals[0]))
+	}
+	return ast.Member.Expr(subject, stringSet(vals))
 }
 
 func prefixExpr(subject *ast.Term, prefixes []string) *ast.Expr {

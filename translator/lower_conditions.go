@@ -100,10 +100,7 @@ func inlineTest(c *Condition, spec operatorSpec) (func(*ast.Term) *ast.Expr, *as
 			if lower {
 				t = ast.CallTerm(ast.RefTerm(ast.VarTerm("lower")), t)
 			}
-			if len(vals) == 1 {
-				return ast.Equal.Expr(t, ast.StringTerm(vals[0]))
-			}
-			return ast.Member.Expr(t, stringSet(vals))
+			return oneOf(t, vals)
 		}, ast.StringTerm(vals[0]), true
 	case spec.family == famLike, spec.family == famArn:
 		var alts []string
