@@ -1,6 +1,7 @@
 package bundles
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -72,6 +73,14 @@ func (b *builder) assemble() (*Result, error) {
 	if err := json.Unmarshal(raw, &generic); err != nil {
 		return nil, err
 	}
+	// Each principal's caller (rego.Callers): the library's derivation,
+	// done once here instead of per request. It follows from the data and
+	// the library, both of which the revision hashes.
+	callers, err := rego.Callers(context.Background(), generic)
+	if err != nil {
+		return nil, err
+	}
+	generic["callers"] = callers
 	h := sha256.New()
 	h.Write(raw)
 	for _, m := range modules {

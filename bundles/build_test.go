@@ -179,7 +179,17 @@ type bundleData struct {
 		Groups   []string          `json:"groups"`
 	} `json:"principals"`
 	RolesByName map[string]map[string]string `json:"roles_by_name"`
-	Accounts    map[string]struct {
+	Callers     map[string]struct {
+		Principal map[string]any `json:"principal"`
+		Context   map[string]any `json:"context"`
+		Policies  struct {
+			Identity []string   `json:"identity"`
+			Boundary []string   `json:"boundary"`
+			SCPs     [][]string `json:"scps"`
+			SCPNames []string   `json:"scp_names"`
+		} `json:"policies"`
+	} `json:"callers"`
+	Accounts map[string]struct {
 		Name     string     `json:"name"`
 		SCPs     [][]string `json:"scps"`
 		SCPNames []string   `json:"scp_names"`

@@ -87,6 +87,8 @@ func fcBundles(t *testing.T) (good, conflict, undefined *bundle.Bundle) {
 	conflict.Modules = append(conflict.Modules, bundle.ModuleFile{URL: path, Path: path, Raw: []byte(fcConflictModule), Parsed: m})
 	p := conflict.Data["iam2rego"].(map[string]any)["principals"].(map[string]any)[fcRole].(map[string]any)
 	p["identity"] = append(p["identity"].([]any), fcPolicy)
+	c := conflict.Data["iam2rego"].(map[string]any)["callers"].(map[string]any)[fcRole].(map[string]any)["policies"].(map[string]any)
+	c["identity"] = append(c["identity"].([]any), fcPolicy)
 
 	// Every branch of data.iam2rego.authz.decision ends in decide or in
 	// error_decision; rename decide away and make error_decision

@@ -2,6 +2,7 @@
 # the action and the resource (`iam2rego eval --bundle`, an OPA sidecar),
 # the policies come from data.iam2rego, written by `iam2rego build`:
 #
+#   callers[arn]          derived_caller of every user and role (caller.rego)
 #   principals[arn]       {kind, account, identity: [id], boundary: [id], tags}
 #                         (users and roles; a role's sessions use its entry)
 #   roles_by_name[acct][lower(name)]  role ARN, to find a session's role
@@ -29,8 +30,16 @@ exact_record := r if {
 	r := data.iam2rego.resources[raw_resource.arn]
 } else := {}
 
+# An S3 object arn:P:s3:::BUCKET/KEY belongs to arn:P:s3:::BUCKET.
 bucket_record := r if {
-	bucket := regex.find_all_string_submatch_n(`^(arn:[^:]+:s3:::[^/]+)/`, raw_resource.arn, 1)[0][1]
+	arn_parts[0] == "arn"
+	arn_parts[1] != ""
+	arn_parts[2] == "s3"
+	arn_parts[3] == ""
+	arn_parts[4] == ""
+	i := indexof(arn_resource, "/")
+	i > 0
+	bucket := concat("", ["arn:", arn_parts[1], ":s3:::", substring(arn_resource, 0, i)])
 	r := data.iam2rego.resources[bucket]
 } else := {}
 
@@ -60,20 +69,14 @@ resource_account_record := r if {
 	r := resource_account_entry
 } else := {}
 
-bundle_policies := {
-	"identity": object.get(principal_record, "identity", []),
-	"boundary": object.get(principal_record, "boundary", []),
-	"resource": object.get(resource_record, "policy", []),
-	"scps": object.get(principal_account_record, "scps", []),
-	"scp_names": object.get(principal_account_record, "scp_names", []),
-	"rcps": object.get(resource_account_record, "rcps", []),
-}
-
 # Organization keys the bundle knows (§8): set for principals and
 # resources of accounts in the organization.
-org_keys := object.union_n([
+principal_org_keys := object.union(
 	{"aws:principalorgid": id | id := principal_account_entry.org_id},
 	{"aws:principalorgpaths": paths | paths := principal_account_entry.org_paths},
+)
+
+resource_org_keys := object.union(
 	{"aws:resourceorgid": id | id := resource_account_entry.org_id},
 	{"aws:resourceorgpaths": paths | paths := resource_account_entry.org_paths},
-])
+)

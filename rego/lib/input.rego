@@ -20,11 +20,17 @@ normalized := {
 }
 
 # request_policies: the policies named in the input (cases, the Go
-# evaluator), or else those a bundle's data attaches to the principal,
-# its account and the resource (bundle.rego).
+# evaluator), or else those a bundle's data attaches to the caller (its
+# identity policies, boundary and SCP levels, caller.rego), the resource
+# and the resource's account (bundle.rego).
 request_policies := input.policies if has_policies
 
-request_policies := bundle_policies if not has_policies
+request_policies := object.union(caller.policies, {
+	"resource": object.get(resource_record, "policy", []),
+	"rcps": object.get(resource_account_record, "rcps", []),
+}) if {
+	not has_policies
+}
 
 # Helper rules, because `not f(input.missing)` is undefined in Rego rather
 # than true.
@@ -33,10 +39,6 @@ has_policies if is_object(input.policies)
 action_ok if regex.match(`^[A-Za-z0-9-]+:[A-Za-z0-9*?_.-]+$`, input.action)
 
 resource_arn_ok if is_string(raw_resource.arn)
-
-raw_principal := {"arn": input.principal} if is_string(input.principal)
-
-raw_principal := input.principal if is_object(input.principal)
 
 raw_resource := {"arn": input.resource} if is_string(input.resource)
 
@@ -54,84 +56,45 @@ resource := object.union_n([
 		"account": object.get(raw_resource, "account", object.get(resource_record, "account", resource_account_from_arn)),
 		"tags": object.union(object.get(resource_record, "tags", {}), object.get(raw_resource, "tags", {})),
 	},
-	{"arn_resource": r | some r in [arn_tail(5)]},
-	{"arn_account_resource": r | some r in [arn_tail(4)]},
+	{"arn_resource": r | r := arn_resource},
+	{"arn_account_resource": r | r := arn_account_resource},
 ])
 
-# arn_tail(n) is the text of the resource ARN after its n-th colon: the
-# resource part (n = 5), or the account, a colon and the resource part
-# (n = 4). Rules of patterns like arn:aws:ec2:*:*:instance/* or
-# arn:aws:ec2:*::snapshot/* test it (with an indexed startswith or
-# equality) instead of a regex on the whole ARN.
-arn_tail(n) := concat(":", array.slice(parts, n, count(parts))) if {
-	parts := split(raw_resource.arn, ":")
-	count(parts) > n
-}
+# The resource ARN split once at its colons. arn_resource is its text
+# after the fifth colon (the resource part), arn_account_resource after
+# the fourth (account, colon, resource part). Rules of patterns like
+# arn:aws:ec2:*:*:instance/* or arn:aws:ec2:*::snapshot/* test them (with
+# an indexed startswith or equality) instead of a regex on the whole ARN.
+arn_parts := split(raw_resource.arn, ":")
 
-resource_account_from_arn := acct if {
-	parts := split(raw_resource.arn, ":")
-	count(parts) >= 6
-	acct := parts[4]
-} else := principal_base.account if {
+arn_resource := concat(":", array.slice(arn_parts, 5, count(arn_parts))) if count(arn_parts) > 5
+
+arn_account_resource := concat(":", array.slice(arn_parts, 4, count(arn_parts))) if count(arn_parts) > 4
+
+resource_account_from_arn := arn_parts[4] if {
+	count(arn_parts) >= 6
+} else := caller.principal.account if {
 	# Actions on "*" are evaluated in the caller's own account.
 	raw_resource.arn == "*"
 } else := ""
 
-# principal describes the caller (§2.4): kind, account, partition and, for
-# a role session, the role; for a federated user, the user who federated.
-principal := object.union_n([
-	{"arn": raw_principal.arn, "federated_by": object.get(raw_principal, "federatedBy", "")},
-	principal_base,
-	{"role_arn": principal_role_arn, "tags": principal_tags},
-	federation,
-])
+# principal is the caller's principal object (caller.rego) with what the
+# request adds: for AssumeRoleWithWebIdentity / AssumeRoleWithSAML the
+# identity provider, which a trust policy's Federated entry matches
+# (aws:FederatedProvider, §2.5); canonicalUser, the S3 canonical id of the
+# caller, when given.
+principal := object.union(caller.principal, federation)
 
-# For AssumeRoleWithWebIdentity / AssumeRoleWithSAML the caller is the
-# identity provider's user; a trust policy's Federated entry matches the
-# provider named by aws:FederatedProvider (§2.5). canonicalUser is the S3
-# canonical id of the caller, when given.
 federation := object.union(
 	{"federated_provider": p | lower(input.action) in {"sts:assumerolewithwebidentity", "sts:assumerolewithsaml"}; p := explicit_context["aws:federatedprovider"]},
 	{"canonical_user": c | c := raw_principal.canonicalUser; is_string(c)},
 )
 
-# The role ARN of a session, with its path when the caller or the bundle
-# knows it (aws:PrincipalArn, §7).
-principal_role_arn := raw_principal.roleArn if {
-	is_string(raw_principal.roleArn)
-} else := bundle_role_arn if {
-	principal_base.kind == "role_session"
-} else := object.get(principal_base, "role_arn", "")
-
-# Session tags (given with the request) override the entity's tags.
-principal_tags := object.union(object.get(principal_record, "tags", {}), object.get(raw_principal, "tags", {}))
-
-principal_base := {"kind": "anonymous", "account": "", "partition": ""} if {
-	raw_principal.arn == "anonymous"
-} else := {"kind": "root", "account": m[2], "partition": m[1]} if {
-	m := regex.find_all_string_submatch_n(`^arn:([a-z][a-z0-9-]*):iam::([0-9]{12}):root$`, raw_principal.arn, 1)[0]
-} else := {"kind": "user", "account": m[2], "partition": m[1], "name": name} if {
-	m := regex.find_all_string_submatch_n(`^arn:([a-z][a-z0-9-]*):iam::([0-9]{12}):user/(.+)$`, raw_principal.arn, 1)[0]
-	parts := split(m[3], "/")
-	name := parts[count(parts) - 1]
-	name != ""
-} else := {"kind": "role_session", "account": m[2], "partition": m[1], "role_name": m[3], "session": m[4], "role_arn": role_arn} if {
-	m := regex.find_all_string_submatch_n(`^arn:([a-z][a-z0-9-]*):sts::([0-9]{12}):assumed-role/([^/]+)/(.+)$`, raw_principal.arn, 1)[0]
-	role_arn := concat("", ["arn:", m[1], ":iam::", m[2], ":role/", m[3]])
-} else := {"kind": "role_session", "account": m[2], "partition": m[1], "role_name": m[4], "session": "iam2rego", "role_arn": raw_principal.arn, "arn": session} if {
-	# A role ARN as the principal asks "what may this role's sessions do?".
-	m := regex.find_all_string_submatch_n(`^arn:([a-z][a-z0-9-]*):iam::([0-9]{12}):role/(.*/)?([^/]+)$`, raw_principal.arn, 1)[0]
-	session := concat("", ["arn:", m[1], ":sts::", m[2], ":assumed-role/", m[4], "/iam2rego"])
-} else := {"kind": "federated_user", "account": m[2], "partition": m[1], "name": m[3]} if {
-	m := regex.find_all_string_submatch_n(`^arn:([a-z][a-z0-9-]*):sts::([0-9]{12}):federated-user/(.+)$`, raw_principal.arn, 1)[0]
-} else := {"kind": "service", "account": "", "partition": ""} if {
-	regex.match(`^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$`, raw_principal.arn)
-}
-
-# context: explicit keys (lower-cased, values as text) win over derived ones.
+# context: explicit keys (lower-cased, values as text) win over the
+# derived ones: the caller's (caller.rego) and the resource's.
 explicit_context := {lower(k): text_value(v) | some k, v in object.get(input, "context", {})}
 
-context := object.union(derived_context, explicit_context)
+context := object.union_n([caller.context, resource_keys, explicit_context])
 
 text_value(v) := v if is_string(v)
 
@@ -145,53 +108,11 @@ scalar_text(v) := json.marshal(v) if is_number(v)
 
 scalar_text(v) := json.marshal(v) if is_boolean(v)
 
-derived_context := object.union_n([
-	principal_keys,
-	{concat("", ["aws:principaltag/", lower(k)]): v | some k, v in principal_tags},
+resource_keys := object.union_n([
 	{concat("", ["aws:resourcetag/", lower(k)]): v | some k, v in resource.tags},
 	{"aws:resourceaccount": resource.account | resource.account != ""},
-	org_keys,
+	resource_org_keys,
 ])
-
-principal_types := {
-	"root": "Account", "user": "User", "role_session": "AssumedRole",
-	"federated_user": "FederatedUser", "anonymous": "Anonymous",
-}
-
-principal_keys := object.union_n([
-	{"aws:principaltype": t | t := principal_types[principal.kind]},
-	{"aws:principalarn": principal_arn_key | principal.kind in {"root", "user", "role_session", "federated_user"}},
-	{"aws:principalaccount": principal.account | principal.account != ""},
-	{"aws:username": principal.name | principal.kind == "user"},
-	{"aws:userid": userid | some userid in [principal_userid]},
-	{"aws:principalisawsservice": v | some v in [principal_is_service]},
-	{"aws:principalservicename": principal.arn | principal.kind == "service"},
-	{"aws:principalservicenameslist": [principal.arn] | principal.kind == "service"},
-])
-
-# aws:PrincipalIsAWSService is in every signed request: true only for a
-# service principal calling directly (§8).
-principal_is_service := "true" if {
-	principal.kind == "service"
-} else := "false" if {
-	principal.kind in {"root", "user", "role_session", "federated_user"}
-}
-
-principal_arn_key := principal.role_arn if principal.kind == "role_session"
-
-principal_arn_key := principal.arn if principal.kind != "role_session"
-
-# A caller-supplied unique id wins; otherwise it is derived where the ARN
-# determines it (§7).
-principal_userid := raw_principal.userId if {
-	is_string(raw_principal.userId)
-} else := principal.account if {
-	principal.kind == "root"
-} else := "anonymous" if {
-	principal.kind == "anonymous"
-} else := concat(":", [principal.account, principal.name]) if {
-	principal.kind == "federated_user"
-}
 
 # input_errors lists what makes a request impossible to decide; any of
 # them turns the decision into a deny that says why (fail closed).
@@ -200,7 +121,7 @@ input_errors contains "input.action must be a string like \"service:Action\"" if
 }
 
 input_errors contains "input.principal.arn is missing or not a principal ARN, a service principal or \"anonymous\"" if {
-	not principal_base
+	not caller.principal
 }
 
 input_errors contains "input.resource.arn must be a string" if {
@@ -234,6 +155,7 @@ resource_account_known if resource_account_from_arn != ""
 
 input_errors contains msg if {
 	not has_policies
+	not bundle_caller
 	is_object(data.iam2rego.principals)
 	principal_base.kind in {"user", "role_session"}
 	not principal_entry
