@@ -14,13 +14,21 @@ caller := c if {
 } else := derived_caller
 
 # bundle_caller is the caller the build precomputed, when the request
-# names its principal by ARN and names no policies of its own.
+# names its principal by ARN alone ("arn:..." or {"arn": "arn:..."}) and
+# names no policies of its own.
 bundle_caller := c if {
 	not has_policies
-	c := data.iam2rego.callers[input.principal]
+	c := data.iam2rego.callers[principal_arn]
 } else := c if {
 	not has_policies
 	c := session_caller
+}
+
+principal_arn := input.principal if {
+	is_string(input.principal)
+} else := input.principal.arn if {
+	count(input.principal) == 1
+	is_string(input.principal.arn)
 }
 
 # A session of a role the bundle holds, arn:P:sts::A:assumed-role/NAME/S:
@@ -28,12 +36,11 @@ bundle_caller := c if {
 # This is the derivation's role_session form (principal_base), found by
 # splitting instead of a regex.
 session_caller := {
-	"principal": object.union(base.principal, {"arn": input.principal, "role_name": seg[1], "session": session}),
+	"principal": object.union(base.principal, {"arn": principal_arn, "role_name": seg[1], "session": session}),
 	"context": base.context,
 	"policies": base.policies,
 } if {
-	is_string(input.principal)
-	parts := split(input.principal, ":")
+	parts := split(principal_arn, ":")
 	count(parts) == 6
 	parts[0] == "arn"
 	parts[2] == "sts"
