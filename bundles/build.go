@@ -68,6 +68,11 @@ type data struct {
 	Resources    map[string]*resource         `json:"resources"`
 	Organization *organization                `json:"organization,omitempty"`
 	PolicyNames  map[string][]string          `json:"policy_names"`
+	// Documents holds each policy's document as canonical JSON text (keys
+	// sorted), by policy name: the decision never reads it; offline
+	// analysis (who-can, diff) and explanations do. One string per policy
+	// keeps it a single value in OPA's store.
+	Documents map[string]string `json:"documents"`
 	Meta         Stats                        `json:"meta"`
 }
 
@@ -118,6 +123,7 @@ func Build(exp *account.Export, opts Options) (*Result, error) {
 			RolesByName: map[string]map[string]string{},
 			Accounts:    map[string]*orgAccount{},
 			Resources:   map[string]*resource{},
+			Documents:   map[string]string{},
 			PolicyNames: map[string][]string{},
 		},
 	}

@@ -179,6 +179,7 @@ type bundleData struct {
 		Groups   []string          `json:"groups"`
 	} `json:"principals"`
 	RolesByName map[string]map[string]string `json:"roles_by_name"`
+	Documents   map[string]string            `json:"documents"`
 	Callers     map[string]struct {
 		Principal map[string]any `json:"principal"`
 		Context   map[string]any `json:"context"`

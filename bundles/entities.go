@@ -44,6 +44,7 @@ func (b *builder) compile(doc account.Document, typ translator.PolicyType, usedA
 		return ""
 	}
 	b.modules[c.Name] = c
+	b.data.Documents[c.Name] = string(canon)
 	if b.names[c.Name] == nil {
 		b.names[c.Name] = map[string]bool{}
 	}
