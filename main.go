@@ -81,6 +81,8 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			testCommand(),
 			buildCommand(),
 			inspectCommand(),
+			whoCanCommand(),
+			canCommand(),
 		},
 	}
 }
@@ -364,25 +366,34 @@ func requestFromFlags(c *cli.Context) (cases.BundleRequest, error) {
 		res["account"] = a
 	}
 	req.Resource, _ = json.Marshal(res)
+	var err error
+	req.Context, err = contextFromFlags(c)
+	return req, err
+}
+
+// contextFromFlags reads the repeated --context KEY=VALUE flags (nil when
+// there are none); a VALUE starting with [ is a JSON array of strings.
+func contextFromFlags(c *cli.Context) (map[string]any, error) {
+	var out map[string]any
 	for _, kv := range c.StringSlice("context") {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok || k == "" {
-			return req, failed(exitBadData, "--context %q must be KEY=VALUE", kv)
+			return nil, failed(exitBadData, "--context %q must be KEY=VALUE", kv)
 		}
-		if req.Context == nil {
-			req.Context = map[string]any{}
+		if out == nil {
+			out = map[string]any{}
 		}
 		if strings.HasPrefix(v, "[") {
 			var list []string
 			if err := json.Unmarshal([]byte(v), &list); err != nil {
-				return req, failed(exitBadData, "--context %s: %q is not a JSON array of strings", k, v)
+				return nil, failed(exitBadData, "--context %s: %q is not a JSON array of strings", k, v)
 			}
-			req.Context[k] = list
+			out[k] = list
 		} else {
-			req.Context[k] = v
+			out[k] = v
 		}
 	}
-	return req, nil
+	return out, nil
 }
 
 // openBundle reads a bundle, verifying its signature when a key is given.

@@ -90,13 +90,15 @@ func (r RequestResult) Line(explain bool) EvalLine {
 	default:
 		l.Decision = r.Decision.Decision
 		if explain {
-			l.Explain = bundleExplain(r.Decision)
+			l.Explain = BundleExplain(r.Decision)
 		}
 	}
 	return l
 }
 
-func bundleExplain(d rego.Decision) *Explanation {
+// BundleExplain describes a bundle decision, each statement named by
+// where its policy is used (its first use, and how many more).
+func BundleExplain(d rego.Decision) *Explanation {
 	e := &Explanation{Step: d.Step, Reason: d.Reason, Statements: []ExplainedStmt{}}
 	for _, s := range d.Statements {
 		name := s.Policy

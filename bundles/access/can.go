@@ -1,0 +1,312 @@
+package access
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/iam2rego/iam2rego/rego"
+	"github.com/iam2rego/iam2rego/translator"
+	"github.com/iam2rego/iam2rego/translator/catalog"
+	"github.com/open-policy-agent/opa/v1/bundle"
+)
+
+// MaxProbes bounds the requests Can decides for one principal.
+const MaxProbes = 500_000
+
+// Access is one allowed request: an action on a resource.
+type Access struct {
+	Action string `json:"action"`
+	// Resource is the ARN decided: a resource the bundle knows, "*", or a
+	// witness of Pattern.
+	Resource string `json:"resource"`
+	// Pattern is the policy's resource pattern Resource stands for, when
+	// Resource is a witness (a concrete ARN the pattern matches).
+	Pattern  string        `json:"pattern,omitempty"`
+	Decision rego.Decision `json:"decision"`
+}
+
+// CanResult says what a principal of the bundle may do.
+type CanResult struct {
+	Principal string   `json:"principal"`
+	Allowed   []Access `json:"allowed"`
+	// Checked is how many requests were decided; Truncated says that the
+	// candidates exceeded MaxProbes and only the first were decided.
+	Checked   int  `json:"checked"`
+	Truncated bool `json:"truncated,omitempty"`
+}
+
+// probe is one candidate request.
+type probe struct{ action, resource, pattern string }
+
+// Can decides, for a user or role of the bundle, every catalogue action
+// that an Allow statement of its identity policies, or of a resource
+// policy in the bundle that names it or its account, can match, on the
+// resources those statements can match: the resources the bundle knows,
+// "*", and a witness ARN for each other pattern. It lists the allowed
+// ones with their decisions.
+func Can(ctx context.Context, eng *rego.Engine, b *bundle.Bundle, principal string, reqContext map[string]any) (*CanResult, error) {
+	v, err := readView(b)
+	if err != nil {
+		return nil, err
+	}
+	ids, ok := identityPolicies(b, principal)
+	if !ok {
+		return nil, fmt.Errorf("%s is not a user or role of the bundle", principal)
+	}
+	account := ""
+	if parts := strings.SplitN(principal, ":", 6); len(parts) == 6 {
+		account = parts[4]
+	}
+	seen := map[probe]bool{}
+	var probes []probe
+	add := func(p probe) {
+		if !seen[p] {
+			seen[p] = true
+			probes = append(probes, p)
+		}
+	}
+	known := v.knownResources()
+	for _, name := range ids {
+		pol, err := v.policy(name, translator.Identity)
+		if err != nil {
+			return nil, err
+		}
+		for _, st := range pol.Statements {
+			if st.Effect == translator.Allow {
+				identityProbes(st, known, account, add)
+			}
+		}
+	}
+	for _, arn := range known {
+		for _, name := range v.resources[arn] {
+			typ := translator.Resource
+			if isRoleARN(arn) {
+				typ = translator.Trust
+			}
+			pol, err := v.policy(name, typ)
+			if err != nil {
+				return nil, err
+			}
+			for _, st := range pol.Statements {
+				if st.Effect == translator.Allow && st.Principal != nil && !st.NotPrincipal && names(st.Principal, principal, account) {
+					for _, a := range actionsOf(st) {
+						add(probe{action: a, resource: arn})
+					}
+				}
+			}
+		}
+	}
+	res := &CanResult{Principal: principal, Allowed: []Access{}}
+	if len(probes) > MaxProbes {
+		probes, res.Truncated = probes[:MaxProbes], true
+	}
+	res.Checked = len(probes)
+	reqs := make([]rego.Request, len(probes))
+	for i, p := range probes {
+		reqs[i] = rego.Request{Principal: rego.Principal{ARN: principal}, Action: p.action, Resource: rego.Resource{ARN: p.resource, Account: ownerOf(p.resource, account)}, Context: reqContext}
+	}
+	for i, d := range decideRequests(ctx, eng, reqs) {
+		if d.Allow {
+			res.Allowed = append(res.Allowed, Access{Action: probes[i].action, Resource: probes[i].resource, Pattern: probes[i].pattern, Decision: d})
+		}
+	}
+	sort.Slice(res.Allowed, func(i, j int) bool {
+		a, b := res.Allowed[i], res.Allowed[j]
+		if a.Resource != b.Resource {
+			return a.Resource < b.Resource
+		}
+		return a.Action < b.Action
+	})
+	return res, nil
+}
+
+// identityProbes adds the requests an identity-policy Allow statement can
+// grant: its actions on the known resources of the action's service it
+// matches, on "*" when it names "*", and on a witness of every other
+// pattern.
+func identityProbes(st *translator.Statement, known []string, account string, add func(probe)) {
+	actions := actionsOf(st)
+	for _, a := range actions {
+		service, _, _ := strings.Cut(a, ":")
+		for _, arn := range known {
+			if serviceOf(arn) == service && resourceMatches(st, arn) {
+				add(probe{action: a, resource: arn})
+			}
+		}
+	}
+	if st.NotResource {
+		for _, a := range actions {
+			add(probe{action: a, resource: "*"})
+		}
+		return
+	}
+	for _, r := range st.Resources {
+		if r.Raw == "*" {
+			for _, a := range actions {
+				add(probe{action: a, resource: "*"})
+			}
+			continue
+		}
+		w := witness(r.Raw, account)
+		if w == r.Raw {
+			w = r.Raw // a literal ARN: decided as written
+		}
+		service := serviceOf(w)
+		for _, a := range actions {
+			if s, _, _ := strings.Cut(a, ":"); s == service {
+				p := probe{action: a, resource: w}
+				if w != r.Raw {
+					p.pattern = r.Raw
+				}
+				add(p)
+			}
+		}
+	}
+}
+
+// actionsOf lists the catalogue actions a statement's Action or NotAction
+// element matches.
+func actionsOf(st *translator.Statement) []string {
+	return catalog.Actions(func(a string) bool {
+		hit := false
+		for _, p := range st.Actions {
+			if p.MayMatch(a) {
+				hit = true
+				break
+			}
+		}
+		return hit != st.NotAction
+	})
+}
+
+func resourceMatches(st *translator.Statement, arn string) bool {
+	if !st.HasResource {
+		return true
+	}
+	hit := false
+	for _, r := range st.Resources {
+		hit = hit || r.MayMatch(arn)
+	}
+	return hit != st.NotResource
+}
+
+// names says whether a Principal element names the principal, its
+// account, or everyone.
+func names(p *translator.Principal, principal, account string) bool {
+	if p.Wildcard {
+		return true
+	}
+	for _, a := range p.Accounts {
+		if a.Account == account {
+			return true
+		}
+	}
+	for _, arn := range p.ARNs {
+		if arn == principal {
+			return true
+		}
+	}
+	return false
+}
+
+// witness turns a resource pattern into one concrete ARN it matches: a
+// whole-segment `*` region becomes us-east-1 and a `*` account the
+// principal's own; every other wildcard and policy variable becomes "x".
+func witness(pattern, account string) string {
+	parts := strings.SplitN(pattern, ":", 6)
+	if len(parts) == 6 {
+		if parts[3] == "*" {
+			parts[3] = "us-east-1"
+		}
+		if parts[4] == "*" {
+			parts[4] = account
+		}
+		pattern = strings.Join(parts, ":")
+	}
+	var b strings.Builder
+	for i := 0; i < len(pattern); i++ {
+		switch c := pattern[i]; {
+		case c == '$' && i+1 < len(pattern) && pattern[i+1] == '{':
+			if end := strings.IndexByte(pattern[i:], '}'); end > 0 {
+				b.WriteByte('x')
+				i += end
+				continue
+			}
+			b.WriteByte(c)
+		case c == '*' || c == '?':
+			b.WriteByte('x')
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// ownerOf is the account to decide an ARN in when the ARN names none
+// (an AWS-owned resource such as a Bedrock foundation model): the
+// caller's own, as a request from the caller's account names it. ARNs
+// that name their account, and "*", need nothing.
+func ownerOf(arn, account string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) == 6 && parts[4] == "" {
+		return account
+	}
+	return ""
+}
+
+func serviceOf(arn string) string {
+	parts := strings.SplitN(arn, ":", 4)
+	if len(parts) < 3 || parts[0] != "arn" {
+		return ""
+	}
+	return parts[2]
+}
+
+// identityPolicies are the identity policies data.iam2rego.principals
+// gives a user or role.
+func identityPolicies(b *bundle.Bundle, principal string) ([]string, bool) {
+	p, ok := object(object(object(b.Data["iam2rego"])["principals"])[principal])["identity"].([]any)
+	if !ok {
+		return nil, false
+	}
+	return stringList(p), true
+}
+
+// document is a policy's document, parsed.
+func (v *view) document(name string) (any, error) {
+	text, ok := v.documents[name]
+	if !ok {
+		return nil, fmt.Errorf("policy %s has no document in the bundle: rebuild it with this iam2rego", name)
+	}
+	var doc any
+	if err := json.Unmarshal([]byte(text), &doc); err != nil {
+		return nil, fmt.Errorf("policy %s: %v", name, err)
+	}
+	return doc, nil
+}
+
+// policy parses a policy document of the bundle as the given type.
+func (v *view) policy(name string, typ translator.PolicyType) (*translator.Policy, error) {
+	doc, err := v.document(name)
+	if err != nil {
+		return nil, err
+	}
+	c, err := translator.CompileExported("bundle policy "+name, typ, doc)
+	if err != nil {
+		return nil, fmt.Errorf("policy %s: %v", name, err)
+	}
+	return c.Policy, nil
+}
+
+// knownResources lists the bundle's resources, sorted.
+func (v *view) knownResources() []string {
+	out := make([]string, 0, len(v.resources))
+	for arn := range v.resources {
+		out = append(out, arn)
+	}
+	sort.Strings(out)
+	return out
+}
