@@ -1,0 +1,75 @@
+package benchmarks_test
+
+import (
+	"bytes"
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/iam2rego/iam2rego/benchmarks/gen/accountgen"
+	"github.com/iam2rego/iam2rego/bundles"
+	"github.com/iam2rego/iam2rego/bundles/access"
+	"github.com/iam2rego/iam2rego/rego"
+)
+
+// BenchmarkWhoCan times `who-can` over every principal of each account
+// size against deciding the same requests one by one (Engine.Decide in a
+// loop, one goroutine), in the same run, for the request mix of the
+// median principal; the bar (issue 13) is who-can ≤ 1.5× the single
+// decisions. Each pair's allowed set is checked against the single
+// decisions.
+//
+// Metrics: whocan/singles (the time ratio), principals, allowed (per
+// pair, on average).
+func BenchmarkWhoCan(b *testing.B) {
+	for _, size := range sizes() {
+		b.Run("account="+size, func(b *testing.B) {
+			f := getFixture(b, size)
+			bd, err := bundles.Read(bytes.NewReader(f.bundle), nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			eng := engineFor(b, f)
+			principals, err := access.Principals(bd)
+			if err != nil {
+				b.Fatal(err)
+			}
+			ctx := context.Background()
+			reqs := requestMix(accountgen.Percentile(f.ranked, 50), f.exp)
+			var whoCan, singles time.Duration
+			allowed := 0
+			for b.Loop() {
+				for _, r := range reqs {
+					q := access.Query{Action: r.Action, Resource: r.Resource.ARN, ResourceAccount: r.Resource.Account, Context: r.Context}
+					t0 := time.Now()
+					res, err := access.WhoCan(ctx, eng, bd, q)
+					whoCan += time.Since(t0)
+					if err != nil {
+						b.Fatal(err)
+					}
+					var want []string
+					t0 = time.Now()
+					for _, p := range principals {
+						r.Principal = rego.Principal{ARN: p}
+						if eng.Decide(ctx, r).Allow {
+							want = append(want, p)
+						}
+					}
+					singles += time.Since(t0)
+					var got []string
+					for _, g := range res.Allowed {
+						got = append(got, g.Principal)
+					}
+					if !slices.Equal(got, want) {
+						b.Fatalf("%s on %s: who-can %d principals, single decisions %d", q.Action, q.Resource, len(got), len(want))
+					}
+					allowed += len(want)
+				}
+			}
+			b.ReportMetric(float64(whoCan)/float64(singles), "whocan/singles")
+			b.ReportMetric(float64(len(principals)), "principals")
+			b.ReportMetric(float64(allowed)/float64(b.N*len(reqs)), "allowed")
+		})
+	}
+}
