@@ -89,7 +89,13 @@ scp_allow_levels := {h.level | some h in hits; h.type == "scp"; h.effect == "All
 # denies are ordered by the step of §5.4 that sweeps them.
 deny_order := ["scp", "rcp", "resource", "identity", "boundary", "session", "vpce"]
 
-denies := [h | some t in deny_order; some h in hits; h.type == t; h.effect == "Deny"]
+# Most requests have no deny: the sweep in deny_order runs only when one
+# applies.
+deny_hits := [h | some h in hits; h.effect == "Deny"]
+
+denies := [] if {
+	count(deny_hits) == 0
+} else := [h | some t in deny_order; some h in deny_hits; h.type == t]
 
 # --- step 3: grants -------------------------------------------------------
 
