@@ -9,9 +9,20 @@
 # policies derives it here, per request.
 package iam2rego.lib
 
-caller := c if {
+# The caller's parts, each evaluated alone, so that what one part needs
+# (the request checks need the principal and the policies) does not
+# derive the others.
+caller_principal := c.principal if {
 	c := bundle_caller
-} else := derived_caller
+} else := derived_principal
+
+caller_context := c.context if {
+	c := bundle_caller
+} else := derived_principal_context
+
+caller_policies := c.policies if {
+	c := bundle_caller
+} else := derived_policies
 
 # bundle_caller is the caller the build precomputed, when the request
 # names its principal by ARN alone ("arn:..." or {"arn": "arn:..."}) and
@@ -60,17 +71,21 @@ session_caller := {
 # bundle's records.
 derived_caller := {
 	"principal": derived_principal,
-	"context": object.union_n([
-		principal_keys,
-		{concat("", ["aws:principaltag/", lower(k)]): v | some k, v in principal_tags},
-		principal_org_keys,
-	]),
-	"policies": {
-		"identity": object.get(principal_record, "identity", []),
-		"boundary": object.get(principal_record, "boundary", []),
-		"scps": object.get(principal_account_record, "scps", []),
-		"scp_names": object.get(principal_account_record, "scp_names", []),
-	},
+	"context": derived_principal_context,
+	"policies": derived_policies,
+}
+
+derived_principal_context := object.union_n([
+	principal_keys,
+	{concat("", ["aws:principaltag/", lower(k)]): v | some k, v in principal_tags},
+	principal_org_keys,
+])
+
+derived_policies := {
+	"identity": object.get(principal_record, "identity", []),
+	"boundary": object.get(principal_record, "boundary", []),
+	"scps": object.get(principal_account_record, "scps", []),
+	"scp_names": object.get(principal_account_record, "scp_names", []),
 }
 
 derived_principal := object.union_n([

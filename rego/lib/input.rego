@@ -25,7 +25,7 @@ normalized := {
 # and the resource's account (bundle.rego).
 request_policies := input.policies if has_policies
 
-request_policies := object.union(caller.policies, {
+request_policies := object.union(caller_policies, {
 	"resource": object.get(resource_record, "policy", []),
 	"rcps": object.get(resource_account_record, "rcps", []),
 }) if {
@@ -73,7 +73,7 @@ arn_account_resource := concat(":", array.slice(arn_parts, 4, count(arn_parts)))
 
 resource_account_from_arn := arn_parts[4] if {
 	count(arn_parts) >= 6
-} else := caller.principal.account if {
+} else := caller_principal.account if {
 	# Actions on "*" are evaluated in the caller's own account.
 	raw_resource.arn == "*"
 } else := ""
@@ -83,7 +83,7 @@ resource_account_from_arn := arn_parts[4] if {
 # identity provider, which a trust policy's Federated entry matches
 # (aws:FederatedProvider, §2.5); canonicalUser, the S3 canonical id of the
 # caller, when given.
-principal := object.union(caller.principal, federation)
+principal := object.union(caller_principal, federation)
 
 federation := object.union(
 	{"federated_provider": p | lower(input.action) in {"sts:assumerolewithwebidentity", "sts:assumerolewithsaml"}; p := explicit_context["aws:federatedprovider"]},
@@ -94,7 +94,7 @@ federation := object.union(
 # derived ones: the caller's (caller.rego) and the resource's.
 explicit_context := {lower(k): text_value(v) | some k, v in object.get(input, "context", {})}
 
-context := object.union_n([caller.context, resource_keys, explicit_context])
+context := object.union_n([caller_context, resource_keys, explicit_context])
 
 text_value(v) := v if is_string(v)
 
@@ -121,7 +121,7 @@ input_errors contains "input.action must be a string like \"service:Action\"" if
 }
 
 input_errors contains "input.principal.arn is missing or not a principal ARN, a service principal or \"anonymous\"" if {
-	not caller.principal
+	not caller_principal
 }
 
 input_errors contains "input.resource.arn must be a string" if {
