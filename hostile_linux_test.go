@@ -231,9 +231,15 @@ func TestFailedBuildKeepsThePreviousBundle(t *testing.T) {
 	work := t.TempDir()
 	export := filepath.Join(work, "export.json")
 	writeLargeExport(t, export, 200, 4)
+	fifo := filepath.Join(work, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for name, args := range map[string][]string{
 		"bad input":      {"build", "--account-details", "testdata/invalid/gaad-two-accounts.json"},
 		"missing key":    {"build", "--account-details", export, "--signing-key", filepath.Join(work, "no-such-key.pem")},
+		"missing secret": {"build", "--account-details", export, "--signing-alg", "HS256", "--signing-key", filepath.Join(work, "no-such-secret")},
+		"FIFO as key":    {"build", "--account-details", export, "--signing-alg", "HS256", "--signing-key", fifo},
 		"write too long": {"build", "--account-details", export},
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -232,7 +232,8 @@ func evalCommand() *cli.Command {
 			&cli.StringFlag{Name: "resource-account", Usage: "with --bundle: the account owning the resource, when neither its ARN nor the bundle says"},
 			&cli.StringSliceFlag{Name: "context", Usage: "with --bundle: a request context key, `KEY=VALUE` (repeatable; a VALUE starting with [ is a JSON array)"},
 			&cli.StringFlag{Name: "requests", Usage: "with --bundle: JSON Lines requests, or - for stdin"},
-			&cli.StringFlag{Name: "verification-key", Usage: "with --bundle: require a valid signature, checked with this PEM public key file (or HMAC secret)"},
+			&cli.StringFlag{Name: "verification-key", Usage: "with --bundle: require a valid signature, checked with this PEM public key `FILE` (or PEM text), or, for HS*, the file holding the HMAC secret; a path that names no file is an error"},
+			&cli.StringFlag{Name: "verification-secret", Usage: "with --bundle, HS* only: the HMAC secret as text, instead of --verification-key FILE (visible to other users in the process list)"},
 			&cli.StringFlag{Name: "verification-alg", Value: "RS256", Usage: "with --verification-key: the signing algorithm"},
 			&cli.StringFlag{Name: "verification-key-id", Value: "iam2rego", Usage: "with --verification-key: the key id"},
 			&cli.BoolFlag{Name: "explain", Usage: "add the deciding step, the reason and the matched statements (policy, Sid or index, effect); always on for a single --bundle request"},
@@ -388,8 +389,8 @@ func requestFromFlags(c *cli.Context) (cases.BundleRequest, error) {
 // openBundle reads a bundle, verifying its signature when a key is given.
 func openBundle(path string, c *cli.Context) (*bundle.Bundle, bool, error) {
 	var v *bundles.Verification
-	if key := c.String("verification-key"); key != "" {
-		v = &bundles.Verification{Key: key, Algorithm: c.String("verification-alg"), KeyID: c.String("verification-key-id")}
+	if key, secret := c.String("verification-key"), c.String("verification-secret"); key != "" || secret != "" {
+		v = &bundles.Verification{Key: key, Secret: secret, Algorithm: c.String("verification-alg"), KeyID: c.String("verification-key-id")}
 	}
 	b, err := bundles.ReadFile(path, v)
 	if err != nil {
@@ -419,7 +420,8 @@ func buildCommand() *cli.Command {
 			&cli.StringFlag{Name: "org", Usage: "organization `FILE` (see README, \"Organization file\")"},
 			&cli.StringSliceFlag{Name: "resource-policies", Usage: "resource policies `FILE` or DIR (repeatable)"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "bundle.tar.gz", Usage: "bundle file to write"},
-			&cli.StringFlag{Name: "signing-key", Usage: "sign with this PEM private key file (RS*, PS*, ES*) or HMAC secret (HS*)"},
+			&cli.StringFlag{Name: "signing-key", Usage: "sign with this PEM private key `FILE` (RS*, PS*, ES*), or the file holding the HMAC secret (HS*); a path that names no file is an error"},
+			&cli.StringFlag{Name: "signing-secret", Usage: "HS* only: the HMAC secret as text, instead of --signing-key FILE (visible to other users in the process list)"},
 			&cli.StringFlag{Name: "signing-alg", Value: "RS256", Usage: "RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, HS256, HS384 or HS512"},
 			&cli.StringFlag{Name: "signing-key-id", Value: "iam2rego", Usage: "key id (kid) in the signature"},
 			&cli.BoolFlag{Name: "warnings", Usage: "list every warning (by default only their number is printed)"},
@@ -440,6 +442,13 @@ func buildCommand() *cli.Command {
 			if in.Folder == "" && len(in.AccountDetails) == 0 {
 				return failed(exitBadData, "build needs --account-details FILE or a folder DIR")
 			}
+			signing := bundles.Signing{Key: c.String("signing-key"), Secret: c.String("signing-secret"), Algorithm: c.String("signing-alg"), KeyID: c.String("signing-key-id")}
+			sign := signing.Key != "" || signing.Secret != ""
+			if sign {
+				if err := signing.Check(); err != nil {
+					return failed(exitBadData, "%v", err)
+				}
+			}
 			exp, err := account.Load(in)
 			if err != nil {
 				return reportDiagnostics(c.App.Writer, c.App.ErrWriter, diagnosticsOf(err), "pretty")
@@ -457,8 +466,8 @@ func buildCommand() *cli.Command {
 			} else if n := len(res.Warnings); n > 0 {
 				fmt.Fprintf(c.App.ErrWriter, "%d warnings (list them with --warnings)\n", n)
 			}
-			if key := c.String("signing-key"); key != "" {
-				if err := bundles.Sign(res.Bundle, bundles.Signing{Key: key, Algorithm: c.String("signing-alg"), KeyID: c.String("signing-key-id")}); err != nil {
+			if sign {
+				if err := bundles.Sign(res.Bundle, signing); err != nil {
 					return failed(exitBadData, "%v", err)
 				}
 			}
@@ -504,7 +513,8 @@ func inspectCommand() *cli.Command {
 			"statements, and statements that need non-indexed matching (with their patterns).\n" +
 			"With --verification-key the signature must be present and valid, or the exit status is 2.",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "verification-key", Usage: "PEM public key file (or HMAC secret) the signature must verify with"},
+			&cli.StringFlag{Name: "verification-key", Usage: "PEM public key `FILE` (or PEM text) the signature must verify with or, for HS*, the file holding the HMAC secret; a path that names no file is an error"},
+			&cli.StringFlag{Name: "verification-secret", Usage: "HS* only: the HMAC secret as text, instead of --verification-key FILE (visible to other users in the process list)"},
 			&cli.StringFlag{Name: "verification-alg", Value: "RS256", Usage: "the signing algorithm"},
 			&cli.StringFlag{Name: "verification-key-id", Value: "iam2rego", Usage: "the key id"},
 			&cli.StringFlag{Name: "format", Value: "pretty", Usage: "output format: pretty or json"},

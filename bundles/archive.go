@@ -4,14 +4,11 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 
 	"github.com/open-policy-agent/opa/v1/bundle"
 )
@@ -23,8 +20,12 @@ const MaxBundleBytes = 512 << 20
 // Signing configures bundle signatures (OPA's .signatures.json: one JWT
 // over the hashes of every file).
 type Signing struct {
-	// Key is a PEM private key file (RS*, PS*, ES*) or an HMAC secret (HS*).
+	// Key is a PEM private key file or PEM text (RS*, PS*, ES*), or a file
+	// whose bytes are the HMAC secret (HS*). A path that names no file is
+	// an error, never a secret.
 	Key string
+	// Secret is an HMAC secret given as text (HS* only), instead of Key.
+	Secret string
 	// Algorithm is RS256 (default), RS384, RS512, PS256…, ES256…, HS256….
 	Algorithm string
 	// KeyID goes into the JWT header as "kid" (default "iam2rego").
@@ -42,14 +43,11 @@ func Sign(b *bundle.Bundle, s Signing) error {
 	if kid == "" {
 		kid = "iam2rego"
 	}
-	// OPA takes a key that names no file for key text; for RS*, PS* and ES*
-	// that can only be a missing file, so say so.
-	if !strings.HasPrefix(strings.ToUpper(alg), "HS") && !isPEM(s.Key) {
-		if _, err := os.Stat(s.Key); err != nil {
-			return fmt.Errorf("signing key: %w (%s needs a PEM private key file)", err, alg)
-		}
+	key, err := s.signerKey(alg)
+	if err != nil {
+		return err
 	}
-	if err := b.GenerateSignature(bundle.NewSigningConfig(s.Key, alg, ""), kid, false); err != nil {
+	if err := b.GenerateSignature(bundle.NewSigningConfig(key, alg, ""), kid, false); err != nil {
 		return fmt.Errorf("signing the bundle with %s: %w", alg, err)
 	}
 	return nil
@@ -114,8 +112,11 @@ func writeAtomic(path string, data []byte) (err error) {
 
 // Verification configures signature checks on read.
 type Verification struct {
-	// Key is a PEM public key file or an HMAC secret.
-	Key       string
+	// Key is a PEM public key file or PEM text, or a file whose bytes are
+	// the HMAC secret; a path that names no file is an error.
+	Key string
+	// Secret is an HMAC secret given as text (HS* only), instead of Key.
+	Secret    string
 	Algorithm string // default RS256
 	KeyID     string // default "iam2rego"
 }
@@ -157,7 +158,7 @@ func Read(r io.Reader, v *Verification) (*bundle.Bundle, error) {
 		if kid == "" {
 			kid = "iam2rego"
 		}
-		key, err := keyMaterial(v.Key)
+		key, err := keyMaterial("verification key", v.Key, v.Secret, alg)
 		if err != nil {
 			return nil, err
 		}
@@ -171,35 +172,6 @@ func Read(r io.Reader, v *Verification) (*bundle.Bundle, error) {
 		return nil, fmt.Errorf("reading the bundle: %w", err)
 	}
 	return &b, nil
-}
-
-// isPEM reports whether a key is given as PEM text rather than a path.
-func isPEM(key string) bool { return strings.Contains(key, "-----BEGIN ") }
-
-// keyMaterial reads a key file, or returns the text itself: PEM text, or
-// an HMAC secret that names no file. A PEM key's base64 holds slashes, so
-// read as a path it can fail with "file name too long" rather than "does
-// not exist"; such text is never taken for a path.
-func keyMaterial(key string) (string, error) {
-	if key == "" {
-		return "", errors.New("no verification key given")
-	}
-	if isPEM(key) {
-		return key, nil
-	}
-	data, err := os.ReadFile(key)
-	switch {
-	case err == nil:
-		return string(data), nil
-	case errors.Is(err, os.ErrNotExist), errors.Is(err, syscall.ENAMETOOLONG), errors.Is(err, syscall.ENOTDIR):
-		return key, nil
-	}
-	// The text may be a secret: name the failure, not the text.
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	return "", fmt.Errorf("verification key: not a readable file and not usable as a secret: %w", err)
 }
 
 // HasSignature reports whether the bundle archive at path carries a
