@@ -223,7 +223,7 @@ func evalCommand() *cli.Command {
 			"--requests FILE|- (JSON Lines {\"id\",\"principal\",\"action\",\"resource\",\"context\"}) from\n" +
 			"the bundle's data: the principal's policies, groups, boundary, tags, account, OU path.\n" +
 			"A role ARN as --principal asks what the role's sessions may do.",
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "cases", Usage: "case file, or - for stdin"},
 			&cli.StringFlag{Name: "bundle", Usage: "bundle file (.tar.gz) written by iam2rego build"},
 			&cli.StringFlag{Name: "principal", Usage: "with --bundle: the caller's ARN (user, role, role session, root, service or \"anonymous\")"},
@@ -241,7 +241,7 @@ func evalCommand() *cli.Command {
 			&cli.BoolFlag{Name: "fail-on-deny", Usage: "exit 1 when a decision is not Allow"},
 			&cli.BoolFlag{Name: "allow-case-errors", Usage: "exit 0 even when some cases could not be decided (for differential runs)"},
 			&cli.BoolFlag{Name: "no-rule-indexing", Usage: "switch OPA's rule index off (decisions must not change)"},
-		},
+		}, bundleLimitFlags()...),
 		Action: func(c *cli.Context) error {
 			format := c.String("format")
 			if err := checkFormat(format); err != nil {
@@ -392,7 +392,11 @@ func openBundle(path string, c *cli.Context) (*bundle.Bundle, bool, error) {
 	if key, secret := c.String("verification-key"), c.String("verification-secret"); key != "" || secret != "" {
 		v = &bundles.Verification{Key: key, Secret: secret, Algorithm: c.String("verification-alg"), KeyID: c.String("verification-key-id")}
 	}
-	b, err := bundles.ReadFile(path, v)
+	limits, err := bundleLimits(c)
+	if err != nil {
+		return nil, false, err
+	}
+	b, err := bundles.ReadFileWithin(path, v, limits)
 	if err != nil {
 		return nil, false, failed(exitBadData, "%s: %v", path, unwrapPath(err))
 	}
@@ -511,14 +515,17 @@ func inspectCommand() *cli.Command {
 		ArgsUsage: "BUNDLE",
 		Description: "Counts: principals, accounts in the organization, resources, distinct policies,\n" +
 			"statements, and statements that need non-indexed matching (with their patterns).\n" +
-			"With --verification-key the signature must be present and valid, or the exit status is 2.",
-		Flags: []cli.Flag{
+			"With --verification-key the signature must be present and valid, or the exit status is 2.\n" +
+			"Before OPA parses anything, signed or not, the archive is checked against --max-bundle-bytes\n" +
+			"(uncompressed), --max-json-depth, --max-json-width and --max-json-elements (data.json,\n" +
+			".manifest, .signatures.json); a bundle past one is refused (exit 2).",
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "verification-key", Usage: "PEM public key `FILE` (or PEM text) the signature must verify with or, for HS*, the file holding the HMAC secret; a path that names no file is an error"},
 			&cli.StringFlag{Name: "verification-secret", Usage: "HS* only: the HMAC secret as text, instead of --verification-key FILE (visible to other users in the process list)"},
 			&cli.StringFlag{Name: "verification-alg", Value: "RS256", Usage: "the signing algorithm"},
 			&cli.StringFlag{Name: "verification-key-id", Value: "iam2rego", Usage: "the key id"},
 			&cli.StringFlag{Name: "format", Value: "pretty", Usage: "output format: pretty or json"},
-		},
+		}, bundleLimitFlags()...),
 		Action: func(c *cli.Context) error {
 			format := c.String("format")
 			if err := checkFormat(format); err != nil {

@@ -13,8 +13,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/bundle"
 )
 
-// MaxBundleBytes bounds what Read accepts: the whole archive and, through
-// OPA's reader, each file inside it (a guard against decompression bombs).
+// MaxBundleBytes bounds the compressed archive Read and ReadFile accept;
+// ArchiveLimits bound what it holds once decompressed.
 const MaxBundleBytes = 512 << 20
 
 // Signing configures bundle signatures (OPA's .signatures.json: one JWT
@@ -121,9 +121,17 @@ type Verification struct {
 	KeyID     string // default "iam2rego"
 }
 
-// ReadFile reads a bundle. With v set the signature must be present and
-// valid; every file's hash is checked against it.
+// ReadFile reads a bundle within DefaultArchiveLimits. With v set the
+// signature must be present and valid; every file's hash is checked
+// against it.
 func ReadFile(path string, v *Verification) (*bundle.Bundle, error) {
+	return ReadFileWithin(path, v, DefaultArchiveLimits)
+}
+
+// ReadFileWithin reads a bundle as ReadFile does, within l: the archive
+// is checked (member names and kinds, sizes, the depth and width of its
+// JSON) before OPA's reader parses anything, signed or not.
+func ReadFileWithin(path string, v *Verification, l ArchiveLimits) (*bundle.Bundle, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -133,23 +141,42 @@ func ReadFile(path string, v *Verification) (*bundle.Bundle, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", path)
+	}
 	if st.Size() > MaxBundleBytes {
 		return nil, fmt.Errorf("%s: %d bytes is larger than the %d-byte limit", path, st.Size(), MaxBundleBytes)
 	}
-	// Scan the archive first (member names, kinds, counts, sizes) so that
-	// nothing hostile reaches OPA's reader.
-	if err := CheckArchive(io.LimitReader(f, MaxBundleBytes)); err != nil {
+	// Scan the archive first (member names, kinds, counts, sizes, JSON
+	// shape) so that nothing hostile reaches OPA's reader.
+	if err := l.Check(io.LimitReader(f, MaxBundleBytes)); err != nil {
 		return nil, err
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return nil, err
 	}
-	return Read(io.LimitReader(f, MaxBundleBytes), v)
+	return read(io.LimitReader(f, MaxBundleBytes), v, l.MemberBytes)
 }
 
-// Read reads a bundle from r; see ReadFile.
+// Read reads a bundle from r as ReadFile does, holding the compressed
+// archive in memory to check it first.
 func Read(r io.Reader, v *Verification) (*bundle.Bundle, error) {
-	reader := bundle.NewReader(r).WithSizeLimitBytes(MaxBundleBytes)
+	data, err := io.ReadAll(io.LimitReader(r, MaxBundleBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxBundleBytes {
+		return nil, fmt.Errorf("the bundle is larger than the %d-byte limit", MaxBundleBytes)
+	}
+	if err := CheckArchive(bytes.NewReader(data)); err != nil {
+		return nil, err
+	}
+	return read(bytes.NewReader(data), v, DefaultArchiveLimits.MemberBytes)
+}
+
+// read reads a bundle that Check has accepted.
+func read(r io.Reader, v *Verification, memberBytes int64) (*bundle.Bundle, error) {
+	reader := bundle.NewReader(r).WithSizeLimitBytes(memberBytes)
 	if v != nil {
 		alg, kid := v.Algorithm, v.KeyID
 		if alg == "" {
