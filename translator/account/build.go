@@ -115,7 +115,8 @@ func (b *Builder) AddOrganizationFile(path string) {
 
 // AddResources adds a resource-policy file or directory (ReadResources).
 func (b *Builder) AddResources(path string) {
-	fsys, name := osFS(path)
+	fsys, name, done := osFS(path)
+	defer done()
 	b.res.read(fsys, name, path, &b.d)
 }
 
