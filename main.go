@@ -305,9 +305,9 @@ func evalBundle(c *cli.Context, format string) error {
 	if file := c.String("requests"); file != "" {
 		var r io.Reader = c.App.Reader
 		if file != "-" {
-			f, err := os.Open(file)
+			f, err := schema.Open(file)
 			if err != nil {
-				return failed(exitBadData, "%s: cannot read the file: %v", file, unwrapPath(err))
+				return failed(exitBadData, "%v", err)
 			}
 			defer f.Close()
 			r = f
@@ -614,9 +614,9 @@ func readCases(stdin io.Reader, file string) ([]*cases.Case, error) {
 		}
 		return list, nil
 	}
-	f, err := os.Open(file)
+	f, err := schema.Open(file)
 	if err != nil {
-		return nil, failed(exitBadData, "%s: cannot read the file: %v", file, unwrapPath(err))
+		return nil, failed(exitBadData, "%v", err)
 	}
 	defer f.Close()
 	list, err := cases.Load(file, f)
