@@ -458,7 +458,7 @@ func buildCommand() *cli.Command {
 				return reportDiagnostics(c.App.Writer, c.App.ErrWriter, diagnosticsOf(err), "pretty")
 			}
 			progress := bundles.NewProgress(terminal(c.App.ErrWriter))
-			res, err := bundles.Build(exp, bundles.Options{Progress: progress.Update})
+			res, err := bundles.Build(exp, bundles.Options{Progress: progress.Update, TextOnly: true})
 			progress.Done()
 			if err != nil {
 				return reportDiagnostics(c.App.Writer, c.App.ErrWriter, diagnosticsOf(err), "pretty")

@@ -18,11 +18,16 @@ import (
 func (b *builder) compile(doc account.Document, typ translator.PolicyType, usedAs string) string {
 	b.progress()
 	canon, _ := json.Marshal(doc.Value)
-	key := string(typ) + "\x00" + string(canon)
+	key := compiledKey(typ, canon)
 	c, seen := b.compiled[key]
 	if !seen {
 		var err error
 		c, err = translator.CompileExported(doc.File, typ, doc.Value)
+		if err == nil {
+			if c, err = b.keep(c); err != nil {
+				err = schema.Errorf(schema.CodeInternal, doc.File, "", "%v", err)
+			}
+		}
 		if err != nil {
 			for _, e := range schema.List(err) {
 				cp := *e
