@@ -418,6 +418,7 @@ func buildCommand() *cli.Command {
 			"The same inputs give the same bytes, in any order (RS* and HS* signatures included; PS* and\n" +
 			"ES* are randomised).\n" +
 			"The file is written atomically: a failed build leaves any previous bundle untouched.\n" +
+			"Inputs are bounded: 64 MiB per file, --max-input-bytes (256 MiB) over all of them.\n" +
 			"Exit status: 0 ok, 2 bad input (every problem is listed as FILE: /pointer: message (code)).",
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "account-details", Usage: "account export `FILE` (repeatable)"},
@@ -429,12 +430,17 @@ func buildCommand() *cli.Command {
 			&cli.StringFlag{Name: "signing-alg", Value: "RS256", Usage: "RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, HS256, HS384 or HS512"},
 			&cli.StringFlag{Name: "signing-key-id", Value: "iam2rego", Usage: "key id (kid) in the signature"},
 			&cli.BoolFlag{Name: "warnings", Usage: "list every warning (by default only their number is printed)"},
+			&cli.Int64Flag{Name: "max-input-bytes", Value: account.DefaultMaxInputBytes, Usage: "refuse to read more than `N` bytes over all inputs (each file is also bounded by 64 MiB)"},
 		},
 		Action: func(c *cli.Context) error {
 			in := account.Inputs{
 				AccountDetails: c.StringSlice("account-details"),
 				Org:            c.String("org"),
 				Resources:      c.StringSlice("resource-policies"),
+				MaxBytes:       c.Int64("max-input-bytes"),
+			}
+			if in.MaxBytes <= 0 {
+				return failed(exitBadData, "--max-input-bytes must be positive")
 			}
 			switch c.NArg() {
 			case 0:

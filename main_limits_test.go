@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -42,5 +43,32 @@ func TestCaseAndRequestFilesAreBounded(t *testing.T) {
 			t.Errorf("iam2rego %s: exit %d, stderr %q; want 2 and %s: … (input_too_large)", strings.Join(tc.args, " "), code, stderr, tc.name)
 		}
 		t.Logf("%s: %v", strings.Join(tc.args[:2], " "), time.Since(start).Round(time.Millisecond))
+	}
+}
+
+// TestBuildInputsAreBoundedInAll: repeated inputs are bounded in total by
+// --max-input-bytes: past it, the file that passes it is input_too_large
+// (exit 2, no bundle); within it the build succeeds.
+func TestBuildInputsAreBoundedInAll(t *testing.T) {
+	var total int64
+	for _, f := range []string{"account-details.json", "organization.json", "resource-policies.json"} {
+		st, err := os.Stat(filepath.Join(exDir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		total += st.Size()
+	}
+	out := filepath.Join(t.TempDir(), "b.tar.gz")
+	args := exBuildArgs(exDir, out)
+	if code, _, stderr := runCLI(t, "", append(args, "--max-input-bytes", strconv.FormatInt(total, 10))...); code != exitOK {
+		t.Fatalf("build within --max-input-bytes %d: exit %d, %s", total, code, stderr)
+	}
+	os.Remove(out)
+	code, _, stderr := runCLI(t, "", append(args, "--max-input-bytes", strconv.FormatInt(total-1, 10))...)
+	if code != exitBadData || !strings.Contains(stderr, "resource-policies.json") || !strings.Contains(stderr, "input_too_large") {
+		t.Errorf("build over --max-input-bytes %d: exit %d, stderr %q; want 2 and input_too_large on the last file", total-1, code, stderr)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Errorf("a build over --max-input-bytes wrote a bundle")
 	}
 }

@@ -13,11 +13,15 @@ type Inputs struct {
 	Org            string   // --org FILE, "" for none
 	Resources      []string // --resource-policies FILE|DIR, repeatable
 	Folder         string   // iam2rego build DIR, "" for none
+	// MaxBytes bounds the bytes read over all inputs (0:
+	// DefaultMaxInputBytes).
+	MaxBytes int64
 }
 
 // Load reads every input into one Export (see Builder).
 func Load(in Inputs) (*Export, error) {
 	b := NewBuilder()
+	b.SetMaxBytes(in.MaxBytes)
 	if in.Folder != "" {
 		b.AddFolder(in.Folder)
 	}
@@ -51,22 +55,36 @@ type Builder struct {
 	org      *Organization
 	orgFile  string
 	res      *resourceSet
+	budget   *budget
 }
 
 // NewBuilder returns an empty Builder.
 func NewBuilder() *Builder {
-	return &Builder{
+	b := &Builder{
 		accounts: map[string]*Account{},
 		acctAt:   map[string]origin{},
 		managed:  map[string]*ManagedPolicy{},
 		res:      newResourceSet(),
 	}
+	b.SetMaxBytes(0)
+	return b
+}
+
+// SetMaxBytes bounds the bytes the Builder reads over all its inputs
+// (0: DefaultMaxInputBytes); past it, a file is an input_too_large
+// diagnostic and is not added.
+func (b *Builder) SetMaxBytes(max int64) {
+	b.budget = newBudget(max)
+	b.res.budget = b.budget
 }
 
 // readFile reads an input named on the command line; a file that cannot
 // be read is a json_syntax diagnostic (README: Diagnostics).
 func (b *Builder) readFile(path string) ([]byte, bool) {
 	data, err := schema.ReadFile(path)
+	if err == nil {
+		err = b.budget.take(path, len(data))
+	}
 	if err != nil {
 		b.d.Merge(path, err)
 		return nil, false

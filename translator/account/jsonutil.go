@@ -157,7 +157,7 @@ func iamPath(arn string) string {
 
 // readFS reads a file of a folder or directory input, refusing files over
 // schema.MaxInputBytes before reading them.
-func readFS(fsys fs.FS, name, display string) ([]byte, error) {
+func readFS(fsys fs.FS, name, display string, bud *budget) ([]byte, error) {
 	// Only regular files: opening a named pipe blocks until something
 	// writes to it, and a device may never end.
 	st, err := fs.Stat(fsys, name)
@@ -175,7 +175,11 @@ func readFS(fsys fs.FS, name, display string) ([]byte, error) {
 	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > schema.MaxInputBytes {
 		return nil, schema.Errorf(schema.CodeInputTooLarge, display, "", "the file has %d bytes; iam2rego reads at most %d (64 MiB) per input file", st.Size(), schema.MaxInputBytes)
 	}
-	return schema.ReadAll(display, f)
+	data, err := schema.ReadAll(display, f)
+	if err == nil {
+		err = bud.take(display, len(data))
+	}
+	return data, err
 }
 
 // fileKind names what a file that is not a regular file is.

@@ -53,11 +53,14 @@ type origin struct{ file, ptr string }
 // resourceSet accumulates resources from several files and rejects an ARN
 // seen twice.
 type resourceSet struct {
-	list []*ResourcePolicy
-	at   map[string]origin
+	list   []*ResourcePolicy
+	at     map[string]origin
+	budget *budget // shared with the Builder's other inputs
 }
 
-func newResourceSet() *resourceSet { return &resourceSet{at: map[string]origin{}} }
+func newResourceSet() *resourceSet {
+	return &resourceSet{at: map[string]origin{}, budget: newBudget(0)}
+}
 
 // read reads name from fsys: one file, or every *.json file directly in a
 // directory. display is how name is shown in diagnostics.
@@ -85,7 +88,7 @@ func (s *resourceSet) read(fsys fs.FS, name, display string, d *schema.Diagnosti
 }
 
 func (s *resourceSet) readFile(fsys fs.FS, name, display string, d *schema.Diagnostics) {
-	data, err := readFS(fsys, name, display)
+	data, err := readFS(fsys, name, display, s.budget)
 	if err != nil {
 		if list := schema.List(err); len(list) > 0 {
 			d.Add(list...)
