@@ -463,8 +463,9 @@ func buildCommand() *cli.Command {
 			if err != nil {
 				return reportDiagnostics(c.App.Writer, c.App.ErrWriter, diagnosticsOf(err), "pretty")
 			}
+			defer limitBuildMemory(exp.InputBytes)()
 			progress := bundles.NewProgress(terminal(c.App.ErrWriter))
-			res, err := bundles.Build(exp, bundles.Options{Progress: progress.Update, TextOnly: true})
+			res, err := bundles.Build(exp, bundles.Options{Progress: progress.Update, TextOnly: true, ReleaseDocuments: true})
 			progress.Done()
 			if err != nil {
 				return reportDiagnostics(c.App.Writer, c.App.ErrWriter, diagnosticsOf(err), "pretty")

@@ -52,6 +52,12 @@ type Options struct {
 	// AST). For bundles that are only written, as by `iam2rego build`;
 	// OPA parses the text when it reads the bundle.
 	TextOnly bool
+	// ReleaseDocuments lets Build drop the inline and trust policy
+	// documents of the export's users and roles once it has compiled them
+	// (each belongs to one principal), so that their decoded JSON is freed
+	// as the build goes on. The export must not be used again; `iam2rego
+	// build` sets it.
+	ReleaseDocuments bool
 }
 
 // builder holds the state of one build.

@@ -107,8 +107,9 @@ func (b *builder) account(acct *account.Account) {
 	for _, u := range acct.Users {
 		b.checkUserLimits(u)
 		var ids []string
-		for _, d := range u.Inline {
+		for i, d := range u.Inline {
 			ids = append(ids, b.compile(d.Document, translator.Identity, u.ARN+" inline "+d.Name))
+			b.release(&u.Inline[i].Document)
 		}
 		for _, arn := range u.Managed {
 			ids = append(ids, b.managed(arn, translator.Identity, u.ARN, ""))
@@ -137,8 +138,9 @@ func (b *builder) account(acct *account.Account) {
 	for _, r := range acct.Roles {
 		b.checkRoleLimits(r)
 		var ids []string
-		for _, d := range r.Inline {
+		for i, d := range r.Inline {
 			ids = append(ids, b.compile(d.Document, translator.Identity, r.ARN+" inline "+d.Name))
+			b.release(&r.Inline[i].Document)
 		}
 		for _, arn := range r.Managed {
 			ids = append(ids, b.managed(arn, translator.Identity, r.ARN, ""))
@@ -155,6 +157,7 @@ func (b *builder) account(acct *account.Account) {
 		if r.Trust != nil {
 			b.data.Resources[r.ARN] = &resource{Account: acct.ID, Tags: tags(r.Tags),
 				Policy: nonEmpty(b.compile(*r.Trust, translator.Trust, r.ARN+" trust policy"))}
+			b.release(r.Trust)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/iam2rego/iam2rego/translator"
+	"github.com/iam2rego/iam2rego/translator/account"
 	"github.com/open-policy-agent/opa/v1/ast"
 )
 
@@ -42,9 +43,20 @@ func (b *builder) keep(c *translator.Compiled) (*translator.Compiled, error) {
 	if !bytes.HasPrefix(src, []byte(policiesHeader)) {
 		return nil, fmt.Errorf("formatting policy %s: the module does not start with %q", c.Name, policiesHeader)
 	}
-	b.texts[c.Name] = src[len(policiesHeader):]
+	// A copy of its exact size: the formatter's buffer has room to spare.
+	b.texts[c.Name] = bytes.Clone(src[len(policiesHeader):])
 	cp.Module = nil
 	return &cp, nil
+}
+
+// release drops a document of the export that only one principal uses
+// (an inline or trust policy) once it is compiled, with
+// Options.ReleaseDocuments, so that its decoded JSON can be freed while
+// the build goes on.
+func (b *builder) release(doc *account.Document) {
+	if b.opts.ReleaseDocuments {
+		doc.Value = nil
+	}
 }
 
 // policiesModule is the module of every policy, by name in order: the

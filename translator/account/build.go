@@ -209,7 +209,7 @@ func (b *Builder) Export() (*Export, error) {
 	if err := b.d.Err(); err != nil {
 		return nil, err
 	}
-	e := &Export{Managed: map[string]*ManagedPolicy{}, Organization: b.org, Resources: b.res.list}
+	e := &Export{Managed: map[string]*ManagedPolicy{}, Organization: b.org, Resources: b.res.list, InputBytes: b.budget.used}
 	for _, id := range sortedKeys(b.accounts) {
 		e.Accounts = append(e.Accounts, b.accounts[id])
 	}
