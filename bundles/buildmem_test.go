@@ -40,10 +40,10 @@ func retained(t *testing.T, path string, size int64, opts bundles.Options) float
 // README ("Limits").
 func TestBuildMemoryPerInputByte(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds a 3 MB export twice")
+		t.Skip("builds a 1 MB export twice")
 	}
 	path := filepath.Join(t.TempDir(), "export.json")
-	size, err := testexport.WriteRoles(path, 2000, 8)
+	size, err := testexport.WriteRoles(path, 800, 8)
 	if err != nil {
 		t.Fatal(err)
 	}
