@@ -3,10 +3,8 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +14,8 @@ import (
 	"testing"
 	"time"
 	"unsafe"
+
+	"github.com/iam2rego/iam2rego/internal/testexport"
 )
 
 // These tests run the real binary: they kill it, limit it, and measure its
@@ -32,41 +32,15 @@ func hostileBinary(t *testing.T) string {
 }
 
 // writeLargeExport writes an account export of n roles, each with its own
-// inline policy of stmts statements (so that every policy is a distinct
-// module to compile), streaming, without holding it in memory. It returns
+// inline policy of stmts statements (testexport.WriteRoles), and returns
 // the file's size.
 func writeLargeExport(t *testing.T, path string, n, stmts int) int64 {
 	t.Helper()
-	f, err := os.Create(path)
+	size, err := testexport.WriteRoles(path, n, stmts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	io.WriteString(w, `{"UserDetailList":[],"GroupDetailList":[],"Policies":[],"RoleDetailList":[`)
-	for i := 0; i < n; i++ {
-		if i > 0 {
-			w.WriteByte(',')
-		}
-		fmt.Fprintf(w, `{"Path":"/","RoleName":"role-%d","RoleId":"AROA%016d","Arn":"arn:aws:iam::111111111111:role/role-%d",`, i, i, i)
-		io.WriteString(w, `"AssumeRolePolicyDocument":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]},`)
-		fmt.Fprintf(w, `"Tags":[{"Key":"team","Value":"t%d"}],"AttachedManagedPolicies":[],"RolePolicyList":[{"PolicyName":"p","PolicyDocument":{"Version":"2012-10-17","Statement":[`, i)
-		for j := 0; j < stmts; j++ {
-			if j > 0 {
-				w.WriteByte(',')
-			}
-			fmt.Fprintf(w, `{"Sid":"S%d","Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::bucket-%d/prefix-%d/*"}`, j, i, j)
-		}
-		io.WriteString(w, `]}}]}`)
-	}
-	io.WriteString(w, "]}\n")
-	if err := w.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	st, _ := f.Stat()
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return st.Size()
+	return size
 }
 
 // previousBundle builds the example account into dir/bundle.tar.gz with
@@ -231,9 +205,15 @@ func TestFailedBuildKeepsThePreviousBundle(t *testing.T) {
 	work := t.TempDir()
 	export := filepath.Join(work, "export.json")
 	writeLargeExport(t, export, 200, 4)
+	fifo := filepath.Join(work, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for name, args := range map[string][]string{
 		"bad input":      {"build", "--account-details", "testdata/invalid/gaad-two-accounts.json"},
 		"missing key":    {"build", "--account-details", export, "--signing-key", filepath.Join(work, "no-such-key.pem")},
+		"missing secret": {"build", "--account-details", export, "--signing-alg", "HS256", "--signing-key", filepath.Join(work, "no-such-secret")},
+		"FIFO as key":    {"build", "--account-details", export, "--signing-alg", "HS256", "--signing-key", fifo},
 		"write too long": {"build", "--account-details", export},
 	} {
 		t.Run(name, func(t *testing.T) {

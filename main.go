@@ -225,7 +225,7 @@ func evalCommand() *cli.Command {
 			"--requests FILE|- (JSON Lines {\"id\",\"principal\",\"action\",\"resource\",\"context\"}) from\n" +
 			"the bundle's data: the principal's policies, groups, boundary, tags, account, OU path.\n" +
 			"A role ARN as --principal asks what the role's sessions may do.",
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "cases", Usage: "case file, or - for stdin"},
 			&cli.StringFlag{Name: "bundle", Usage: "bundle file (.tar.gz) written by iam2rego build"},
 			&cli.StringFlag{Name: "principal", Usage: "with --bundle: the caller's ARN (user, role, role session, root, service or \"anonymous\")"},
@@ -234,7 +234,8 @@ func evalCommand() *cli.Command {
 			&cli.StringFlag{Name: "resource-account", Usage: "with --bundle: the account owning the resource, when neither its ARN nor the bundle says"},
 			&cli.StringSliceFlag{Name: "context", Usage: "with --bundle: a request context key, `KEY=VALUE` (repeatable; a VALUE starting with [ is a JSON array)"},
 			&cli.StringFlag{Name: "requests", Usage: "with --bundle: JSON Lines requests, or - for stdin"},
-			&cli.StringFlag{Name: "verification-key", Usage: "with --bundle: require a valid signature, checked with this PEM public key file (or HMAC secret)"},
+			&cli.StringFlag{Name: "verification-key", Usage: "with --bundle: require a valid signature, checked with this PEM public key `FILE` (or PEM text), or, for HS*, the file holding the HMAC secret; a path that names no file is an error"},
+			&cli.StringFlag{Name: "verification-secret", Usage: "with --bundle, HS* only: the HMAC secret as text, instead of --verification-key FILE (visible to other users in the process list)"},
 			&cli.StringFlag{Name: "verification-alg", Value: "RS256", Usage: "with --verification-key: the signing algorithm"},
 			&cli.StringFlag{Name: "verification-key-id", Value: "iam2rego", Usage: "with --verification-key: the key id"},
 			&cli.BoolFlag{Name: "explain", Usage: "add the deciding step, the reason and the matched statements (policy, Sid or index, effect); always on for a single --bundle request"},
@@ -242,7 +243,7 @@ func evalCommand() *cli.Command {
 			&cli.BoolFlag{Name: "fail-on-deny", Usage: "exit 1 when a decision is not Allow"},
 			&cli.BoolFlag{Name: "allow-case-errors", Usage: "exit 0 even when some cases could not be decided (for differential runs)"},
 			&cli.BoolFlag{Name: "no-rule-indexing", Usage: "switch OPA's rule index off (decisions must not change)"},
-		},
+		}, bundleLimitFlags()...),
 		Action: func(c *cli.Context) error {
 			format := c.String("format")
 			if err := checkFormat(format); err != nil {
@@ -306,9 +307,9 @@ func evalBundle(c *cli.Context, format string) error {
 	if file := c.String("requests"); file != "" {
 		var r io.Reader = c.App.Reader
 		if file != "-" {
-			f, err := os.Open(file)
+			f, err := schema.Open(file)
 			if err != nil {
-				return failed(exitBadData, "%s: cannot read the file: %v", file, unwrapPath(err))
+				return failed(exitBadData, "%v", err)
 			}
 			defer f.Close()
 			r = f
@@ -399,10 +400,14 @@ func contextFromFlags(c *cli.Context) (map[string]any, error) {
 // openBundle reads a bundle, verifying its signature when a key is given.
 func openBundle(path string, c *cli.Context) (*bundle.Bundle, bool, error) {
 	var v *bundles.Verification
-	if key := c.String("verification-key"); key != "" {
-		v = &bundles.Verification{Key: key, Algorithm: c.String("verification-alg"), KeyID: c.String("verification-key-id")}
+	if key, secret := c.String("verification-key"), c.String("verification-secret"); key != "" || secret != "" {
+		v = &bundles.Verification{Key: key, Secret: secret, Algorithm: c.String("verification-alg"), KeyID: c.String("verification-key-id")}
 	}
-	b, err := bundles.ReadFile(path, v)
+	limits, err := bundleLimits(c)
+	if err != nil {
+		return nil, false, err
+	}
+	b, err := bundles.ReadFileWithin(path, v, limits)
 	if err != nil {
 		return nil, false, failed(exitBadData, "%s: %v", path, unwrapPath(err))
 	}
@@ -424,22 +429,29 @@ func buildCommand() *cli.Command {
 			"The same inputs give the same bytes, in any order (RS* and HS* signatures included; PS* and\n" +
 			"ES* are randomised).\n" +
 			"The file is written atomically: a failed build leaves any previous bundle untouched.\n" +
+			"Inputs are bounded: 64 MiB per file, --max-input-bytes (256 MiB) over all of them.\n" +
 			"Exit status: 0 ok, 2 bad input (every problem is listed as FILE: /pointer: message (code)).",
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "account-details", Usage: "account export `FILE` (repeatable)"},
 			&cli.StringFlag{Name: "org", Usage: "organization `FILE` (see README, \"Organization file\")"},
 			&cli.StringSliceFlag{Name: "resource-policies", Usage: "resource policies `FILE` or DIR (repeatable)"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "bundle.tar.gz", Usage: "bundle file to write"},
-			&cli.StringFlag{Name: "signing-key", Usage: "sign with this PEM private key file (RS*, PS*, ES*) or HMAC secret (HS*)"},
+			&cli.StringFlag{Name: "signing-key", Usage: "sign with this PEM private key `FILE` (RS*, PS*, ES*), or the file holding the HMAC secret (HS*); a path that names no file is an error"},
+			&cli.StringFlag{Name: "signing-secret", Usage: "HS* only: the HMAC secret as text, instead of --signing-key FILE (visible to other users in the process list)"},
 			&cli.StringFlag{Name: "signing-alg", Value: "RS256", Usage: "RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, HS256, HS384 or HS512"},
 			&cli.StringFlag{Name: "signing-key-id", Value: "iam2rego", Usage: "key id (kid) in the signature"},
 			&cli.BoolFlag{Name: "warnings", Usage: "list every warning (by default only their number is printed)"},
+			&cli.Int64Flag{Name: "max-input-bytes", Value: account.DefaultMaxInputBytes, Usage: "refuse to read more than `N` bytes over all inputs (each file is also bounded by 64 MiB)"},
 		},
 		Action: func(c *cli.Context) error {
 			in := account.Inputs{
 				AccountDetails: c.StringSlice("account-details"),
 				Org:            c.String("org"),
 				Resources:      c.StringSlice("resource-policies"),
+				MaxBytes:       c.Int64("max-input-bytes"),
+			}
+			if in.MaxBytes <= 0 {
+				return failed(exitBadData, "--max-input-bytes must be positive")
 			}
 			switch c.NArg() {
 			case 0:
@@ -451,12 +463,20 @@ func buildCommand() *cli.Command {
 			if in.Folder == "" && len(in.AccountDetails) == 0 {
 				return failed(exitBadData, "build needs --account-details FILE or a folder DIR")
 			}
+			signing := bundles.Signing{Key: c.String("signing-key"), Secret: c.String("signing-secret"), Algorithm: c.String("signing-alg"), KeyID: c.String("signing-key-id")}
+			sign := signing.Key != "" || signing.Secret != ""
+			if sign {
+				if err := signing.Check(); err != nil {
+					return failed(exitBadData, "%v", err)
+				}
+			}
 			exp, err := account.Load(in)
 			if err != nil {
 				return reportDiagnostics(c.App.Writer, c.App.ErrWriter, diagnosticsOf(err), "pretty")
 			}
+			defer limitBuildMemory(exp.InputBytes)()
 			progress := bundles.NewProgress(terminal(c.App.ErrWriter))
-			res, err := bundles.Build(exp, bundles.Options{Progress: progress.Update})
+			res, err := bundles.Build(exp, bundles.Options{Progress: progress.Update, TextOnly: true, ReleaseDocuments: true})
 			progress.Done()
 			if err != nil {
 				return reportDiagnostics(c.App.Writer, c.App.ErrWriter, diagnosticsOf(err), "pretty")
@@ -468,8 +488,8 @@ func buildCommand() *cli.Command {
 			} else if n := len(res.Warnings); n > 0 {
 				fmt.Fprintf(c.App.ErrWriter, "%d warnings (list them with --warnings)\n", n)
 			}
-			if key := c.String("signing-key"); key != "" {
-				if err := bundles.Sign(res.Bundle, bundles.Signing{Key: key, Algorithm: c.String("signing-alg"), KeyID: c.String("signing-key-id")}); err != nil {
+			if sign {
+				if err := bundles.Sign(res.Bundle, signing); err != nil {
 					return failed(exitBadData, "%v", err)
 				}
 			}
@@ -513,13 +533,17 @@ func inspectCommand() *cli.Command {
 		ArgsUsage: "BUNDLE",
 		Description: "Counts: principals, accounts in the organization, resources, distinct policies,\n" +
 			"statements, and statements that need non-indexed matching (with their patterns).\n" +
-			"With --verification-key the signature must be present and valid, or the exit status is 2.",
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "verification-key", Usage: "PEM public key file (or HMAC secret) the signature must verify with"},
+			"With --verification-key the signature must be present and valid, or the exit status is 2.\n" +
+			"Before OPA parses anything, signed or not, the archive is checked against --max-bundle-bytes\n" +
+			"(uncompressed), --max-json-depth, --max-json-width and --max-json-elements (data.json,\n" +
+			".manifest, .signatures.json); a bundle past one is refused (exit 2).",
+		Flags: append([]cli.Flag{
+			&cli.StringFlag{Name: "verification-key", Usage: "PEM public key `FILE` (or PEM text) the signature must verify with or, for HS*, the file holding the HMAC secret; a path that names no file is an error"},
+			&cli.StringFlag{Name: "verification-secret", Usage: "HS* only: the HMAC secret as text, instead of --verification-key FILE (visible to other users in the process list)"},
 			&cli.StringFlag{Name: "verification-alg", Value: "RS256", Usage: "the signing algorithm"},
 			&cli.StringFlag{Name: "verification-key-id", Value: "iam2rego", Usage: "the key id"},
 			&cli.StringFlag{Name: "format", Value: "pretty", Usage: "output format: pretty or json"},
-		},
+		}, bundleLimitFlags()...),
 		Action: func(c *cli.Context) error {
 			format := c.String("format")
 			if err := checkFormat(format); err != nil {
@@ -608,9 +632,9 @@ func readCases(stdin io.Reader, file string) ([]*cases.Case, error) {
 		}
 		return list, nil
 	}
-	f, err := os.Open(file)
+	f, err := schema.Open(file)
 	if err != nil {
-		return nil, failed(exitBadData, "%s: cannot read the file: %v", file, unwrapPath(err))
+		return nil, failed(exitBadData, "%v", err)
 	}
 	defer f.Close()
 	list, err := cases.Load(file, f)

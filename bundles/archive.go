@@ -4,27 +4,28 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 
 	"github.com/open-policy-agent/opa/v1/bundle"
 )
 
-// MaxBundleBytes bounds what Read accepts: the whole archive and, through
-// OPA's reader, each file inside it (a guard against decompression bombs).
+// MaxBundleBytes bounds the compressed archive Read and ReadFile accept;
+// ArchiveLimits bound what it holds once decompressed.
 const MaxBundleBytes = 512 << 20
 
 // Signing configures bundle signatures (OPA's .signatures.json: one JWT
 // over the hashes of every file).
 type Signing struct {
-	// Key is a PEM private key file (RS*, PS*, ES*) or an HMAC secret (HS*).
+	// Key is a PEM private key file or PEM text (RS*, PS*, ES*), or a file
+	// whose bytes are the HMAC secret (HS*). A path that names no file is
+	// an error, never a secret.
 	Key string
+	// Secret is an HMAC secret given as text (HS* only), instead of Key.
+	Secret string
 	// Algorithm is RS256 (default), RS384, RS512, PS256…, ES256…, HS256….
 	Algorithm string
 	// KeyID goes into the JWT header as "kid" (default "iam2rego").
@@ -42,14 +43,11 @@ func Sign(b *bundle.Bundle, s Signing) error {
 	if kid == "" {
 		kid = "iam2rego"
 	}
-	// OPA takes a key that names no file for key text; for RS*, PS* and ES*
-	// that can only be a missing file, so say so.
-	if !strings.HasPrefix(strings.ToUpper(alg), "HS") && !isPEM(s.Key) {
-		if _, err := os.Stat(s.Key); err != nil {
-			return fmt.Errorf("signing key: %w (%s needs a PEM private key file)", err, alg)
-		}
+	key, err := s.signerKey(alg)
+	if err != nil {
+		return err
 	}
-	if err := b.GenerateSignature(bundle.NewSigningConfig(s.Key, alg, ""), kid, false); err != nil {
+	if err := b.GenerateSignature(bundle.NewSigningConfig(key, alg, ""), kid, false); err != nil {
 		return fmt.Errorf("signing the bundle with %s: %w", alg, err)
 	}
 	return nil
@@ -114,15 +112,26 @@ func writeAtomic(path string, data []byte) (err error) {
 
 // Verification configures signature checks on read.
 type Verification struct {
-	// Key is a PEM public key file or an HMAC secret.
-	Key       string
+	// Key is a PEM public key file or PEM text, or a file whose bytes are
+	// the HMAC secret; a path that names no file is an error.
+	Key string
+	// Secret is an HMAC secret given as text (HS* only), instead of Key.
+	Secret    string
 	Algorithm string // default RS256
 	KeyID     string // default "iam2rego"
 }
 
-// ReadFile reads a bundle. With v set the signature must be present and
-// valid; every file's hash is checked against it.
+// ReadFile reads a bundle within DefaultArchiveLimits. With v set the
+// signature must be present and valid; every file's hash is checked
+// against it.
 func ReadFile(path string, v *Verification) (*bundle.Bundle, error) {
+	return ReadFileWithin(path, v, DefaultArchiveLimits)
+}
+
+// ReadFileWithin reads a bundle as ReadFile does, within l: the archive
+// is checked (member names and kinds, sizes, the depth and width of its
+// JSON) before OPA's reader parses anything, signed or not.
+func ReadFileWithin(path string, v *Verification, l ArchiveLimits) (*bundle.Bundle, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -132,23 +141,42 @@ func ReadFile(path string, v *Verification) (*bundle.Bundle, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", path)
+	}
 	if st.Size() > MaxBundleBytes {
 		return nil, fmt.Errorf("%s: %d bytes is larger than the %d-byte limit", path, st.Size(), MaxBundleBytes)
 	}
-	// Scan the archive first (member names, kinds, counts, sizes) so that
-	// nothing hostile reaches OPA's reader.
-	if err := CheckArchive(io.LimitReader(f, MaxBundleBytes)); err != nil {
+	// Scan the archive first (member names, kinds, counts, sizes, JSON
+	// shape) so that nothing hostile reaches OPA's reader.
+	if err := l.Check(io.LimitReader(f, MaxBundleBytes)); err != nil {
 		return nil, err
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return nil, err
 	}
-	return Read(io.LimitReader(f, MaxBundleBytes), v)
+	return read(io.LimitReader(f, MaxBundleBytes), v, l.MemberBytes)
 }
 
-// Read reads a bundle from r; see ReadFile.
+// Read reads a bundle from r as ReadFile does, holding the compressed
+// archive in memory to check it first.
 func Read(r io.Reader, v *Verification) (*bundle.Bundle, error) {
-	reader := bundle.NewReader(r).WithSizeLimitBytes(MaxBundleBytes)
+	data, err := io.ReadAll(io.LimitReader(r, MaxBundleBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxBundleBytes {
+		return nil, fmt.Errorf("the bundle is larger than the %d-byte limit", MaxBundleBytes)
+	}
+	if err := CheckArchive(bytes.NewReader(data)); err != nil {
+		return nil, err
+	}
+	return read(bytes.NewReader(data), v, DefaultArchiveLimits.MemberBytes)
+}
+
+// read reads a bundle that Check has accepted.
+func read(r io.Reader, v *Verification, memberBytes int64) (*bundle.Bundle, error) {
+	reader := bundle.NewReader(r).WithSizeLimitBytes(memberBytes)
 	if v != nil {
 		alg, kid := v.Algorithm, v.KeyID
 		if alg == "" {
@@ -157,7 +185,7 @@ func Read(r io.Reader, v *Verification) (*bundle.Bundle, error) {
 		if kid == "" {
 			kid = "iam2rego"
 		}
-		key, err := keyMaterial(v.Key)
+		key, err := keyMaterial("verification key", v.Key, v.Secret, alg)
 		if err != nil {
 			return nil, err
 		}
@@ -171,35 +199,6 @@ func Read(r io.Reader, v *Verification) (*bundle.Bundle, error) {
 		return nil, fmt.Errorf("reading the bundle: %w", err)
 	}
 	return &b, nil
-}
-
-// isPEM reports whether a key is given as PEM text rather than a path.
-func isPEM(key string) bool { return strings.Contains(key, "-----BEGIN ") }
-
-// keyMaterial reads a key file, or returns the text itself: PEM text, or
-// an HMAC secret that names no file. A PEM key's base64 holds slashes, so
-// read as a path it can fail with "file name too long" rather than "does
-// not exist"; such text is never taken for a path.
-func keyMaterial(key string) (string, error) {
-	if key == "" {
-		return "", errors.New("no verification key given")
-	}
-	if isPEM(key) {
-		return key, nil
-	}
-	data, err := os.ReadFile(key)
-	switch {
-	case err == nil:
-		return string(data), nil
-	case errors.Is(err, os.ErrNotExist), errors.Is(err, syscall.ENAMETOOLONG), errors.Is(err, syscall.ENOTDIR):
-		return key, nil
-	}
-	// The text may be a secret: name the failure, not the text.
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	return "", fmt.Errorf("verification key: not a readable file and not usable as a secret: %w", err)
 }
 
 // HasSignature reports whether the bundle archive at path carries a

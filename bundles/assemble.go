@@ -9,7 +9,6 @@ import (
 	"sort"
 
 	"github.com/iam2rego/iam2rego/rego"
-	"github.com/iam2rego/iam2rego/translator"
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/bundle"
 )
@@ -39,16 +38,12 @@ func (b *builder) assemble() (*Result, error) {
 		b.data.PolicyNames[n] = used
 	}
 	// All policies share one module (translator.Merge says why).
-	merged, err := translator.Merge(policies)
+	src, merged, err := b.policiesModule(names, policies)
 	if err != nil {
 		return nil, err
 	}
 	modules := make([]bundle.ModuleFile, 0, 8)
-	if len(merged.Rules) > 0 {
-		src, err := translator.Format(merged)
-		if err != nil {
-			return nil, fmt.Errorf("formatting the policies module: %w", err)
-		}
+	if len(names) > 0 {
 		modules = append(modules, bundle.ModuleFile{URL: PoliciesModule, Path: PoliciesModule, Raw: src, Parsed: merged})
 	}
 	lib := rego.LibraryFiles()

@@ -44,15 +44,30 @@ type Options struct {
 	// that exceed them on purpose, such as the index sweeps of the
 	// sidecar benchmarks; the CLI never sets it.
 	SkipPrincipalLimits bool
+	// TextOnly keeps the policies module as text only (its
+	// bundle.ModuleFile has Raw but no Parsed): each policy's rules are
+	// formatted as soon as they are compiled and their AST dropped, which
+	// bounds the build's memory by the text rather than by the AST (a
+	// 61 MB export of 43,000 distinct policies: 6 GB peak RSS with the
+	// AST). For bundles that are only written, as by `iam2rego build`;
+	// OPA parses the text when it reads the bundle.
+	TextOnly bool
+	// ReleaseDocuments lets Build drop the inline and trust policy
+	// documents of the export's users and roles once it has compiled them
+	// (each belongs to one principal), so that their decoded JSON is freed
+	// as the build goes on. The export must not be used again; `iam2rego
+	// build` sets it.
+	ReleaseDocuments bool
 }
 
 // builder holds the state of one build.
 type builder struct {
 	exp      *account.Export
 	diags    schema.Diagnostics
-	compiled map[string]*translator.Compiled // by type + canonical document
-	modules  map[string]*translator.Compiled // by policy name
-	names    map[string]map[string]bool      // policy name → where it is used
+	compiled map[[32]byte]*translator.Compiled // by compiledKey
+	modules  map[string]*translator.Compiled   // by policy name
+	texts    map[string][]byte                 // formatted rules by policy name (TextOnly)
+	names    map[string]map[string]bool        // policy name → where it is used
 	data     data
 	opts     Options
 	progress func()
@@ -114,8 +129,9 @@ func Build(exp *account.Export, opts Options) (*Result, error) {
 	b := &builder{
 		exp:      exp,
 		opts:     opts,
-		compiled: map[string]*translator.Compiled{},
+		compiled: map[[32]byte]*translator.Compiled{},
 		modules:  map[string]*translator.Compiled{},
+		texts:    map[string][]byte{},
 		names:    map[string]map[string]bool{},
 		sized:    map[string]bool{},
 		data: data{

@@ -369,13 +369,7 @@ func shuffleUnit(r *rand.Rand, u *account.OrgUnit) {
 }
 
 func TestBuildIgnoresInputOrderInTheExport(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		in   account.Inputs
-	}{
-		{"example", exampleInputs(exampleDir)},
-		{"gaad-small", account.Inputs{AccountDetails: []string{corpusFile(t, "gaad-small.json")}}},
-	} {
+	for _, tc := range sampleInputs(t) {
 		t.Run(tc.name, func(t *testing.T) {
 			want := buildBytes(t, tc.in)
 			for seed := range uint64(6) {
@@ -519,13 +513,7 @@ func TestManifest(t *testing.T) {
 }
 
 func TestModulesAreUnderTheRootAndParseAsRegoV1(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		in   account.Inputs
-	}{
-		{"example", exampleInputs(exampleDir)},
-		{"gaad-small", account.Inputs{AccountDetails: []string{corpusFile(t, "gaad-small.json")}}},
-	} {
+	for _, tc := range sampleInputs(t) {
 		t.Run(tc.name, func(t *testing.T) {
 			res := build(t, load(t, tc.in))
 			archive := encode(t, res.Bundle)
@@ -690,13 +678,7 @@ func policyModules(t testing.TB, b *bundle.Bundle) map[string][]*ast.Rule {
 }
 
 func TestOnePackagePerDistinctDocument(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		in   account.Inputs
-	}{
-		{"example", exampleInputs(exampleDir)},
-		{"gaad-small", account.Inputs{AccountDetails: []string{corpusFile(t, "gaad-small.json")}}},
-	} {
+	for _, tc := range sampleInputs(t) {
 		t.Run(tc.name, func(t *testing.T) {
 			exp := load(t, tc.in)
 			docs := documents(t, exp)
@@ -922,13 +904,7 @@ func TestExampleData(t *testing.T) {
 // TestDataReferencesResolve: every policy id in data names a package of
 // the bundle, and every package is used by something.
 func TestDataReferencesResolve(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		in   account.Inputs
-	}{
-		{"example", exampleInputs(exampleDir)},
-		{"gaad-small", account.Inputs{AccountDetails: []string{corpusFile(t, "gaad-small.json")}}},
-	} {
+	for _, tc := range sampleInputs(t) {
 		t.Run(tc.name, func(t *testing.T) {
 			res := build(t, load(t, tc.in))
 			d := dataOf(t, encode(t, res.Bundle))

@@ -18,11 +18,16 @@ import (
 func (b *builder) compile(doc account.Document, typ translator.PolicyType, usedAs string) string {
 	b.progress()
 	canon, _ := json.Marshal(doc.Value)
-	key := string(typ) + "\x00" + string(canon)
+	key := compiledKey(typ, canon)
 	c, seen := b.compiled[key]
 	if !seen {
 		var err error
 		c, err = translator.CompileExported(doc.File, typ, doc.Value)
+		if err == nil {
+			if c, err = b.keep(c); err != nil {
+				err = schema.Errorf(schema.CodeInternal, doc.File, "", "%v", err)
+			}
+		}
 		if err != nil {
 			for _, e := range schema.List(err) {
 				cp := *e
@@ -44,7 +49,9 @@ func (b *builder) compile(doc account.Document, typ translator.PolicyType, usedA
 		return ""
 	}
 	b.modules[c.Name] = c
-	b.data.Documents[c.Name] = string(canon)
+	if _, ok := b.data.Documents[c.Name]; !ok {
+		b.data.Documents[c.Name] = string(canon)
+	}
 	if b.names[c.Name] == nil {
 		b.names[c.Name] = map[string]bool{}
 	}
@@ -103,8 +110,9 @@ func (b *builder) account(acct *account.Account) {
 	for _, u := range acct.Users {
 		b.checkUserLimits(u)
 		var ids []string
-		for _, d := range u.Inline {
+		for i, d := range u.Inline {
 			ids = append(ids, b.compile(d.Document, translator.Identity, u.ARN+" inline "+d.Name))
+			b.release(&u.Inline[i].Document)
 		}
 		for _, arn := range u.Managed {
 			ids = append(ids, b.managed(arn, translator.Identity, u.ARN, ""))
@@ -133,8 +141,9 @@ func (b *builder) account(acct *account.Account) {
 	for _, r := range acct.Roles {
 		b.checkRoleLimits(r)
 		var ids []string
-		for _, d := range r.Inline {
+		for i, d := range r.Inline {
 			ids = append(ids, b.compile(d.Document, translator.Identity, r.ARN+" inline "+d.Name))
+			b.release(&r.Inline[i].Document)
 		}
 		for _, arn := range r.Managed {
 			ids = append(ids, b.managed(arn, translator.Identity, r.ARN, ""))
@@ -151,6 +160,7 @@ func (b *builder) account(acct *account.Account) {
 		if r.Trust != nil {
 			b.data.Resources[r.ARN] = &resource{Account: acct.ID, Tags: tags(r.Tags),
 				Policy: nonEmpty(b.compile(*r.Trust, translator.Trust, r.ARN+" trust policy"))}
+			b.release(r.Trust)
 		}
 	}
 }

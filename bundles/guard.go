@@ -24,6 +24,17 @@ type ArchiveLimits struct {
 	// TotalBytes bounds all members together, uncompressed: a guard
 	// against decompression bombs.
 	TotalBytes int64
+	// JSONDepth bounds the nesting of arrays and objects in a JSON member
+	// (data.json, .manifest, .signatures.json).
+	JSONDepth int
+	// JSONWidth bounds the elements of one JSON array or object.
+	JSONWidth int64
+	// JSONElements bounds the array elements and object members of all
+	// the JSON members together. OPA holds parsed JSON in memory at tens
+	// of bytes per element, so this bounds what reading a bundle costs
+	// better than its size does: a 100 KB gzipped array of zeros is
+	// 100 MB and 50 million elements once decompressed.
+	JSONElements int64
 }
 
 // DefaultArchiveLimits are what ReadFile accepts. An iam2rego bundle holds
@@ -33,10 +44,26 @@ type ArchiveLimits struct {
 // document, up to about 50,000) still read, and are then refused with a
 // clear message at activation (rego.PrepareBundle).
 var DefaultArchiveLimits = ArchiveLimits{
-	Files:       200_000,
-	MemberBytes: MaxBundleBytes,
-	TotalBytes:  MaxBundleBytes,
+	Files:        200_000,
+	MemberBytes:  DefaultUncompressedBytes,
+	TotalBytes:   DefaultUncompressedBytes,
+	JSONDepth:    DefaultJSONDepth,
+	JSONWidth:    DefaultJSONWidth,
+	JSONElements: DefaultJSONElements,
 }
+
+// The default bounds of a bundle's contents (iam2rego inspect and eval
+// change them with --max-bundle-bytes, --max-json-depth,
+// --max-json-width and --max-json-elements). data.json of a build of the
+// largest export accepted (DefaultMaxBuildInputBytes) is well within
+// them: depth 6, a principals object as wide as the principals, a few
+// elements per policy use.
+const (
+	DefaultUncompressedBytes = 256 << 20
+	DefaultJSONDepth         = 64
+	DefaultJSONWidth         = 1_000_000
+	DefaultJSONElements      = 8_000_000
+)
 
 // CheckArchive checks a gzipped tar bundle against DefaultArchiveLimits.
 func CheckArchive(r io.Reader) error { return DefaultArchiveLimits.Check(r) }
@@ -47,8 +74,10 @@ func CheckArchive(r io.Reader) error { return DefaultArchiveLimits.Check(r) }
 // a control character; a member that is neither a regular file nor a
 // directory (links, devices); a name given twice; more than l.Files
 // members; a member over l.MemberBytes, or more than l.TotalBytes in all,
-// once decompressed; or an archive that is not gzip or tar. The reader is
-// consumed; rewind it before reading the bundle.
+// once decompressed; JSON (data.json, .manifest, .signatures.json) past
+// l.JSONDepth, l.JSONWidth or l.JSONElements; a YAML member; or an archive
+// that is not gzip or tar. The reader is consumed; rewind it before
+// reading the bundle.
 func (l ArchiveLimits) Check(r io.Reader) error {
 	gz, err := gzip.NewReader(r)
 	if err != nil {
@@ -57,7 +86,7 @@ func (l ArchiveLimits) Check(r io.Reader) error {
 	defer gz.Close()
 	tr := tar.NewReader(gz)
 	seen := map[string]bool{}
-	var total int64
+	var total, elements int64
 	for n := 0; ; n++ {
 		h, err := tr.Next()
 		if err == io.EOF {
@@ -91,14 +120,37 @@ func (l ArchiveLimits) Check(r io.Reader) error {
 		if total+h.Size > l.TotalBytes {
 			return fmt.Errorf("the bundle decompresses to more than the %d-byte limit (at member %q)", l.TotalBytes, h.Name)
 		}
+		if isYAML(name) {
+			return fmt.Errorf("bundle member %q is YAML; iam2rego bundles hold JSON data only, whose shape is checked before OPA parses it", h.Name)
+		}
 		// The header's size is what tar reads; count what it does read,
 		// so that a short member cannot pass for a small one.
-		got, err := io.Copy(io.Discard, tr)
+		var w io.Writer = io.Discard
+		var shape *jsonShape
+		if isJSON(name) {
+			shape = &jsonShape{limits: l, member: h.Name, total: &elements}
+			w = shape
+		}
+		got, err := io.Copy(w, tr)
+		if shape != nil && shape.err != nil {
+			return shape.err
+		}
 		if err != nil {
 			return fmt.Errorf("bundle member %q cannot be read: %w", h.Name, err)
 		}
 		total += got
 	}
+}
+
+// isJSON reports a member OPA parses as JSON.
+func isJSON(name string) bool {
+	return path.Base(name) == ".manifest" || strings.HasSuffix(name, ".json")
+}
+
+// isYAML reports a member OPA would parse as YAML (data.yaml) or hash as
+// YAML when it checks a signature.
+func isYAML(name string) bool {
+	return strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")
 }
 
 // memberName checks a member name and returns it without its leading

@@ -177,11 +177,11 @@ func TestSignAndVerify(t *testing.T) {
 
 func TestSignHMAC(t *testing.T) {
 	dir := t.TempDir()
-	path := writeBundle(t, dir, "b.tar.gz", signedExample(t, bundles.Signing{Key: "a shared secret", Algorithm: "HS256"}))
-	if _, err := bundles.ReadFile(path, &bundles.Verification{Key: "a shared secret", Algorithm: "HS256"}); err != nil {
+	path := writeBundle(t, dir, "b.tar.gz", signedExample(t, bundles.Signing{Secret: "a shared secret", Algorithm: "HS256"}))
+	if _, err := bundles.ReadFile(path, &bundles.Verification{Secret: "a shared secret", Algorithm: "HS256"}); err != nil {
 		t.Errorf("HS256 with the right secret: %v", err)
 	}
-	if _, err := bundles.ReadFile(path, &bundles.Verification{Key: "another secret", Algorithm: "HS256"}); err == nil {
+	if _, err := bundles.ReadFile(path, &bundles.Verification{Secret: "another secret", Algorithm: "HS256"}); err == nil {
 		t.Errorf("HS256 verified with the wrong secret")
 	}
 	// A secret longer than a file name can be (read as a path it fails
@@ -192,8 +192,64 @@ func TestSignHMAC(t *testing.T) {
 		t.Fatal(err)
 	}
 	path = writeBundle(t, dir, "long.tar.gz", signedExample(t, bundles.Signing{Key: secret, Algorithm: "HS256"}))
-	if _, err := bundles.ReadFile(path, &bundles.Verification{Key: long, Algorithm: "HS256"}); err != nil {
+	if _, err := bundles.ReadFile(path, &bundles.Verification{Secret: long, Algorithm: "HS256"}); err != nil {
 		t.Errorf("HS256 with a 360-byte secret: %v", err)
+	}
+	if _, err := bundles.ReadFile(path, &bundles.Verification{Key: secret, Algorithm: "HS256"}); err != nil {
+		t.Errorf("HS256 with the secret's file: %v", err)
+	}
+}
+
+// TestMissingKeyIsNeverASecret: a key argument that names no file is an
+// error ("no such file") for every algorithm, when signing and when
+// verifying; it is never used as an HMAC secret (a missing HS256 key
+// file used to sign with the path's text, and verify with it too).
+func TestMissingKeyIsNeverASecret(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "no-such-secret")
+	signed := writeBundle(t, dir, "b.tar.gz", signedExample(t, bundles.Signing{Secret: missing, Algorithm: "HS256"}))
+	for _, alg := range []string{"HS256", "HS384", "HS512", "RS256", "PS256", "ES256"} {
+		res := build(t, load(t, exampleInputs(exampleDir)))
+		err := bundles.Sign(res.Bundle, bundles.Signing{Key: missing, Algorithm: alg})
+		if err == nil || !strings.Contains(err.Error(), "no such file") || !strings.Contains(err.Error(), missing) {
+			t.Errorf("Sign(%s) with a missing key file: %v; want an error naming the file and saying no such file", alg, err)
+		}
+		if len(res.Bundle.Signatures.Signatures) != 0 {
+			t.Errorf("Sign(%s) with a missing key file left a signature", alg)
+		}
+		if err := (bundles.Signing{Key: missing, Algorithm: alg}).Check(); err == nil {
+			t.Errorf("Signing.Check(%s) accepts a missing key file", alg)
+		}
+		// The bundle signed with the path's text as the secret must not
+		// verify with the missing path.
+		_, err = bundles.ReadFile(signed, &bundles.Verification{Key: missing, Algorithm: alg})
+		if err == nil || !strings.Contains(err.Error(), "no such file") {
+			t.Errorf("ReadFile verifying %s with a missing key file: %v; want no such file", alg, err)
+		}
+	}
+}
+
+// TestSecretsAreForHMACOnly: a secret is refused for RS*/PS*/ES*, with a
+// key file at once, and when OPA's signer would take it for a file name;
+// a key that is not a regular file (a directory) is refused.
+func TestSecretsAreForHMACOnly(t *testing.T) {
+	dir := t.TempDir()
+	priv, _ := keyFiles(t, dir, "k", keys().rsa)
+	for name, s := range map[string]bundles.Signing{
+		"secret for RS256":      {Secret: "s", Algorithm: "RS256"},
+		"key and secret":        {Key: priv, Secret: "s", Algorithm: "HS256"},
+		"secret names a file":   {Secret: priv, Algorithm: "HS256"},
+		"directory as key":      {Key: dir, Algorithm: "HS256"},
+		"PEM text as HS secret": {Key: string(keys().rsa.priv), Algorithm: "HS256"},
+		"no key":                {Algorithm: "HS256"},
+	} {
+		if err := s.Check(); err == nil {
+			t.Errorf("%s: Signing.Check accepted it", name)
+		}
+		res := build(t, load(t, exampleInputs(exampleDir)))
+		if err := bundles.Sign(res.Bundle, s); err == nil {
+			t.Errorf("%s: Sign accepted it", name)
+		}
 	}
 }
 

@@ -28,6 +28,54 @@ func ReadFile(path string) ([]byte, error) {
 	return ReadAll(path, f)
 }
 
+// Open opens an input file to be read as a stream (case and request
+// files): a regular file over MaxInputBytes is refused at once, and what
+// is read is bounded by LimitReader, so a pipe is bounded too.
+func Open(path string) (io.ReadCloser, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, Errorf(CodeJSONSyntax, path, "", "cannot read the file: %v", unwrapPath(err))
+	}
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > MaxInputBytes {
+		f.Close()
+		return nil, tooLarge(path)
+	}
+	return struct {
+		io.Reader
+		io.Closer
+	}{LimitReader(path, f), f}, nil
+}
+
+// LimitReader reads r and fails with an input_too_large diagnostic
+// naming name once more than MaxInputBytes have been read.
+func LimitReader(name string, r io.Reader) io.Reader {
+	return &limitReader{name: name, r: r, left: MaxInputBytes}
+}
+
+type limitReader struct {
+	name string
+	r    io.Reader
+	left int64
+}
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	if l.left < 0 {
+		return 0, tooLarge(l.name)
+	}
+	if int64(len(p)) > l.left+1 {
+		p = p[:l.left+1]
+	}
+	n, err := l.r.Read(p)
+	if l.left -= int64(n); l.left < 0 {
+		return n - 1, tooLarge(l.name)
+	}
+	return n, err
+}
+
+func tooLarge(name string) error {
+	return Errorf(CodeInputTooLarge, name, "", "the input has more than %d bytes (64 MiB), iam2rego's limit per input", MaxInputBytes)
+}
+
 // ReadAll reads at most MaxInputBytes from r (a pipe, standard input).
 func ReadAll(name string, r io.Reader) ([]byte, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxInputBytes+1))
@@ -35,7 +83,7 @@ func ReadAll(name string, r io.Reader) ([]byte, error) {
 		return nil, Errorf(CodeJSONSyntax, name, "", "cannot read the input: %v", err)
 	}
 	if len(data) > MaxInputBytes {
-		return nil, Errorf(CodeInputTooLarge, name, "", "the input has more than %d bytes (64 MiB), iam2rego's limit per input", MaxInputBytes)
+		return nil, tooLarge(name)
 	}
 	return data, nil
 }

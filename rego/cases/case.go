@@ -57,7 +57,7 @@ type Doc struct {
 // Load reads JSON Lines cases. A line that is not a valid case gives a
 // Case with Err set; only I/O errors stop the load.
 func Load(file string, r io.Reader) ([]*Case, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
+	br := bufio.NewReaderSize(schema.LimitReader(file, r), 64<<10)
 	var out []*Case
 	for line := 1; ; line++ {
 		raw, err := readLine(br)
@@ -68,12 +68,21 @@ func Load(file string, r io.Reader) ([]*Case, error) {
 			return out, nil
 		}
 		if err != nil {
-			return out, fmt.Errorf("%s:%d: %w", file, line, err)
+			return out, lineError(file, line, err)
 		}
 	}
 }
 
 var errLineTooLong = errors.New("line longer than 16 MiB")
+
+// lineError places a read error at its line; a diagnostic (the input
+// over its size limit) names its file already.
+func lineError(file string, line int, err error) error {
+	if len(schema.List(err)) > 0 {
+		return err
+	}
+	return fmt.Errorf("%s:%d: %w", file, line, err)
+}
 
 func readLine(br *bufio.Reader) ([]byte, error) {
 	var buf []byte

@@ -8,6 +8,7 @@ import (
 	"io"
 
 	"github.com/iam2rego/iam2rego/rego"
+	"github.com/iam2rego/iam2rego/schema"
 )
 
 // BundleRequest is one line of `iam2rego eval --bundle --requests`: a
@@ -30,7 +31,7 @@ type RequestResult struct {
 // LoadRequests reads JSON Lines requests. A line that cannot be read is
 // kept with its error, so that every line gets an answer.
 func LoadRequests(file string, r io.Reader) ([]BundleRequest, []error, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
+	br := bufio.NewReaderSize(schema.LimitReader(file, r), 64<<10)
 	var reqs []BundleRequest
 	var errs []error
 	for line := 1; ; line++ {
@@ -54,7 +55,7 @@ func LoadRequests(file string, r io.Reader) ([]BundleRequest, []error, error) {
 			return reqs, errs, nil
 		}
 		if err != nil {
-			return reqs, errs, fmt.Errorf("%s:%d: %w", file, line, err)
+			return reqs, errs, lineError(file, line, err)
 		}
 	}
 }

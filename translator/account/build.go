@@ -13,11 +13,15 @@ type Inputs struct {
 	Org            string   // --org FILE, "" for none
 	Resources      []string // --resource-policies FILE|DIR, repeatable
 	Folder         string   // iam2rego build DIR, "" for none
+	// MaxBytes bounds the bytes read over all inputs (0:
+	// DefaultMaxInputBytes).
+	MaxBytes int64
 }
 
 // Load reads every input into one Export (see Builder).
 func Load(in Inputs) (*Export, error) {
 	b := NewBuilder()
+	b.SetMaxBytes(in.MaxBytes)
 	if in.Folder != "" {
 		b.AddFolder(in.Folder)
 	}
@@ -51,22 +55,36 @@ type Builder struct {
 	org      *Organization
 	orgFile  string
 	res      *resourceSet
+	budget   *budget
 }
 
 // NewBuilder returns an empty Builder.
 func NewBuilder() *Builder {
-	return &Builder{
+	b := &Builder{
 		accounts: map[string]*Account{},
 		acctAt:   map[string]origin{},
 		managed:  map[string]*ManagedPolicy{},
 		res:      newResourceSet(),
 	}
+	b.SetMaxBytes(0)
+	return b
+}
+
+// SetMaxBytes bounds the bytes the Builder reads over all its inputs
+// (0: DefaultMaxInputBytes); past it, a file is an input_too_large
+// diagnostic and is not added.
+func (b *Builder) SetMaxBytes(max int64) {
+	b.budget = newBudget(max)
+	b.res.budget = b.budget
 }
 
 // readFile reads an input named on the command line; a file that cannot
 // be read is a json_syntax diagnostic (README: Diagnostics).
 func (b *Builder) readFile(path string) ([]byte, bool) {
 	data, err := schema.ReadFile(path)
+	if err == nil {
+		err = b.budget.take(path, len(data))
+	}
 	if err != nil {
 		b.d.Merge(path, err)
 		return nil, false
@@ -115,7 +133,8 @@ func (b *Builder) AddOrganizationFile(path string) {
 
 // AddResources adds a resource-policy file or directory (ReadResources).
 func (b *Builder) AddResources(path string) {
-	fsys, name := osFS(path)
+	fsys, name, done := osFS(path)
+	defer done()
 	b.res.read(fsys, name, path, &b.d)
 }
 
@@ -190,7 +209,7 @@ func (b *Builder) Export() (*Export, error) {
 	if err := b.d.Err(); err != nil {
 		return nil, err
 	}
-	e := &Export{Managed: map[string]*ManagedPolicy{}, Organization: b.org, Resources: b.res.list}
+	e := &Export{Managed: map[string]*ManagedPolicy{}, Organization: b.org, Resources: b.res.list, InputBytes: b.budget.used}
 	for _, id := range sortedKeys(b.accounts) {
 		e.Accounts = append(e.Accounts, b.accounts[id])
 	}

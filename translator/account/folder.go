@@ -45,7 +45,7 @@ func (b *Builder) AddFolder(dir string) {
 	}
 	defer root.Close()
 	fr := &folderReader{b: b, dir: dir, manifest: manifest, fsys: root.FS(), docs: map[string]*Document{}}
-	data, err := readFS(fr.fsys, ManifestName, manifest)
+	data, err := readFS(fr.fsys, ManifestName, manifest, b.budget)
 	if err != nil {
 		if list := schema.List(err); len(list) > 0 {
 			b.d.Add(list...)
@@ -103,7 +103,7 @@ func (fr *folderReader) readData(p, ptr string) (string, []byte, bool) {
 	if !ok {
 		return "", nil, false
 	}
-	data, err := readFS(fr.fsys, rel, display)
+	data, err := readFS(fr.fsys, rel, display, fr.b.budget)
 	if err != nil {
 		if list := schema.List(err); len(list) > 0 {
 			fr.b.d.Add(list...)

@@ -1,6 +1,7 @@
 package account
 
 import (
+	"fmt"
 	"io/fs"
 	"net/url"
 	"sort"
@@ -156,7 +157,16 @@ func iamPath(arn string) string {
 
 // readFS reads a file of a folder or directory input, refusing files over
 // schema.MaxInputBytes before reading them.
-func readFS(fsys fs.FS, name, display string) ([]byte, error) {
+func readFS(fsys fs.FS, name, display string, bud *budget) ([]byte, error) {
+	// Only regular files: opening a named pipe blocks until something
+	// writes to it, and a device may never end.
+	st, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s, not a regular file", fileKind(st.Mode()))
+	}
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, err
@@ -165,5 +175,24 @@ func readFS(fsys fs.FS, name, display string) ([]byte, error) {
 	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > schema.MaxInputBytes {
 		return nil, schema.Errorf(schema.CodeInputTooLarge, display, "", "the file has %d bytes; iam2rego reads at most %d (64 MiB) per input file", st.Size(), schema.MaxInputBytes)
 	}
-	return schema.ReadAll(display, f)
+	data, err := schema.ReadAll(display, f)
+	if err == nil {
+		err = bud.take(display, len(data))
+	}
+	return data, err
+}
+
+// fileKind names what a file that is not a regular file is.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeDevice != 0, m&fs.ModeCharDevice != 0:
+		return "a device"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m.IsDir():
+		return "a directory"
+	}
+	return "a special file"
 }

@@ -29,6 +29,8 @@ type Export struct {
 	Managed      map[string]*ManagedPolicy
 	Organization *Organization // nil when no --org was given
 	Resources    []*ResourcePolicy
+	// InputBytes is how many bytes of files Load or a Builder read for it.
+	InputBytes int64
 }
 
 // Account is one AWS account's IAM entities.

@@ -12,7 +12,8 @@ import (
 
 // ReadResources reads resource-policy files (FORMATS.md): path is one
 // file, or a directory whose *.json files (not its subdirectories) are
-// read in name order. Each resource has an ARN, its owning account, tags
+// read in name order. Only regular files are read (a named pipe is an
+// error, not a wait), and no symbolic link may lead out of the directory. Each resource has an ARN, its owning account, tags
 // and an optional resource-based policy; a bucket's policy
 // (arn:aws:s3:::bucket) also applies to the bucket's objects.
 //
@@ -26,7 +27,8 @@ import (
 func ReadResources(path string) ([]*ResourcePolicy, error) {
 	var d schema.Diagnostics
 	s := newResourceSet()
-	fsys, name := osFS(path)
+	fsys, name, done := osFS(path)
+	defer done()
 	s.read(fsys, name, path, &d)
 	if err := d.Err(); err != nil {
 		return nil, err
@@ -34,12 +36,16 @@ func ReadResources(path string) ([]*ResourcePolicy, error) {
 	return s.list, nil
 }
 
-// osFS turns an OS path into a file system and a name in it.
-func osFS(p string) (fs.FS, string) {
+// osFS turns an OS path into a file system and a name in it. A directory
+// is opened as an os.Root, so that no symbolic link in it leads out of it;
+// a single file is read as named. Call close when done.
+func osFS(p string) (fsys fs.FS, name string, close func()) {
 	if st, err := os.Stat(p); err == nil && st.IsDir() {
-		return os.DirFS(p), "."
+		if root, err := os.OpenRoot(p); err == nil {
+			return root.FS(), ".", func() { root.Close() }
+		}
 	}
-	return os.DirFS(filepath.Dir(p)), filepath.Base(p)
+	return os.DirFS(filepath.Dir(p)), filepath.Base(p), func() {}
 }
 
 type origin struct{ file, ptr string }
@@ -47,11 +53,14 @@ type origin struct{ file, ptr string }
 // resourceSet accumulates resources from several files and rejects an ARN
 // seen twice.
 type resourceSet struct {
-	list []*ResourcePolicy
-	at   map[string]origin
+	list   []*ResourcePolicy
+	at     map[string]origin
+	budget *budget // shared with the Builder's other inputs
 }
 
-func newResourceSet() *resourceSet { return &resourceSet{at: map[string]origin{}} }
+func newResourceSet() *resourceSet {
+	return &resourceSet{at: map[string]origin{}, budget: newBudget(0)}
+}
 
 // read reads name from fsys: one file, or every *.json file directly in a
 // directory. display is how name is shown in diagnostics.
@@ -79,7 +88,7 @@ func (s *resourceSet) read(fsys fs.FS, name, display string, d *schema.Diagnosti
 }
 
 func (s *resourceSet) readFile(fsys fs.FS, name, display string, d *schema.Diagnostics) {
-	data, err := readFS(fsys, name, display)
+	data, err := readFS(fsys, name, display, s.budget)
 	if err != nil {
 		if list := schema.List(err); len(list) > 0 {
 			d.Add(list...)
