@@ -13,7 +13,10 @@ type chainInput struct {
 	action, actionName                 string
 	kind, principalAccount, federation string
 	resourceARN, resourceAccount       string
-	management                         string
+	// arnResource and arnAccountResource are the resource's
+	// arn_resource and arn_account_resource ("" when it has none).
+	arnResource, arnAccountResource string
+	management                      string
 	// lists are the policy ids of the single-list types: identity,
 	// boundary, session, resource, vpce.
 	lists      map[string][]string
@@ -40,6 +43,8 @@ func readChainInput(v ast.Value) (chainInput, error) {
 	ci.federation = textOf(principal, "federated_by")
 	ci.resourceARN = r.str(resource, "arn")
 	ci.resourceAccount = r.str(resource, "account")
+	ci.arnResource = textOf(resource, "arn_resource")
+	ci.arnAccountResource = textOf(resource, "arn_account_resource")
 	policies := r.object(in, "policies")
 	ci.lists = map[string][]string{}
 	for _, t := range []string{"identity", "boundary", "session", "resource", "vpce"} {
