@@ -13,15 +13,15 @@ type chainInput struct {
 	action, actionName                 string
 	kind, principalAccount, federation string
 	resourceARN, resourceAccount       string
-	// arnResource and arnAccountResource are the resource's
-	// arn_resource and arn_account_resource ("" when it has none).
-	arnResource, arnAccountResource string
-	management                      string
+	management                         string
 	// lists are the policy ids of the single-list types: identity,
 	// boundary, session, resource, vpce.
 	lists      map[string][]string
 	scps, rcps [][]string
 	scpNames   []*ast.Term
+	// arnResource and arnAccountResource are the resource's
+	// arn_resource and arn_account_resource ("" when it has none).
+	arnResource, arnAccountResource string
 }
 
 // readChainInput reads a normalised input. Any unexpected shape is an

@@ -36,14 +36,14 @@ const loadedQuery = "{pid | _ = data.iam2rego.policies[pid].statements}"
 // Engine is a prepared decision query. Prepare it once; Decide is safe for
 // concurrent use.
 type Engine struct {
-	pq        opa.PreparedEvalQuery // DecisionQuery, over raw input
-	pqMatch   opa.PreparedEvalQuery // matchQuery, over Go-normalised input
-	rcp       map[string]bool       // services RCPs apply to
-	protected protectedTable        // protected resources (lib/protected.rego)
-	norm      normalizer
-	check     normCheck // CheckNormalization's queries, prepared on first use
-	ivc       cache.InterQueryValueCache
-	indexing  bool
+	pq       opa.PreparedEvalQuery // DecisionQuery, over raw input
+	pqMatch  opa.PreparedEvalQuery // matchQuery, over Go-normalised input
+	rcp      map[string]bool       // services RCPs apply to
+	protect  protectedTable        // protected resources (lib/protected.rego)
+	norm     normalizer
+	check    normCheck // CheckNormalization's queries, prepared on first use
+	ivc      cache.InterQueryValueCache
+	indexing bool
 }
 
 // Option configures Prepare.
@@ -130,11 +130,11 @@ func prepare(ctx context.Context, ivc cache.InterQueryValueCache, store storage.
 	if len(rcp) == 0 {
 		return nil, fmt.Errorf("the library defines no services for RCPs (%s)", rcpServicesQuery)
 	}
-	protected, err := loadProtected(ctx, shared)
+	protect, err := loadProtected(ctx, shared)
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{pq: pq, pqMatch: pqMatch, rcp: rcp, protected: protected, ivc: ivc, indexing: cfg.indexing, norm: normalizer{loaded: loaded}}
+	e := &Engine{pq: pq, pqMatch: pqMatch, rcp: rcp, protect: protect, ivc: ivc, indexing: cfg.indexing, norm: normalizer{loaded: loaded}}
 	e.check.shared = shared
 	return e, nil
 }
@@ -212,7 +212,7 @@ func (e *Engine) decideChain(ctx context.Context, in ast.Value) Decision {
 		// deciding without their statements could lose a deny.
 		return failClosed(fmt.Errorf("%s is undefined although the request names policies", matchQuery))
 	}
-	c := chain{in: ci, rcpServices: e.rcp, protected: e.protected}
+	c := chain{in: ci, rcpServices: e.rcp, protected: e.protect}
 	c.hits = c.joinHits(matches, e.norm.policyNames)
 	return c.decide()
 }

@@ -33,7 +33,7 @@ func TestProtectedResources(t *testing.T) {
 		t.Fatal(err)
 	}
 	rules := map[string]protectedRule{}
-	for action, rs := range eng.protected {
+	for action, rs := range eng.protect {
 		if action != strings.ToLower(action) || !strings.Contains(action, ":") {
 			t.Errorf("action %q is not a lower-cased service:action", action)
 		}
