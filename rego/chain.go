@@ -19,6 +19,7 @@ type chain struct {
 	in          chainInput
 	rcpServices map[string]bool
 	hits        []hit
+	protected   protectedTable   // the library's protected resources (chain_protected.go)
 	byKind      map[string][]hit // resource-policy allows by principal kind, once
 }
 
@@ -148,6 +149,9 @@ func (c *chain) decide() Decision {
 		return result(Allow, "get-caller-identity", "sts:GetCallerIdentity needs no permission and cannot be denied", nil)
 	case len(denies) > 0:
 		return result(ExplicitDeny, "deny-sweep", fmt.Sprintf("explicit deny in %s", typeLabel[denies[0].typ]), denies)
+	}
+	if d, ok := c.protectedDecision(); ok {
+		return d
 	}
 	if c.scpsApply() {
 		allowed := map[int]bool{}

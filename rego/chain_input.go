@@ -19,6 +19,9 @@ type chainInput struct {
 	lists      map[string][]string
 	scps, rcps [][]string
 	scpNames   []*ast.Term
+	// arnResource and arnAccountResource are the resource's
+	// arn_resource and arn_account_resource ("" when it has none).
+	arnResource, arnAccountResource string
 }
 
 // readChainInput reads a normalised input. Any unexpected shape is an
@@ -40,6 +43,8 @@ func readChainInput(v ast.Value) (chainInput, error) {
 	ci.federation = textOf(principal, "federated_by")
 	ci.resourceARN = r.str(resource, "arn")
 	ci.resourceAccount = r.str(resource, "account")
+	ci.arnResource = textOf(resource, "arn_resource")
+	ci.arnAccountResource = textOf(resource, "arn_account_resource")
 	policies := r.object(in, "policies")
 	ci.lists = map[string][]string{}
 	for _, t := range []string{"identity", "boundary", "session", "resource", "vpce"} {

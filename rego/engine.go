@@ -39,6 +39,7 @@ type Engine struct {
 	pq       opa.PreparedEvalQuery // DecisionQuery, over raw input
 	pqMatch  opa.PreparedEvalQuery // matchQuery, over Go-normalised input
 	rcp      map[string]bool       // services RCPs apply to
+	protect  protectedTable        // protected resources (lib/protected.rego)
 	norm     normalizer
 	check    normCheck // CheckNormalization's queries, prepared on first use
 	ivc      cache.InterQueryValueCache
@@ -129,7 +130,11 @@ func prepare(ctx context.Context, ivc cache.InterQueryValueCache, store storage.
 	if len(rcp) == 0 {
 		return nil, fmt.Errorf("the library defines no services for RCPs (%s)", rcpServicesQuery)
 	}
-	e := &Engine{pq: pq, pqMatch: pqMatch, rcp: rcp, ivc: ivc, indexing: cfg.indexing, norm: normalizer{loaded: loaded}}
+	protect, err := loadProtected(ctx, shared)
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{pq: pq, pqMatch: pqMatch, rcp: rcp, protect: protect, ivc: ivc, indexing: cfg.indexing, norm: normalizer{loaded: loaded}}
 	e.check.shared = shared
 	return e, nil
 }
@@ -207,7 +212,7 @@ func (e *Engine) decideChain(ctx context.Context, in ast.Value) Decision {
 		// deciding without their statements could lose a deny.
 		return failClosed(fmt.Errorf("%s is undefined although the request names policies", matchQuery))
 	}
-	c := chain{in: ci, rcpServices: e.rcp}
+	c := chain{in: ci, rcpServices: e.rcp, protected: e.protect}
 	c.hits = c.joinHits(matches, e.norm.policyNames)
 	return c.decide()
 }

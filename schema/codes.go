@@ -44,6 +44,7 @@ const (
 	// policy folders (translator/account).
 	CodeDuplicateDefinition = "duplicate_definition" // the same account, entity, policy, tag or resource defined twice
 	CodeAccountMismatch     = "account_mismatch"     // ARNs of one file in different accounts, or an ARN outside its declared account
+	CodeARNMismatch         = "arn_mismatch"         // a name, path or id of an export entry that disagrees with its Arn
 	CodeDefaultVersion      = "default_version"      // a managed policy without exactly one default version
 	CodeLimitExceeded       = "limit_exceeded"       // an AWS limit: policy size by type, OU nesting depth, policies per node
 	CodeInvalidPath         = "invalid_path"         // a folder-manifest path that is absolute, leaves the folder or cannot be read

@@ -10,6 +10,9 @@ decide := d if {
 	count(denies) > 0
 	d := result("ExplicitDeny", "deny-sweep", sprintf("explicit deny in %s", [type_label[denies[0].type]]), denies)
 } else := d if {
+	count(protected_hits) > 0
+	d := result("ImplicitDeny", "protected-resource", protected_reason(protected_hits[0]), [])
+} else := d if {
 	scps_apply
 	failing := [n | some i, _ in policies.scps; n := i + 1; not n in scp_allow_levels]
 	count(failing) > 0

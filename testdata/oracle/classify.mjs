@@ -242,6 +242,24 @@ const rewrites = {
       block[key] = asList(block[key]).map((v) => (String(v).includes(':') && !String(v).includes('/') ? ((changed = true), `${v}/128`) : v))
       return changed
     }),
+  'protected-explicit-deny': (c, ours) => {
+    if (ours.decision !== 'ExplicitDeny') return false
+    const arn = c.resource.arn.replace(':iam::aws:policy/', ':iam::aws:policy-unprotected/').replace(/:role\/aws-(reserved|service-role)\//, ':role/aws-$1-unprotected/')
+    if (arn === c.resource.arn) return false
+    c.resource.arn = arn
+    return true
+  },
+  'protected-service-linked-role': (c) => {
+    if (!c.resource.arn.includes(':role/aws-service-role/')) return false
+    c.resource.arn = c.resource.arn.replace(':role/aws-service-role/', ':role/aws-reserved/')
+    return true
+  },
+  'protected-reserved-role-unmodelled': (c) => {
+    const unmodelled = ['iam:passrole', 'iam:createrole', 'iam:createservicelinkedrole', 'iam:deleteservicelinkedrole']
+    if (!unmodelled.includes(c.action.toLowerCase()) || !c.resource.arn.includes(':role/aws-reserved/')) return false
+    c.resource.arn = c.resource.arn.replace(':role/aws-reserved/', ':role/aws-reserved-unprotected/')
+    return true
+  },
   'escape-in-string-equals': (c) =>
     conditions(c, (st, op, block, key) => {
       const { base } = opParts(op)

@@ -16,9 +16,11 @@ import (
 //
 // The file is validated against schema/gaad.schema.json. Then: every
 // entity and customer managed policy must be in one account (the account
-// id comes from the ARNs); names, inline policy names, attachments and tag
-// keys must be unique; each managed policy must have exactly one default
-// version; every group a user is in must be in the file; and every
+// id comes from the ARNs); names, unique ids, inline policy names,
+// attachments and tag keys must be unique; every Arn must agree with its
+// entry's name and path (consistency.go); each managed policy must have
+// exactly one default version; every group a user is in must be in the
+// file; and every
 // attached or boundary policy must be in the file's Policies or, for AWS
 // managed policies, in the embedded snapshot (translator/managed).
 //
@@ -71,13 +73,17 @@ func (r *gaadReader) read(root map[string]any) {
 	policies := list(root, "Policies")
 
 	// The account: the first entity ARN in file order fixes it; every other
-	// entity and customer managed policy must agree.
+	// entity and customer managed policy must agree. Every entry's Arn must
+	// agree with its name and path, and no two entries share an id
+	// (consistency.go).
+	ids := map[string]string{}
 	for _, sec := range []struct {
 		name string
 		list []any
 	}{{"UserDetailList", users}, {"GroupDetailList", groups}, {"RoleDetailList", roles}, {"Policies", policies}} {
 		for i, e := range sec.list {
 			r.checkAccount(str(object(e), "Arn"), schema.Pointer("", sec.name, i, "Arn"))
+			r.checkNamed(sec.name, object(e), schema.Pointer("", sec.name, i), ids)
 		}
 	}
 	if r.acct.ID == "" && len(r.d.All()) == 0 {

@@ -277,6 +277,15 @@ func TestReadGAADAccepts(t *testing.T) {
 					t.Errorf("%+v", a)
 				}
 			}},
+		{"names and paths that agree with the Arn",
+			gaadJSON(`{"UserName":"alice","Path":"/eng/ml/","Arn":"arn:aws:iam::111111111111:user/eng/ml/alice"}`, "",
+				`{"RoleName":"AWSServiceRoleForSSO","Path":"/aws-service-role/sso.amazonaws.com/","Arn":"arn:aws:iam::111111111111:role/aws-service-role/sso.amazonaws.com/AWSServiceRoleForSSO"}`,
+				`{"PolicyName":"AWSLambdaBasicExecutionRole","Path":"/service-role/","Arn":"arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole","PolicyVersionList":[{"Document":`+allowDoc+`,"IsDefaultVersion":true}]}`),
+			func(t *testing.T, a *Account, mp map[string]*ManagedPolicy) {
+				if len(a.Users) != 1 || len(a.Roles) != 1 || len(mp) != 1 {
+					t.Errorf("read %d users, %d roles, %d managed policies", len(a.Users), len(a.Roles), len(mp))
+				}
+			}},
 		{"path from the ARN when Path is absent",
 			gaadJSON(`{"UserName":"a","Arn":"arn:aws:iam::111111111111:user/x/y/a"}`, "", "", ""),
 			func(t *testing.T, a *Account, _ map[string]*ManagedPolicy) {
@@ -428,6 +437,26 @@ func TestReadGAADRejects(t *testing.T) {
 				{schema.CodeDuplicateDefinition, "/UserDetailList/1/UserName"},
 				{schema.CodeDuplicateDefinition, "/GroupDetailList/0/GroupPolicyList/1/PolicyName"},
 				{schema.CodeDuplicateDefinition, "/Policies/1/Arn"},
+			}},
+		{"names and paths that disagree with the Arn",
+			gaadJSON(`{"UserName":"alice","Path":"/eng/","Arn":"arn:aws:iam::111111111111:user/ops/alice"}`,
+				`{"GroupName":"admins","Arn":"arn:aws:iam::111111111111:group/readers"}`,
+				`{"RoleName":"Admin","Path":"/","Arn":"arn:aws:iam::111111111111:role/ReadOnly"}`,
+				`{"PolicyName":"read","Path":"/","Arn":"arn:aws:iam::111111111111:policy/team/write","PolicyVersionList":[`+def+`]}`),
+			[]diag{
+				{schema.CodeARNMismatch, "/UserDetailList/0/Path"},
+				{schema.CodeARNMismatch, "/GroupDetailList/0/GroupName"},
+				{schema.CodeARNMismatch, "/RoleDetailList/0/RoleName"},
+				{schema.CodeARNMismatch, "/Policies/0/PolicyName"},
+				{schema.CodeARNMismatch, "/Policies/0/Path"},
+			}},
+		{"one unique id on two entries",
+			gaadJSON(`{"UserName":"a","UserId":"AROA1","Arn":"arn:aws:iam::111111111111:user/a"}`,
+				`{"GroupName":"g","GroupId":"AGPA2","Arn":"arn:aws:iam::111111111111:group/g"}`, roleJSON("r", ""),
+				`{"PolicyName":"p","PolicyId":"AGPA2","Arn":"arn:aws:iam::111111111111:policy/p","PolicyVersionList":[`+def+`]}`),
+			[]diag{
+				{schema.CodeDuplicateDefinition, "/RoleDetailList/0/RoleId"},
+				{schema.CodeDuplicateDefinition, "/Policies/0/PolicyId"},
 			}},
 		{"bad URL encoding",
 			gaadJSON(userJSON("a", `,"UserPolicyList":[{"PolicyName":"p","PolicyDocument":"%7B%ZZ"}]`), "", "", ""),
