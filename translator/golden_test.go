@@ -126,6 +126,13 @@ func checkProvenance(t *testing.T, c *Compiled) {
 			t.Errorf("rule %s: the set element is %v, want an object naming the statement", name, r.Head.Key)
 			continue
 		}
+		if kind := obj.Get(ast.StringTerm("error")); kind != nil {
+			// A context check (lower_checks.go), not a statement.
+			if obj.Get(ast.StringTerm("key")) == nil || obj.Get(ast.StringTerm("effect")) != nil {
+				t.Errorf("rule %s: the check %v needs a key and no effect", name, r.Head.Key)
+			}
+			continue
+		}
 		idx := obj.Get(ast.StringTerm("index"))
 		if idx == nil {
 			t.Errorf("rule %s: the set element %v has no index", name, r.Head.Key)

@@ -54,6 +54,10 @@ func lower(p *Policy, name string) (*ast.Module, Stats) {
 			mod.Rules = append(mod.Rules, r)
 		}
 	}
+	for _, r := range checkRules(p, name) {
+		r.Module = mod
+		mod.Rules = append(mod.Rules, r)
+	}
 	// `statements` marks the package as loaded even when no statement
 	// produced a rule, so a reference to a missing policy is an error.
 	count := &ast.Rule{
