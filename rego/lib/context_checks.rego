@@ -162,3 +162,11 @@ context_errors contains context_error_message(k, kind_problems[kind]) if {
 	some k, _ in object.get(input, "context", {})
 	lower(k) == object.get(m, "key", "")
 }
+
+# Tag values given with the request become aws:PrincipalTag/<k> and
+# aws:ResourceTag/<k>: text only (the Go Request types them so).
+input_errors contains sprintf("tag value %v at /%s/tags/%s must be a string", [k, field, replace(replace(sprintf("%v", [k]), "~", "~0"), "/", "~1")]) if {
+	some field, obj in {"principal": raw_principal, "resource": raw_resource}
+	some k, v in object.get(obj, "tags", {})
+	not is_string(v)
+}
