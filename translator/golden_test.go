@@ -117,6 +117,9 @@ func checkProvenance(t *testing.T, c *Compiled) {
 	perStatement := map[int]int{}
 	for _, r := range rules[1:] {
 		name := RuleKind(r)
+		if len(r.Head.Args) == 1 && strings.HasPrefix(name, c.Name+".like_") {
+			continue // a linear wildcard matcher (glob.go)
+		}
 		if name != "match" {
 			t.Errorf("unexpected rule %q", name)
 			continue
