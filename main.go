@@ -431,6 +431,7 @@ func buildCommand() *cli.Command {
 			&cli.StringFlag{Name: "signing-alg", Value: "RS256", Usage: "RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, HS256, HS384 or HS512"},
 			&cli.StringFlag{Name: "signing-key-id", Value: "iam2rego", Usage: "key id (kid) in the signature"},
 			&cli.BoolFlag{Name: "warnings", Usage: "list every warning (by default only their number is printed)"},
+			&cli.IntFlag{Name: "max-context-value-length", Usage: "the longest request context value (or list member) the bundle accepts, in characters; longer ones deny with an input error (default 65536)"},
 		},
 		Action: func(c *cli.Context) error {
 			in := account.Inputs{
@@ -453,7 +454,7 @@ func buildCommand() *cli.Command {
 				return reportDiagnostics(c.App.Writer, c.App.ErrWriter, diagnosticsOf(err), "pretty")
 			}
 			progress := bundles.NewProgress(terminal(c.App.ErrWriter))
-			res, err := bundles.Build(exp, bundles.Options{Progress: progress.Update})
+			res, err := bundles.Build(exp, bundles.Options{Progress: progress.Update, MaxContextValueChars: c.Int("max-context-value-length")})
 			progress.Done()
 			if err != nil {
 				return reportDiagnostics(c.App.Writer, c.App.ErrWriter, diagnosticsOf(err), "pretty")

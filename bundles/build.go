@@ -44,6 +44,10 @@ type Options struct {
 	// that exceed them on purpose, such as the index sweeps of the
 	// sidecar benchmarks; the CLI never sets it.
 	SkipPrincipalLimits bool
+	// MaxContextValueChars, when positive, is the longest context value
+	// the bundle's library accepts (data.iam2rego.limits
+	// .context_value_chars; the library's default is 65,536 characters).
+	MaxContextValueChars int
 }
 
 // builder holds the state of one build.
@@ -69,6 +73,12 @@ type data struct {
 	Organization *organization                `json:"organization,omitempty"`
 	PolicyNames  map[string][]string          `json:"policy_names"`
 	Meta         Stats                        `json:"meta"`
+	Limits       *limits                      `json:"limits,omitempty"`
+}
+
+// limits are the request limits a build sets (rego/lib/context_checks.rego).
+type limits struct {
+	ContextValueChars int `json:"context_value_chars"`
 }
 
 type principal struct {
@@ -120,6 +130,9 @@ func Build(exp *account.Export, opts Options) (*Result, error) {
 			Resources:   map[string]*resource{},
 			PolicyNames: map[string][]string{},
 		},
+	}
+	if opts.MaxContextValueChars > 0 {
+		b.data.Limits = &limits{ContextValueChars: opts.MaxContextValueChars}
 	}
 	total := countDocuments(exp)
 	done := 0

@@ -118,7 +118,8 @@ func TestLinearGlobPathological(t *testing.T) {
 		map[string]any{"Effect": "Allow", "Action": "*", "Resource": "*"},
 		map[string]any{"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": map[string]any{"StringNotLike": map[string]any{"s3:prefix": pattern}}},
 	}})
-	eng := mods.prepare(t)
+	// Values over the default limit of 65,536 characters: raise it.
+	eng := mods.prepare(t, rego.WithData(map[string]any{"iam2rego": map[string]any{"limits": map[string]any{"context_value_chars": 200000}}}))
 	ctx := context.Background()
 	for _, v := range []struct {
 		name, value string
@@ -162,6 +163,44 @@ func TestLinearGlobPathological(t *testing.T) {
 					t.Errorf("%s %s (deny guard %v): %v per decision, bar 100ms", path, v.name, pol.deny, best)
 				}
 				t.Logf("%s %s (deny guard %v): %v", path, v.name, pol.deny, best)
+			}
+		}
+	}
+}
+
+// TestContextValueLimit: a context value (or a list member) over the
+// limit is an input error on both paths; data.iam2rego.limits changes it.
+func TestContextValueLimit(t *testing.T) {
+	mods := modSet{}
+	name := mods.compile(t, translator.Identity, likePolicy("StringLike", "*"))
+	long := strings.Repeat("x", 65537)
+	for _, tc := range []struct {
+		limit   int // 0: the default
+		value   any
+		wantErr bool
+	}{
+		{0, long, true},
+		{0, []any{"a", long}, true},
+		{0, long[1:], false},
+		{70000, long, false},
+		{100, strings.Repeat("x", 101), true},
+	} {
+		var opts []rego.Option
+		if tc.limit > 0 {
+			opts = append(opts, rego.WithData(map[string]any{"iam2rego": map[string]any{"limits": map[string]any{"context_value_chars": tc.limit}}}))
+		}
+		eng := mods.prepare(t, opts...)
+		ctxv := map[string]any{"s3:prefix": tc.value}
+		raw := map[string]any{"principal": aliceARN, "action": "s3:GetObject",
+			"resource": map[string]any{"arn": objARN, "account": acctA},
+			"context":  ctxv, "policies": map[string]any{"identity": []any{name}}}
+		for path, d := range map[string]rego.Decision{
+			"Decide":      eng.Decide(context.Background(), aliceGet(ctxv, name)),
+			"DecideInput": eng.DecideInput(context.Background(), raw),
+		} {
+			gotErr := strings.Contains(d.Error, "at /context/s3:prefix is longer than")
+			if gotErr != tc.wantErr || (!tc.wantErr && !d.Allow) {
+				t.Errorf("%s, limit %d, value of %T: %s", path, tc.limit, tc.value, brief(d))
 			}
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 )
@@ -50,11 +51,42 @@ var (
 	tagKeyPrefixes = []string{"aws:principaltag/", "aws:resourcetag/", "aws:requesttag/"}
 )
 
+// defaultContextValueChars is context_value_limit's default.
+const defaultContextValueChars = 65536
+
+// contextValueLimit is context_value_limit: data.iam2rego.limits
+// .context_value_chars when it is a number, else the default.
+func (n *normalizer) contextValueLimit() int {
+	if t := n.lookup("limits", "context_value_chars"); t != nil {
+		if num, ok := t.Value.(ast.Number); ok {
+			if i, ok := num.Int(); ok {
+				return i
+			}
+		}
+	}
+	return defaultContextValueChars
+}
+
 // contextInputErrors adds the input_errors of context_checks.rego.
-func contextInputErrors(ctx map[string]any, errs map[string]bool) {
+func (n *normalizer) contextInputErrors(ctx map[string]any, errs map[string]bool) {
+	limit := n.contextValueLimit()
 	for k, v := range ctx {
 		if p := contextValueProblem(strings.ToLower(k), v); p != "" {
 			errs[contextErrorMessage(k, p)] = true
+		}
+		t, ok, err := textValue(v)
+		if err != nil || !ok {
+			continue
+		}
+		texts := []*ast.Term{t}
+		if arr, isArr := t.Value.(*ast.Array); isArr {
+			texts = nil
+			arr.Foreach(func(x *ast.Term) { texts = append(texts, x) })
+		}
+		for _, x := range texts {
+			if s, ok := x.Value.(ast.String); ok && utf8.RuneCountInString(string(s)) > limit {
+				errs[contextErrorMessage(k, fmt.Sprintf("is longer than %d characters", limit))] = true
+			}
 		}
 	}
 }

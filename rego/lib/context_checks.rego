@@ -170,3 +170,19 @@ input_errors contains sprintf("tag value %v at /%s/tags/%s must be a string", [k
 	some k, v in object.get(obj, "tags", {})
 	not is_string(v)
 }
+
+# context_value_limit: the longest context value (text, or each member of
+# a list), in characters. A bundle built with --max-context-value-length
+# sets data.iam2rego.limits.context_value_chars; in-process engines take
+# it from rego.WithData. Matching costs time linear in a value's length,
+# so the limit bounds what one request can cost.
+context_value_limit := n if {
+	n := data.iam2rego.limits.context_value_chars
+	is_number(n)
+} else := 65536
+
+input_errors contains context_error_message(k, sprintf("is longer than %d characters", [context_value_limit])) if {
+	some k, v in object.get(input, "context", {})
+	some x in as_list(text_value(v))
+	count(x) > context_value_limit
+}
