@@ -1,9 +1,11 @@
 package rego
 
 import (
+	"encoding/json"
 	"fmt"
 	"net"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -71,30 +73,63 @@ func (n *normalizer) contextValueLimit() int {
 func (n *normalizer) contextInputErrors(ctx map[string]any, errs map[string]bool) {
 	limit := n.contextValueLimit()
 	for k, v := range ctx {
-		if p := contextValueProblem(strings.ToLower(k), v); p != "" {
-			errs[contextErrorMessage(k, p)] = true
-		}
-		t, ok, err := textValue(v)
-		if err != nil || !ok {
-			continue
-		}
-		texts := []*ast.Term{t}
-		if arr, isArr := t.Value.(*ast.Array); isArr {
-			texts = nil
-			arr.Foreach(func(x *ast.Term) { texts = append(texts, x) })
-		}
-		for _, x := range texts {
-			if s, ok := x.Value.(ast.String); ok && utf8.RuneCountInString(string(s)) > limit {
+		if s, isText := v.(string); isText {
+			// The common case, without building terms.
+			s = validText(s)
+			if p := textProblem(strings.ToLower(k), s); p != "" {
+				errs[contextErrorMessage(k, p)] = true
+			}
+			if len(s) > limit && utf8.RuneCountInString(s) > limit {
 				errs[contextErrorMessage(k, fmt.Sprintf("is longer than %d characters", limit))] = true
 			}
+			continue
+		}
+		t, ok, err := textValue(v)
+		if p := valueProblem(strings.ToLower(k), v, t, ok && err == nil); p != "" {
+			errs[contextErrorMessage(k, p)] = true
+		}
+		if !ok || err != nil {
+			continue
+		}
+		long := false
+		if arr, isArr := t.Value.(*ast.Array); isArr {
+			arr.Foreach(func(x *ast.Term) { long = long || tooLong(x, limit) })
+		} else {
+			long = tooLong(t, limit)
+		}
+		if long {
+			errs[contextErrorMessage(k, fmt.Sprintf("is longer than %d characters", limit))] = true
 		}
 	}
+}
+
+func tooLong(t *ast.Term, limit int) bool {
+	s, ok := t.Value.(ast.String)
+	return ok && len(s) > limit && utf8.RuneCountInString(string(s)) > limit
+}
+
+// textProblem is valueProblem for a text value.
+func textProblem(key, s string) string {
+	typ := globalKeyTypes[key]
+	if strings.HasPrefix(typ, "ArrayOf") {
+		return kindProblems["scalar"]
+	}
+	if kind, typed := typeKinds[typ]; typed && !parses(kind, s) {
+		return kindProblems[kind]
+	}
+	return ""
 }
 
 // contextValueProblem is context_value_problem ("" when undefined).
 func contextValueProblem(key string, v any) string {
 	t, ok, err := textValue(v)
-	if v != nil && (err != nil || !ok || !shapeOK(v)) {
+	return valueProblem(key, v, t, ok && err == nil)
+}
+
+// valueProblem is contextValueProblem given the value's text_value t (ok
+// false: none).
+func valueProblem(key string, v any, t *ast.Term, ok bool) string {
+	if v != nil && (!ok || !shapeOK(v)) {
 		return kindProblems["shape"]
 	}
 	if !ok {
@@ -128,6 +163,26 @@ func contextValueProblem(key string, v any) string {
 // shapeOK is context_value_shape for a non-null value: a scalar, or a list
 // of scalars.
 func shapeOK(v any) bool {
+	switch x := v.(type) { // the types JSON decoding gives, without a round trip
+	case string, bool, json.Number, []string:
+		return true
+	case map[string]any:
+		return false
+	case []any:
+		for _, e := range x {
+			switch e.(type) {
+			case string, bool, json.Number:
+			default:
+				return shapeOKGeneric(v)
+			}
+		}
+		return true
+	}
+	return shapeOKGeneric(v)
+}
+
+// shapeOKGeneric is shapeOK for other Go values, read as JSON.
+func shapeOKGeneric(v any) bool {
 	g, err := generic(v)
 	if err != nil {
 		return false
@@ -218,6 +273,9 @@ func contextErrorMessage(k, problem string) string {
 // statements, and returns context_errors: the messages for the keys the
 // caller sent, sorted.
 func splitChecks(matches []ast.Object, ctx map[string]any) ([]ast.Object, []string) {
+	if !slices.ContainsFunc(matches, func(m ast.Object) bool { return m.Get(ast.StringTerm("error")) != nil }) {
+		return matches, nil
+	}
 	stmts := matches[:0:0]
 	var checks []ast.Object
 	for _, m := range matches {
@@ -226,9 +284,6 @@ func splitChecks(matches []ast.Object, ctx map[string]any) ([]ast.Object, []stri
 		} else {
 			stmts = append(stmts, m)
 		}
-	}
-	if len(checks) == 0 {
-		return matches, nil
 	}
 	seen := map[string]bool{}
 	for _, m := range checks {
