@@ -105,7 +105,7 @@ func TestLinearGlobAgreesWithRegex(t *testing.T) {
 // TestLinearGlobPathological is issue 15's case: one 9 KB StringLike of
 // 4,500 `*a` against a 100 KB s3:prefix took 9.5 s per decision. Each
 // decision, in-process and through the Rego entry point (a sidecar's),
-// must take under 100 ms.
+// must take under 100 ms (not asserted under the race detector).
 func TestLinearGlobPathological(t *testing.T) {
 	if testing.Short() {
 		t.Skip("times decisions")
@@ -159,7 +159,7 @@ func TestLinearGlobPathological(t *testing.T) {
 				if d.Allow != v.matches || d.Error != "" {
 					t.Errorf("%s %s (deny guard %v): got %s, want allow=%v", path, v.name, pol.deny, brief(d), v.matches)
 				}
-				if best > 100*time.Millisecond {
+				if best > 100*time.Millisecond && !raceDetector {
 					t.Errorf("%s %s (deny guard %v): %v per decision, bar 100ms", path, v.name, pol.deny, best)
 				}
 				t.Logf("%s %s (deny guard %v): %v", path, v.name, pol.deny, best)

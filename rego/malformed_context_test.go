@@ -71,4 +71,12 @@ func TestMalformedContextSidecarShape(t *testing.T) {
 	if d.Allow || !strings.Contains(d.Error, "tag value team at /principal/tags/team must be a string") {
 		t.Errorf("list tag value: %s", brief(d))
 	}
+	// A context that is not an object would otherwise be ignored.
+	d = mods.prepare(t).DecideInput(context.Background(), map[string]any{
+		"principal": aliceARN, "action": "s3:GetObject", "resource": map[string]any{"arn": objARN, "account": acctA},
+		"context": []any{"aws:PrincipalTag/team", "blue"}, "policies": map[string]any{"identity": []any{name}},
+	})
+	if d.Allow || !strings.Contains(d.Error, "input.context must be an object") {
+		t.Errorf("context as a list: %s", brief(d))
+	}
 }

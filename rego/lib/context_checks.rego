@@ -186,3 +186,9 @@ input_errors contains context_error_message(k, sprintf("is longer than %d charac
 	some x in as_list(text_value(v))
 	count(x) > context_value_limit
 }
+
+input_errors contains "input.context must be an object" if {
+	c := input.context
+	not is_object(c)
+	not is_null(c)
+}
