@@ -96,7 +96,9 @@ func validateCommand() *cli.Command {
 			"Every problem is printed on one line: FILE: /json/pointer: message (code).\n" +
 			"Files ending in .jsonl are read as neutral-format cases, one per line.\n" +
 			"Exit status: 0 valid (warnings allowed), 2 invalid.",
+		Before: setPatternLimit,
 		Flags: []cli.Flag{
+			patternLimitFlag(),
 			&cli.StringFlag{Name: "type", Value: "identity", Usage: "policy type: " + policyTypeList()},
 			&cli.StringFlag{Name: "format", Value: "pretty", Usage: "output format: pretty or json"},
 		},
@@ -179,7 +181,9 @@ func compileCommand() *cli.Command {
 			"to the partial set data.iam2rego.policies.match, each guarded by `\"p<hash>\" in input.pids`, and\n" +
 			"data.iam2rego.policies.p<hash>.statements says it is loaded. Statements that need non-indexed\n" +
 			"matching are counted on stderr. Exit status: 0 ok, 2 invalid policy.",
+		Before: setPatternLimit,
 		Flags: []cli.Flag{
+			patternLimitFlag(),
 			&cli.StringFlag{Name: "type", Value: "identity", Usage: "policy type: " + policyTypeList()},
 		},
 		Action: func(c *cli.Context) error {
@@ -225,7 +229,9 @@ func evalCommand() *cli.Command {
 			"--requests FILE|- (JSON Lines {\"id\",\"principal\",\"action\",\"resource\",\"context\"}) from\n" +
 			"the bundle's data: the principal's policies, groups, boundary, tags, account, OU path.\n" +
 			"A role ARN as --principal asks what the role's sessions may do.",
+		Before: setPatternLimit,
 		Flags: append([]cli.Flag{
+			patternLimitFlag(),
 			&cli.StringFlag{Name: "cases", Usage: "case file, or - for stdin"},
 			&cli.StringFlag{Name: "bundle", Usage: "bundle file (.tar.gz) written by iam2rego build"},
 			&cli.StringFlag{Name: "principal", Usage: "with --bundle: the caller's ARN (user, role, role session, root, service or \"anonymous\")"},
@@ -431,7 +437,9 @@ func buildCommand() *cli.Command {
 			"The file is written atomically: a failed build leaves any previous bundle untouched.\n" +
 			"Inputs are bounded: 64 MiB per file, --max-input-bytes (256 MiB) over all of them.\n" +
 			"Exit status: 0 ok, 2 bad input (every problem is listed as FILE: /pointer: message (code)).",
+		Before: setPatternLimit,
 		Flags: []cli.Flag{
+			patternLimitFlag(),
 			&cli.StringSliceFlag{Name: "account-details", Usage: "account export `FILE` (repeatable)"},
 			&cli.StringFlag{Name: "org", Usage: "organization `FILE` (see README, \"Organization file\")"},
 			&cli.StringSliceFlag{Name: "resource-policies", Usage: "resource policies `FILE` or DIR (repeatable)"},
@@ -442,6 +450,7 @@ func buildCommand() *cli.Command {
 			&cli.StringFlag{Name: "signing-key-id", Value: "iam2rego", Usage: "key id (kid) in the signature"},
 			&cli.BoolFlag{Name: "warnings", Usage: "list every warning (by default only their number is printed)"},
 			&cli.Int64Flag{Name: "max-input-bytes", Value: account.DefaultMaxInputBytes, Usage: "refuse to read more than `N` bytes over all inputs (each file is also bounded by 64 MiB)"},
+			&cli.IntFlag{Name: "max-context-value-length", Usage: "the longest request context value (or list member) the bundle accepts, in characters; longer ones deny with an input error (default 65536)"},
 		},
 		Action: func(c *cli.Context) error {
 			in := account.Inputs{
@@ -476,7 +485,7 @@ func buildCommand() *cli.Command {
 			}
 			defer limitBuildMemory(exp.InputBytes)()
 			progress := bundles.NewProgress(terminal(c.App.ErrWriter))
-			res, err := bundles.Build(exp, bundles.Options{Progress: progress.Update, TextOnly: true, ReleaseDocuments: true})
+			res, err := bundles.Build(exp, bundles.Options{Progress: progress.Update, TextOnly: true, ReleaseDocuments: true, MaxContextValueChars: c.Int("max-context-value-length")})
 			progress.Done()
 			if err != nil {
 				return reportDiagnostics(c.App.Writer, c.App.ErrWriter, diagnosticsOf(err), "pretty")
@@ -575,7 +584,9 @@ func testCommand() *cli.Command {
 			"whose policies must be rejected) is compared with its \"expect\". Failing cases are\n" +
 			"printed with their explanation, then \"N passed, M failed\".\n" +
 			"Exit status: 0 all passed, 1 a case failed, 2 unreadable input.",
+		Before: setPatternLimit,
 		Flags: []cli.Flag{
+			patternLimitFlag(),
 			&cli.BoolFlag{Name: "no-rule-indexing", Usage: "switch OPA's rule index off"},
 		},
 		Action: func(c *cli.Context) error {
@@ -675,4 +686,18 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// patternLimitFlag is --max-pattern-length, for the commands that compile
+// policies (translator.MaxPatternChars).
+func patternLimitFlag() cli.Flag {
+	return &cli.IntFlag{Name: "max-pattern-length", Value: translator.DefaultMaxPatternChars,
+		Usage: "the longest wildcard pattern (a policy string with * or ?) in characters; longer ones are input_too_large"}
+}
+
+// setPatternLimit applies --max-pattern-length (every run, so that runs in
+// one process do not inherit each other's limit).
+func setPatternLimit(c *cli.Context) error {
+	translator.SetMaxPatternChars(c.Int("max-pattern-length"))
+	return nil
 }

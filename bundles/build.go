@@ -58,6 +58,10 @@ type Options struct {
 	// as the build goes on. The export must not be used again; `iam2rego
 	// build` sets it.
 	ReleaseDocuments bool
+	// MaxContextValueChars, when positive, is the longest context value
+	// the bundle's library accepts (data.iam2rego.limits
+	// .context_value_chars; the library's default is 65,536 characters).
+	MaxContextValueChars int
 }
 
 // builder holds the state of one build.
@@ -89,6 +93,12 @@ type data struct {
 	// keeps it a single value in OPA's store.
 	Documents map[string]string `json:"documents"`
 	Meta      Stats             `json:"meta"`
+	Limits    *limits           `json:"limits,omitempty"`
+}
+
+// limits are the request limits a build sets (rego/lib/context_checks.rego).
+type limits struct {
+	ContextValueChars int `json:"context_value_chars"`
 }
 
 type principal struct {
@@ -142,6 +152,9 @@ func Build(exp *account.Export, opts Options) (*Result, error) {
 			Documents:   map[string]string{},
 			PolicyNames: map[string][]string{},
 		},
+	}
+	if opts.MaxContextValueChars > 0 {
+		b.data.Limits = &limits{ContextValueChars: opts.MaxContextValueChars}
 	}
 	total := countDocuments(exp)
 	done := 0

@@ -21,11 +21,15 @@ type condRow struct {
 	block   map[string]any // a whole Condition block, instead of op/key/val
 	version string         // policy Version; "2012-10-17" when empty
 	ctx     map[string]any // request context (nil: no context keys)
-	want    string         // rego.Allow, rego.ImplicitDeny, or compileError
+	want    string         // rego.Allow, rego.ImplicitDeny, compileError or inputError
 	spec    string         // the IAM-SEMANTICS.md rule the row checks
 }
 
 const compileError = "compile error"
+
+// inputError: the request is denied with an input error naming the
+// context value (README, "Malformed context values").
+const inputError = "input error"
 
 const (
 	yes = rego.Allow
@@ -165,16 +169,19 @@ var conditionRows = []condRow{
 	{name: "AND/two operators one fails", block: map[string]any{"StringEquals": map[string]any{"test:a": "1"}, "StringLike": map[string]any{"test:b": "x*"}}, ctx: kv("test:a", "1", "test:b", "yx"), want: no, spec: "§3.1 AND across operators"},
 
 	// --- §3.6 plain operators on a multivalued (list) context value --------
-	{name: "list/StringEquals", op: "StringEquals", val: "env", ctx: k(list("env")), want: no, spec: "§3.6 plain operator on a list → false (E15)"},
-	{name: "list/StringNotEquals", op: "StringNotEquals", val: "env", ctx: k(list("other")), want: no, spec: "§3.6 plain negated operator on a list → false"},
-	{name: "list/StringNotEquals empty", op: "StringNotEquals", val: "env", ctx: k(list()), want: no, spec: "§3.6 an empty list is present; plain operator → false"},
-	{name: "list/StringLike", op: "StringLike", val: "*", ctx: k(list("a")), want: no, spec: "§3.6"},
-	{name: "list/StringNotLike", op: "StringNotLike", val: "zzz", ctx: k(list("a")), want: no, spec: "§3.6"},
-	{name: "list/StringEqualsIfExists", op: "StringEqualsIfExists", val: "a", ctx: k(list("a")), want: no, spec: "§3.6 present list: IfExists = base → false"},
-	{name: "list/StringNotEqualsIfExists", op: "StringNotEqualsIfExists", val: "a", ctx: k(list("b")), want: no, spec: "§3.6"},
-	{name: "list/NumericEquals", op: "NumericEquals", val: "1", ctx: k(list("1")), want: no, spec: "§3.6"},
-	{name: "list/NotIpAddress", op: "NotIpAddress", val: "10.0.0.0/8", ctx: k(list("8.8.8.8")), want: no, spec: "§3.6"},
-	{name: "list/Bool", op: "Bool", val: "true", ctx: k(list("true")), want: no, spec: "§3.6"},
+	{name: "list/StringEquals", op: "StringEquals", val: "env", ctx: k(list("env")), want: inputError, spec: "README malformed context (was: §3.6 plain operator on a list → false (E15))"},
+	{name: "multi-list/StringEquals", key: "aws:TagKeys", op: "StringEquals", val: "env", ctx: kv("aws:TagKeys", list("env")), want: no, spec: "§3.6 plain operator on a list → false (E15)"},
+	{name: "list/StringNotEquals", op: "StringNotEquals", val: "env", ctx: k(list("other")), want: inputError, spec: "README malformed context (was: §3.6 plain negated operator on a list → false)"},
+	{name: "multi-list/StringNotEquals", key: "aws:TagKeys", op: "StringNotEquals", val: "env", ctx: kv("aws:TagKeys", list("other")), want: no, spec: "§3.6 plain negated operator on a list → false"},
+	{name: "list/StringNotEquals empty", op: "StringNotEquals", val: "env", ctx: k(list()), want: inputError, spec: "README malformed context (was: §3.6 an empty list is present; plain operator → false)"},
+	{name: "multi-list/StringNotEquals empty", key: "aws:TagKeys", op: "StringNotEquals", val: "env", ctx: kv("aws:TagKeys", list()), want: no, spec: "§3.6 an empty list is present; plain operator → false"},
+	{name: "list/StringLike", op: "StringLike", val: "*", ctx: k(list("a")), want: inputError, spec: "README malformed context (was: §3.6)"},
+	{name: "list/StringNotLike", op: "StringNotLike", val: "zzz", ctx: k(list("a")), want: inputError, spec: "README malformed context (was: §3.6)"},
+	{name: "list/StringEqualsIfExists", op: "StringEqualsIfExists", val: "a", ctx: k(list("a")), want: inputError, spec: "README malformed context (was: §3.6 present list: IfExists = base → false)"},
+	{name: "list/StringNotEqualsIfExists", op: "StringNotEqualsIfExists", val: "a", ctx: k(list("b")), want: inputError, spec: "README malformed context (was: §3.6)"},
+	{name: "list/NumericEquals", op: "NumericEquals", val: "1", ctx: k(list("1")), want: inputError, spec: "README malformed context (was: §3.6)"},
+	{name: "list/NotIpAddress", op: "NotIpAddress", val: "10.0.0.0/8", ctx: k(list("8.8.8.8")), want: inputError, spec: "README malformed context (was: §3.6)"},
+	{name: "list/Bool", op: "Bool", val: "true", ctx: k(list("true")), want: inputError, spec: "README malformed context (was: §3.6)"},
 
 	// --- §3.4 String operators ------------------------------------------
 	{name: "StringEquals/exact", op: "StringEquals", val: "abc", ctx: k("abc"), want: yes, spec: "§3.4"},
@@ -226,11 +233,11 @@ var conditionRows = []condRow{
 	{name: "Numeric/5 = 5.", op: "NumericEquals", val: "5", ctx: k("5."), want: yes, spec: "§3.5 decimals"},
 	{name: "Numeric/7 = 007", op: "NumericEquals", val: "7", ctx: k("007"), want: yes, spec: "§3.5 leading zeros"},
 	{name: "Numeric/-0 = 0", op: "NumericEquals", val: "0", ctx: k("-0"), want: yes, spec: "§3.5"},
-	{name: "Numeric/1e3 is not 1000", op: "NumericEquals", val: "1000", ctx: k("1e3"), want: no, spec: "§3.5 1e3 is not a strict decimal → false"},
-	{name: "Numeric/10abc is not 10", op: "NumericEquals", val: "10", ctx: k("10abc"), want: no, spec: "§3.5 no numeric prefixes (Appendix A #12)"},
-	{name: "Numeric/space is not a number", op: "NumericEquals", val: "10", ctx: k(" 10"), want: no, spec: "§3.5"},
-	{name: "Numeric/empty is not a number", op: "NumericEquals", val: "0", ctx: k(""), want: no, spec: "§3.5"},
-	{name: "Numeric/hex is not a number", op: "NumericEquals", val: "16", ctx: k("0x10"), want: no, spec: "§3.5"},
+	{name: "Numeric/1e3 is not 1000", op: "NumericEquals", val: "1000", ctx: k("1e3"), want: inputError, spec: "README malformed context (was: §3.5 1e3 is not a strict decimal → false)"},
+	{name: "Numeric/10abc is not 10", op: "NumericEquals", val: "10", ctx: k("10abc"), want: inputError, spec: "README malformed context (was: §3.5 no numeric prefixes (Appendix A #12))"},
+	{name: "Numeric/space is not a number", op: "NumericEquals", val: "10", ctx: k(" 10"), want: inputError, spec: "README malformed context (was: §3.5)"},
+	{name: "Numeric/empty is not a number", op: "NumericEquals", val: "0", ctx: k(""), want: inputError, spec: "README malformed context (was: §3.5)"},
+	{name: "Numeric/hex is not a number", op: "NumericEquals", val: "16", ctx: k("0x10"), want: inputError, spec: "README malformed context (was: §3.5)"},
 	{name: "Numeric/policy 10.0", op: "NumericEquals", val: "10.0", ctx: k("10"), want: yes, spec: "§3.5"},
 	{name: "Numeric/policy +10", op: "NumericEquals", val: "+10", ctx: k("10"), want: yes, spec: "§3.5"},
 	{name: "Numeric/policy .5", op: "NumericEquals", val: ".5", ctx: k("0.5"), want: yes, spec: "§3.5"},
@@ -292,7 +299,7 @@ var conditionRows = []condRow{
 	{name: "Date/context after 2262 (epoch)", op: "DateGreaterThan", val: "2030", ctx: k("16725225600"), want: yes, spec: "§3.5 epoch 16725225600 = 2500-01-01"},
 	{name: "Date/context before 1678 (ISO)", op: "DateLessThan", val: "2000", ctx: k("1600-01-01T00:00:00Z"), want: yes, spec: "§3.5"},
 	{name: "Date/negative epoch of four characters", op: "DateLessThan", val: "1970-01-01T00:00:00Z", ctx: k("-100"), want: yes, spec: "§3.5 epoch seconds; only YYYY (four digits) is a year"},
-	{name: "Date/garbage context", op: "DateEquals", val: "2020", ctx: k("yesterday"), want: no, spec: "§3.5"},
+	{name: "Date/garbage context", op: "DateEquals", val: "2020", ctx: k("yesterday"), want: inputError, spec: "README malformed context (was: §3.5)"},
 	{name: "Date/policy garbage rejected", op: "DateEquals", val: "01/01/2020", want: compileError, spec: "§3.5"},
 
 	// --- §3.5 Bool, Binary -------------------------------------------------
@@ -304,7 +311,7 @@ var conditionRows = []condRow{
 	{name: "Bool/JSON true context", op: "Bool", val: "true", ctx: k(true), want: yes, spec: "§3.5"},
 	{name: "Bool/false vs true", op: "Bool", val: "true", ctx: k("false"), want: no, spec: "§3.5"},
 	{name: "Bool/false", op: "Bool", val: "false", ctx: k("false"), want: yes, spec: "§3.5 (E10)"},
-	{name: "Bool/yes is not true", op: "Bool", val: "true", ctx: k("yes"), want: no, spec: "§3.5"},
+	{name: "Bool/yes is not true", op: "Bool", val: "true", ctx: k("yes"), want: inputError, spec: "README malformed context (was: §3.5)"},
 	{name: "Bool/policy yes rejected", op: "Bool", val: "yes", want: compileError, spec: "§3.5"},
 	{name: "Binary/equal base64", op: "BinaryEquals", val: "QmluYXJ5VmFsdWU=", ctx: k("QmluYXJ5VmFsdWU="), want: yes, spec: "§3.5 decoded bytes equal"},
 	{name: "Binary/different", op: "BinaryEquals", val: "QmluYXJ5VmFsdWU=", ctx: k("QmluYXJ5VmFsdWF="), want: no, spec: "§3.5"},
@@ -325,7 +332,7 @@ var conditionRows = []condRow{
 	{name: "IP/v4 /0 with v6 context", op: "IpAddress", val: "0.0.0.0/0", ctx: k("::1"), want: no, spec: "§3.5 families never mix"},
 	{name: "IP/v6 /0", op: "IpAddress", val: "::/0", ctx: k("2001:db8::1"), want: yes, spec: "§3.5"},
 	{name: "IP/v6 /0 with v4 context", op: "IpAddress", val: "::/0", ctx: k("8.8.8.8"), want: no, spec: "§3.5 an IPv4 value never lies in an IPv6 block"},
-	{name: "IP/garbage context", op: "IpAddress", val: "0.0.0.0/0", ctx: k("not-an-ip"), want: no, spec: "§3.5"},
+	{name: "IP/garbage context", op: "IpAddress", val: "0.0.0.0/0", ctx: k("not-an-ip"), want: inputError, spec: "README malformed context (was: §3.5)"},
 	{name: "NotIpAddress/v6 context on v4 block", op: "NotIpAddress", val: "203.0.113.0/24", ctx: k("2001:db8::1"), want: yes, spec: "§3.5 NotIpAddress true for a block of the other family"},
 	{name: "NotIpAddress/v4 context on v6 /0", op: "NotIpAddress", val: "::/0", ctx: k("8.8.8.8"), want: yes, spec: "§3.5"},
 	{name: "NotIpAddress/inside", op: "NotIpAddress", val: "203.0.113.0/24", ctx: k("203.0.113.9"), want: no, spec: "§3.5 (E8)"},
@@ -436,6 +443,12 @@ func TestConditions(t *testing.T) {
 		}
 		t.Run(r.name, func(t *testing.T) {
 			d := eng.Decide(ctx, aliceGet(r.ctx, names[i]))
+			if r.want == inputError {
+				if d.Decision != rego.ImplicitDeny || !strings.Contains(d.Error, "context value") {
+					t.Errorf("Condition %v, context %#v: got %s (%q), want an input error per %s", r.condition(), r.ctx, brief(d), d.Error, r.spec)
+				}
+				return
+			}
 			if d.Error != "" {
 				t.Fatalf("Condition %v, context %v: evaluation error %s", r.condition(), r.ctx, d.Error)
 			}
@@ -459,6 +472,7 @@ func TestConditionsOwnEngine(t *testing.T) {
 		"var/unresolved negated":      true,
 		"Date/+02:00 same instant":    true,
 		"list/StringNotEquals":        true,
+		"multi-list/StringNotEquals":  true,
 	}
 	for _, r := range conditionRows {
 		if !pick[r.name] {
@@ -468,6 +482,12 @@ func TestConditionsOwnEngine(t *testing.T) {
 			mods := modSet{}
 			name := mods.compile(t, translator.Identity, r.document())
 			d := mods.prepare(t).Decide(context.Background(), aliceGet(r.ctx, name))
+			if r.want == inputError {
+				if !strings.Contains(d.Error, "context value") {
+					t.Errorf("got %s, want an input error (%s)", brief(d), r.spec)
+				}
+				return
+			}
 			if d.Decision != r.want {
 				t.Errorf("got %s, want %s (%s)", brief(d), r.want, r.spec)
 			}

@@ -193,12 +193,13 @@ func (e *Engine) Decide(ctx context.Context, req Request) Decision {
 	if len(errs) > 0 {
 		return errorDecision(errs)
 	}
-	return e.decideChain(ctx, in)
+	return e.decideChain(ctx, in, req.Context)
 }
 
 // decideChain decides a normalised input: one evaluation of the match set,
-// then the decision chain in Go (chain.go).
-func (e *Engine) decideChain(ctx context.Context, in ast.Value) Decision {
+// then the decision chain in Go (chain.go). rawContext is the request's
+// context as the caller sent it, for the context checks' messages.
+func (e *Engine) decideChain(ctx context.Context, in ast.Value, rawContext map[string]any) Decision {
 	ci, err := readChainInput(in)
 	if err != nil {
 		return failClosed(err)
@@ -211,6 +212,10 @@ func (e *Engine) decideChain(ctx context.Context, in ast.Value) Decision {
 		// The request names policies, but no module defines match rules:
 		// deciding without their statements could lose a deny.
 		return failClosed(fmt.Errorf("%s is undefined although the request names policies", matchQuery))
+	}
+	matches, errs := splitChecks(matches, rawContext)
+	if len(errs) > 0 {
+		return errorDecision(errs)
 	}
 	c := chain{in: ci, rcpServices: e.rcp, protected: e.protect}
 	c.hits = c.joinHits(matches, e.norm.policyNames)

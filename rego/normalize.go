@@ -209,6 +209,7 @@ func (n *normalizer) normalize(req Request) (ast.Value, []string, error) {
 			errs[f.field+" hold keys that differ only in letter case"] = true
 		}
 	}
+	n.contextInputErrors(req.Context, errs)
 
 	// bundle.rego: the entries of the principal, the resource, the accounts.
 	roleARN := ""

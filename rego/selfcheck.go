@@ -92,7 +92,7 @@ func (e *Engine) CheckNormalization(ctx context.Context, req Request) error {
 	}
 	// The two decision chains on the same normalised request (the Rego one
 	// reads it as data.iam2rego.lib.normalized of the raw input).
-	goDec := e.decideChain(ctx, goValue)
+	goDec := e.decideChain(ctx, goValue, req.Context)
 	regoDec := e.eval(ctx, c.decide, raw, errorDecision([]string{"the request could not be normalised"}))
 	if !SameDecision(goDec, regoDec) {
 		return fmt.Errorf("decision chains differ:\n  go:   %+v\n  rego: %+v", goDec, regoDec)

@@ -206,6 +206,7 @@ func (c *compiler) checkCharacters(v any, ptr string) {
 		}
 	case string:
 		check(t, ptr, "the value")
+		c.checkPatternLength(t, ptr)
 	}
 }
 

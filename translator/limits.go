@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/iam2rego/iam2rego/schema"
@@ -53,7 +54,44 @@ const (
 	// MaxInputBytes bounds one JSON input file; it is schema.MaxInputBytes,
 	// which the readers enforce.
 	MaxInputBytes = schema.MaxInputBytes
+	// DefaultMaxPatternChars is the default of MaxPatternChars. The
+	// longest wildcard text in the 1,594 AWS managed policies has 203
+	// characters.
+	DefaultMaxPatternChars = 1024
 )
+
+// The limit on a wildcard pattern: a policy string holding `*`
+// or `?` (an Action, Resource or StringLike/ArnLike value), in
+// characters; longer ones are refused with input_too_large. Long
+// StringLike patterns are matched in time linear in the value
+// (glob.go), but the regexes of set operators, ArnLike and resources
+// cost the value's length times the pattern's. The CLI sets it from
+// --max-pattern-length before compiling (SetMaxPatternChars).
+var maxPatternChars atomic.Int64
+
+func init() { maxPatternChars.Store(DefaultMaxPatternChars) }
+
+// SetMaxPatternChars sets the limit (n <= 0: the default) and returns the
+// previous value.
+func SetMaxPatternChars(n int) int {
+	if n <= 0 {
+		n = DefaultMaxPatternChars
+	}
+	return int(maxPatternChars.Swap(int64(n)))
+}
+
+// MaxPatternChars is the current limit.
+func MaxPatternChars() int { return int(maxPatternChars.Load()) }
+
+// checkPatternLength refuses a wildcard pattern over MaxPatternChars.
+func (c *compiler) checkPatternLength(s, ptr string) {
+	if !strings.ContainsAny(s, "*?") {
+		return
+	}
+	if n, max := utf8.RuneCountInString(s), MaxPatternChars(); n > max {
+		c.diags.Add(schema.Errorf(schema.CodeInputTooLarge, c.file, ptr, "a wildcard pattern of %d characters; iam2rego reads at most %d (--max-pattern-length)", n, max))
+	}
+}
 
 // DocumentSize is the length of a decoded policy document as AWS counts
 // it against the IAM size quotas: the characters of its JSON text without

@@ -172,3 +172,27 @@ func TestLimitsLeaveCorpusAlone(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxPatternChars: a wildcard pattern over the limit is input_too_large
+// at its pointer; the same text without a wildcard, and the pattern under
+// a raised limit, compile.
+func TestMaxPatternChars(t *testing.T) {
+	long := strings.Repeat("*a", DefaultMaxPatternChars/2+1)
+	doc := func(v string) map[string]any {
+		return map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
+			"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*",
+			"Condition": map[string]any{"StringLike": map[string]any{"s3:prefix": v}},
+		}}}
+	}
+	_, err := CompileDocument("p.json", Identity, doc(long))
+	if !hasDiagnostic(err, schema.CodeInputTooLarge, "/Statement/0/Condition/StringLike/s3:prefix") {
+		t.Errorf("pattern of %d characters: %v", len(long), err)
+	}
+	if _, err := CompileDocument("p.json", Identity, doc(strings.ReplaceAll(long, "*", "b"))); err != nil {
+		t.Errorf("long text without wildcards: %v", err)
+	}
+	defer SetMaxPatternChars(SetMaxPatternChars(len(long)))
+	if _, err := CompileDocument("p.json", Identity, doc(long)); err != nil {
+		t.Errorf("under a raised limit: %v", err)
+	}
+}

@@ -42,9 +42,10 @@ type Stats struct {
 func lower(p *Policy, name string) (*ast.Module, Stats) {
 	mod := &ast.Module{Package: &ast.Package{Path: PoliciesPackage.Copy()}}
 	var st Stats
+	fns := &funcs{policy: name}
 	for _, s := range p.Statements {
 		st.Statements++
-		rules, unindexed := lowerStatement(s, name)
+		rules, unindexed := lowerStatement(s, name, fns)
 		if len(unindexed) > 0 {
 			st.Unindexed++
 			st.UnindexedPatterns = append(st.UnindexedPatterns, unindexed...)
@@ -53,6 +54,10 @@ func lower(p *Policy, name string) (*ast.Module, Stats) {
 			r.Module = mod
 			mod.Rules = append(mod.Rules, r)
 		}
+	}
+	for _, r := range append(fns.rules, checkRules(p, name)...) {
+		r.Module = mod
+		mod.Rules = append(mod.Rules, r)
 	}
 	// `statements` marks the package as loaded even when no statement
 	// produced a rule, so a reference to a missing policy is an error.
@@ -66,7 +71,7 @@ func lower(p *Policy, name string) (*ast.Module, Stats) {
 	return mod, st
 }
 
-func lowerStatement(s *Statement, name string) ([]*ast.Rule, []string) {
+func lowerStatement(s *Statement, name string, fns *funcs) ([]*ast.Rule, []string) {
 	var unindexed []string
 	for _, a := range s.Actions {
 		if !a.Indexed() {
@@ -102,7 +107,7 @@ func lowerStatement(s *Statement, name string) ([]*ast.Rule, []string) {
 		}
 	}
 	for _, c := range s.Conditions {
-		common = append(common, conditionExpr(c)...)
+		common = append(common, conditionExpr(c, fns)...)
 	}
 	switch s.Effect {
 	case Allow, Deny:

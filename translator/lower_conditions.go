@@ -1,6 +1,7 @@
 package translator
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -13,8 +14,8 @@ import (
 //
 // The library implements the missing-key table (§3.3), the set operators
 // (§3.6) and variable resolution (§4.3); this side only normalises values.
-func conditionExpr(c *Condition) []*ast.Expr {
-	if exprs, ok := inlineCondition(c); ok {
+func conditionExpr(c *Condition, fns *funcs) []*ast.Expr {
+	if exprs, ok := inlineCondition(c, fns); ok {
 		return exprs
 	}
 	return []*ast.Expr{libCondition(c)}
@@ -45,7 +46,7 @@ func conditionExpr(c *Condition) []*ast.Expr {
 // level: with the hundreds of keys of a large account that walk cost more
 // than the whole rest of a decision. The index narrows by policy, action
 // and resource; conditions are tested on the few rules that survive.
-func inlineCondition(c *Condition) ([]*ast.Expr, bool) {
+func inlineCondition(c *Condition, fns *funcs) ([]*ast.Expr, bool) {
 	if c.Qualifier != "" {
 		return nil, false
 	}
@@ -60,7 +61,7 @@ func inlineCondition(c *Condition) ([]*ast.Expr, bool) {
 		return ast.CallTerm(ast.RefTerm(ast.VarTerm("object"), ast.StringTerm("get")), ctx, key, def)
 	}
 	spec := operators[c.Base]
-	test, witness, ok := inlineTest(c, spec)
+	test, witness, ok := inlineTest(c, spec, fns)
 	if !ok {
 		return nil, false
 	}
@@ -84,7 +85,7 @@ func inlineCondition(c *Condition) ([]*ast.Expr, bool) {
 
 // inlineTest returns the positive test of an inlinable operator and a
 // value that passes it (nil when none is known).
-func inlineTest(c *Condition, spec operatorSpec) (func(*ast.Term) *ast.Expr, *ast.Term, bool) {
+func inlineTest(c *Condition, spec operatorSpec, fns *funcs) (func(*ast.Term) *ast.Expr, *ast.Term, bool) {
 	switch {
 	case c.Base == "StringEquals", c.Base == "Bool":
 		vals := make([]string, len(c.Values))
@@ -115,6 +116,10 @@ func inlineTest(c *Condition, spec operatorSpec) (func(*ast.Term) *ast.Expr, *as
 		}
 		if len(alts) == 0 {
 			return nil, nil, false
+		}
+		if spec.family == famLike && slices.ContainsFunc(c.Values, func(v CondValue) bool { return linearGlob(v.Raw) }) {
+			fn := fns.like(c.Values) // long patterns: the linear matcher (glob.go)
+			return func(t *ast.Term) *ast.Expr { return ast.NewExpr([]*ast.Term{fn, t}) }, ast.StringTerm(witness), true
 		}
 		re := ast.StringTerm(joinAnchored(alts))
 		return func(t *ast.Term) *ast.Expr { return ast.RegexMatch.Expr(re, t) }, ast.StringTerm(witness), true

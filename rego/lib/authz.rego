@@ -11,6 +11,11 @@ allow := decision.allow
 decision := data.iam2rego.lib.error_decision(errors) if {
 	errors := data.iam2rego.lib.input_errors
 	count(errors) > 0
+} else := data.iam2rego.lib.error_decision(errors) if {
+	# Malformed values of the keys the request's policies test
+	# (lib/context_checks.rego).
+	errors := data.iam2rego.lib.context_errors
+	count(errors) > 0
 } else := d if {
 	data.iam2rego.lib.normalized
 	d := data.iam2rego.lib.decide

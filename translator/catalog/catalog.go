@@ -68,6 +68,7 @@ type catalog struct {
 	prefixes []string // sorted service prefixes
 
 	keys      map[string]string // exact lower-cased key -> type
+	globals   map[string]string // the global list: lower-cased key -> type
 	templates []keyTemplate     // most specific first
 
 	nActions, nKeys int
@@ -103,6 +104,7 @@ func parse(data []byte) (*catalog, error) {
 		updatedAt: f.UpdatedAt,
 		services:  make(map[string]*service, len(f.Services)),
 		keys:      make(map[string]string),
+		globals:   make(map[string]string, len(f.Global)),
 	}
 	svcKeys := make(map[string]map[string]string, len(f.Services))
 	for p, s := range f.Services {
@@ -143,6 +145,7 @@ func parse(data []byte) (*catalog, error) {
 	}
 	for _, k := range sortedKeys(f.Global) {
 		add(k, f.Global[k], rankGlobal)
+		c.globals[lowerASCII(k)] = f.Global[k]
 	}
 	for _, rank := range []int{rankOwned, rankBorrowed} {
 		for _, p := range c.prefixes {
@@ -438,6 +441,24 @@ func IsMultiValued(key string) bool {
 	}
 	t, ok := ConditionKeyType(key)
 	return ok && strings.HasPrefix(t, "ArrayOf")
+}
+
+// GlobalKeys returns the catalogue's global condition keys, lower-cased,
+// with their types (a copy). Tag keys appear under placeholder names such
+// as aws:principaltag/tag-key.
+func GlobalKeys() map[string]string {
+	out := make(map[string]string, len(load().globals))
+	for k, t := range load().globals {
+		out[k] = t
+	}
+	return out
+}
+
+// GlobalKeyType returns the type of a key of the catalogue's global list
+// (case-insensitive).
+func GlobalKeyType(key string) (string, bool) {
+	t, ok := load().globals[lowerASCII(key)]
+	return t, ok
 }
 
 // Counts returns the number of service prefixes, of actions (summed over

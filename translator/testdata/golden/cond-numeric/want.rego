@@ -12,3 +12,15 @@ match contains {"effect": "Allow", "index": 0, "policy": "pa3c94b915a9f5125c30e9
 	data.iam2rego.lib.cond("NumericLessThanEquals", false, "", false, "aws:multifactorauthage", [3600])
 	data.iam2rego.lib.cond("NumericEquals", true, "", false, "ec2:volumethroughput", [125])
 }
+
+match contains {"error": "list", "key": k, "policy": "pa3c94b915a9f5125c30e9ec1"} if {
+	"pa3c94b915a9f5125c30e9ec1" in input.pids
+	some k in ["ec2:iops", "ec2:volumesize", "ec2:volumethroughput", "s3:max-keys", "s3:signatureage"]
+	is_array(object.get(input.context, k, null))
+}
+
+match contains {"error": "number", "key": k, "policy": "pa3c94b915a9f5125c30e9ec1"} if {
+	"pa3c94b915a9f5125c30e9ec1" in input.pids
+	some k in ["ec2:iops", "ec2:volumesize", "ec2:volumethroughput", "s3:max-keys", "s3:signatureage"]
+	data.iam2rego.lib.malformed("number", object.get(input.context, k, null))
+}

@@ -28,3 +28,9 @@ match contains {"effect": "Deny", "index": 3, "policy": "p21a39be5e15b823d05865c
 	startswith(input.action, "sts:")
 	data.iam2rego.lib.principal_kind({"accounts": ["*:444444444444"], "arns": [], "canonical": [], "federated": [], "services": [], "wildcard": false})
 }
+
+match contains {"error": "list", "key": k, "policy": "p21a39be5e15b823d05865cbd"} if {
+	"p21a39be5e15b823d05865cbd" in input.pids
+	some k in ["sts:externalid", "token.actions.githubusercontent.com:aud", "token.actions.githubusercontent.com:sub"]
+	is_array(object.get(input.context, k, null))
+}

@@ -13,3 +13,9 @@ match contains {"effect": "Allow", "index": 0, "policy": "pe9cad28a1b6c8b1d6225d
 	data.iam2rego.lib.cond("StringLike", false, "", false, "s3:delimiter", [{"re": true, "t": ["(?s)^", {"default": "none", "var": "aws:principaltag/team"}, "/.*", "$"]}])
 	data.iam2rego.lib.cond("StringEquals", true, "", false, "aws:principaltag/owner", [{"re": false, "t": [{"var": "aws:username"}]}])
 }
+
+match contains {"error": "list", "key": k, "policy": "pe9cad28a1b6c8b1d6225d488"} if {
+	"pe9cad28a1b6c8b1d6225d488" in input.pids
+	some k in ["s3:delimiter", "s3:prefix"]
+	is_array(object.get(input.context, k, null))
+}
