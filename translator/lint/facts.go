@@ -1,0 +1,147 @@
+package lint
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/iam2rego/iam2rego/translator"
+	"github.com/iam2rego/iam2rego/translator/catalog"
+)
+
+// allActions is the whole catalogue by name, shared read-only.
+var allActions = sync.OnceValue(func() map[string]catalog.Action {
+	m := map[string]catalog.Action{}
+	for _, a := range catalog.Expand("*") {
+		m[a.Name] = a
+	}
+	return m
+})
+
+// stmt is a statement with what lint derives from it once: the catalogued
+// actions it matches (wildcards expanded; for NotAction, every other
+// action) and how broad its resources are.
+type stmt struct {
+	*translator.Statement
+	file, base string // the document's file and pointer prefix
+	label      string // the document, for messages about combinations
+	actions    map[string]catalog.Action
+	// anyResource: "Resource": "*" or NotResource (every resource but a
+	// few). wildResource: anyResource, or a pattern with a wildcard in
+	// its resource name (after the last ':').
+	anyResource, wildResource bool
+}
+
+func newStmt(st *translator.Statement, file, base, label string) *stmt {
+	s := &stmt{Statement: st, file: file, base: base, label: label}
+	s.actions = expand(st)
+	s.anyResource = st.NotResource
+	s.wildResource = st.NotResource
+	for _, r := range st.Resources {
+		if r.Raw == "*" {
+			s.anyResource, s.wildResource = true, true
+		}
+		if i := strings.LastIndexByte(r.Raw, ':'); strings.Contains(r.Raw[i+1:], "*") {
+			s.wildResource = true
+		}
+	}
+	if !st.HasResource { // resource-based policies: the resource itself
+		s.anyResource, s.wildResource = false, false
+	}
+	return s
+}
+
+// expand returns the catalogued actions a statement matches.
+func expand(st *translator.Statement) map[string]catalog.Action {
+	for _, a := range st.Actions {
+		if a.Raw == "*" {
+			if st.NotAction {
+				return nil
+			}
+			return allActions()
+		}
+	}
+	matched := map[string]catalog.Action{}
+	for _, a := range st.Actions {
+		for _, x := range catalog.Expand(a.Raw) {
+			matched[x.Name] = x
+		}
+	}
+	if !st.NotAction {
+		return matched
+	}
+	out := make(map[string]catalog.Action, len(allActions())-len(matched))
+	for n, a := range allActions() {
+		if _, ok := matched[n]; !ok {
+			out[n] = a
+		}
+	}
+	return out
+}
+
+func (s *stmt) allow() bool { return s.Effect == translator.Allow }
+
+// grants reports whether the statement matches an action (lower-cased).
+func (s *stmt) grants(action string) bool {
+	_, ok := s.actions[action]
+	return ok
+}
+
+// pointer is a JSON pointer into the file: the document's prefix and the
+// statement's pointer (or that of one of its elements).
+func (s *stmt) pointer(elem string) string {
+	if elem == "" {
+		return s.base + s.Pointer
+	}
+	return s.base + s.Pointer + "/" + elem
+}
+
+// actionsElement is "Action" or "NotAction".
+func (s *stmt) actionsElement() string {
+	if s.NotAction {
+		return "NotAction"
+	}
+	return "Action"
+}
+
+// resourceElement is "Resource" or "NotResource".
+func (s *stmt) resourceElement() string {
+	if s.NotResource {
+		return "NotResource"
+	}
+	return "Resource"
+}
+
+// matching returns the sorted names of the statement's actions for which
+// keep is true.
+func (s *stmt) matching(keep func(catalog.Action) bool) []string {
+	var out []string
+	for n, a := range s.actions {
+		if keep(a) {
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// among returns the names of list that the statement matches.
+func (s *stmt) among(list []string) []string {
+	var out []string
+	for _, n := range list {
+		if s.grants(n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// names lists actions for a message: at most five, then "and N more".
+func names(list []string) string {
+	const most = 5
+	if len(list) <= most {
+		return strings.Join(list, ", ")
+	}
+	return strings.Join(list[:most], ", ") + " and " + strconv.Itoa(len(list)-most) + " more"
+}

@@ -1,0 +1,84 @@
+package lint
+
+import (
+	"strings"
+
+	"github.com/iam2rego/iam2rego/schema"
+)
+
+// holding is what one principal holds: the statements of its identity
+// policies and of its permissions boundary.
+type holding struct {
+	who         string // "role arn:...", or "" for a single policy
+	statements  []*stmt
+	boundary    []*stmt
+	hasBoundary bool
+}
+
+// holds returns an Allow statement that gives the action, nil when none
+// does, a Deny on every resource without conditions takes it away, or the
+// boundary does not allow it. With wild, the Allow must be on a wildcard
+// resource.
+func (h *holding) holds(action string, wild bool) *stmt {
+	if !allowed(h.statements, action, wild) {
+		return nil
+	}
+	if h.hasBoundary && !allowed(h.boundary, action, false) {
+		return nil
+	}
+	for _, s := range h.statements {
+		if s.allow() && s.grants(action) && (!wild || s.wildResource) {
+			return s
+		}
+	}
+	return nil
+}
+
+// allowed reports whether some Allow of list grants action and no
+// unconditional Deny on every resource denies it.
+func allowed(list []*stmt, action string, wild bool) bool {
+	ok := false
+	for _, s := range list {
+		switch {
+		case !s.grants(action):
+		case s.allow():
+			ok = ok || !wild || s.wildResource
+		case s.anyResource && len(s.Conditions) == 0:
+			return false
+		}
+	}
+	return ok
+}
+
+// checkPaths reports every escalation path the holding completes, at the
+// statement that grants its first action (iam:PassRole).
+func checkPaths(h *holding, d *schema.Diagnostics) {
+	for _, path := range escalationPaths {
+		var via []*stmt
+		for i, action := range path {
+			s := h.holds(action, i == 0)
+			if s == nil {
+				via = nil
+				break
+			}
+			via = append(via, s)
+		}
+		if via == nil {
+			continue
+		}
+		parts := make([]string, len(path))
+		for i, a := range path {
+			parts[i] = a
+			if h.who != "" {
+				parts[i] += " (" + via[i].label + ")"
+			}
+		}
+		who := "this policy grants"
+		if h.who != "" {
+			who = h.who + " holds"
+		}
+		first := via[0]
+		d.Add(finding(CodeEscalationPath, first.file, first.pointer(first.actionsElement()),
+			"privilege escalation: %s %s: it can run code as any role it may pass", who, strings.Join(parts, " with ")))
+	}
+}
