@@ -52,16 +52,21 @@ func checkBreadth(s *stmt, d *schema.Diagnostics) {
 		d.Add(finding(CodeAllowNotResource, s.file, s.pointer("NotResource"), "Allow with NotResource grants the actions on every resource not listed"))
 	}
 	res := s.pointer(s.resourceElement())
+	scoped := s.scopedServices()
+	open := func(a catalog.Action) bool {
+		svc, _, _ := strings.Cut(a.Name, ":")
+		return a.ResourceLevel && !scoped[svc] && !scoped["*"]
+	}
 	if s.anyResource {
 		if s.grants("iam:passrole") {
 			d.Add(finding(CodePassRoleOnAny, s.file, res, "iam:PassRole on every role: the principal can give any role to a service"))
 		}
 		if w := s.matching(func(a catalog.Action) bool {
-			return a.ResourceLevel && (a.Level == catalog.Write || a.Level == catalog.Tagging) && a.Name != "iam:passrole"
+			return open(a) && (a.Level == catalog.Write || a.Level == catalog.Tagging) && a.Name != "iam:passrole"
 		}); len(w) > 0 {
 			d.Add(finding(CodeWriteOnAnyResource, s.file, res, "%d write or tagging actions on every resource: %s", len(w), names(w)))
 		}
-		if p := s.matching(func(a catalog.Action) bool { return a.ResourceLevel && a.Level == catalog.Permissions }); len(p) > 0 {
+		if p := s.matching(func(a catalog.Action) bool { return open(a) && a.Level == catalog.Permissions }); len(p) > 0 {
 			d.Add(finding(CodeResourceExposure, s.file, res, "%d permissions-management actions on every resource: %s", len(p), names(p)))
 		}
 		if x := s.among(exfiltrationActions); len(x) > 0 {
@@ -71,11 +76,34 @@ func checkBreadth(s *stmt, d *schema.Diagnostics) {
 	if b := s.among(bedrockInvoke); len(b) > 0 && (s.anyResource || anyBedrockResource(s.Resources)) {
 		d.Add(finding(CodeBedrockAnyModel, s.file, res, "%s on every model instead of model ARNs", names(b)))
 	}
-	if s.wildResource {
-		if e := s.among(escalationActions); len(e) > 0 {
-			d.Add(finding(CodePrivilegeEscalation, s.file, s.pointer(s.actionsElement()), "privilege escalation: %s on %s", names(e), resourceWords(s)))
+	var esc []string
+	for _, a := range s.among(escalationActions) {
+		if s.reachesAction(a, true) {
+			esc = append(esc, a)
 		}
 	}
+	if len(esc) > 0 {
+		d.Add(finding(CodePrivilegeEscalation, s.file, s.pointer(s.actionsElement()), "privilege escalation: %s on %s", names(esc), resourceWords(s)))
+	}
+}
+
+// scopedServices returns the services whose requests the statement's
+// conditions narrow: those of its service-specific keys (cloudwatch:namespace,
+// kms:ViaService, ec2:CreateAction, ...), and "*" for aws:ResourceTag/...
+// and aws:RequestTag/... (attribute-based access control). Write and permissions-management
+// actions of those services on "*" are then not reported.
+func (s *stmt) scopedServices() map[string]bool {
+	out := map[string]bool{}
+	for _, c := range s.Conditions {
+		ns, _, _ := strings.Cut(c.Key, ":")
+		switch {
+		case strings.HasPrefix(c.Key, "aws:resourcetag/"), strings.HasPrefix(c.Key, "aws:requesttag/"):
+			out["*"] = true
+		case ns != "aws" && !c.Negated:
+			out[ns] = true
+		}
+	}
+	return out
 }
 
 // anyBedrockResource reports a Bedrock ARN pattern whose resource part is
@@ -147,15 +175,20 @@ func checkConditionKeys(s *stmt, d *schema.Diagnostics) {
 		if strings.HasPrefix(c.Key, "aws:") || !specific(s) {
 			continue
 		}
-		applies := false
-		for n := range s.actions {
+		// A key of another service than the actions' may be set by the
+		// calling service (glue:RoleAssumedBy, ec2:SourceInstanceARN):
+		// only keys of the actions' own service are checked.
+		ns, _, _ := strings.Cut(c.Key, ":")
+		same := s.matching(func(a catalog.Action) bool { return strings.HasPrefix(a.Name, ns+":") })
+		applies := len(same) == 0
+		for _, n := range same {
 			if ok, _ := catalog.SupportsKey(n, c.Key); ok {
 				applies = true
 				break
 			}
 		}
 		if !applies {
-			d.Add(finding(CodeUnknownConditionKey, s.file, s.base+c.Pointer, "condition key %s applies to none of the statement's actions (%s)", c.RawKey, names(s.matching(func(catalog.Action) bool { return true }))))
+			d.Add(finding(CodeUnknownConditionKey, s.file, s.base+c.Pointer, "condition key %s applies to none of the statement's %s actions (%s)", c.RawKey, ns, names(same)))
 		}
 	}
 }

@@ -45,11 +45,12 @@ func (r *runner) export(exp *account.Export) {
 			x.check(h)
 		}
 	}
-	// Customer managed policies attached to nobody are linted too: they
-	// are one attachment away from being held.
+	// Customer managed policies attached to nobody (not even as a
+	// boundary) are linted too: they are one attachment away from being
+	// held.
 	arns := make([]string, 0, len(exp.Managed))
 	for arn := range exp.Managed {
-		if !strings.HasPrefix(arn, "arn:aws:iam::aws:") {
+		if !strings.HasPrefix(arn, "arn:aws:iam::aws:") && !x.seen(arn) {
 			arns = append(arns, arn)
 		}
 	}
@@ -65,6 +66,16 @@ func (r *runner) export(exp *account.Export) {
 			x.document(x.source(*res.Policy, res.ARN), translator.Resource, res.Policy.Value)
 		}
 	}
+}
+
+// seen reports whether a managed policy was linted as any type.
+func (x *exportRun) seen(arn string) bool {
+	for _, t := range translator.PolicyTypes {
+		if _, ok := x.managed[string(t)+" "+arn]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 func (x *exportRun) check(h *holding) {

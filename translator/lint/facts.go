@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -28,28 +29,49 @@ type stmt struct {
 	label      string // the document, for messages about combinations
 	actions    map[string]catalog.Action
 	// anyResource: "Resource": "*" or NotResource (every resource but a
-	// few). wildResource: anyResource, or a pattern with a wildcard in
-	// its resource name (after the last ':').
-	anyResource, wildResource bool
+	// few).
+	anyResource bool
 }
 
 func newStmt(st *translator.Statement, file, base, label string) *stmt {
 	s := &stmt{Statement: st, file: file, base: base, label: label}
 	s.actions = expand(st)
 	s.anyResource = st.NotResource
-	s.wildResource = st.NotResource
 	for _, r := range st.Resources {
-		if r.Raw == "*" {
-			s.anyResource, s.wildResource = true, true
-		}
-		if i := strings.LastIndexByte(r.Raw, ':'); strings.Contains(r.Raw[i+1:], "*") {
-			s.wildResource = true
-		}
-	}
-	if !st.HasResource { // resource-based policies: the resource itself
-		s.anyResource, s.wildResource = false, false
+		s.anyResource = s.anyResource || r.Raw == "*"
 	}
 	return s
+}
+
+// reaches reports whether the statement's resources can name a resource of
+// the service: "*", NotResource, or an ARN pattern whose service part
+// matches it. With wild, the pattern must also have a wildcard in its
+// resource part (arn:aws:iam::111111111111:role/*), so that it names more
+// than the resources listed. A statement without Resource (resource-based
+// policies) reaches only its own resource, which is never wild.
+func (s *stmt) reaches(service string, wild bool) bool {
+	if !s.HasResource {
+		return !wild
+	}
+	if s.anyResource {
+		return true
+	}
+	for _, r := range s.Resources {
+		parts := strings.SplitN(r.Raw, ":", 6)
+		if len(parts) < 6 {
+			continue
+		}
+		if ok, _ := path.Match(parts[2], service); ok && (!wild || strings.Contains(parts[5], "*")) {
+			return true
+		}
+	}
+	return false
+}
+
+// reachesAction is reaches for the service of an action.
+func (s *stmt) reachesAction(action string, wild bool) bool {
+	svc, _, _ := strings.Cut(action, ":")
+	return s.reaches(svc, wild)
 }
 
 // expand returns the catalogued actions a statement matches.

@@ -27,22 +27,23 @@ func (h *holding) holds(action string, wild bool) *stmt {
 		return nil
 	}
 	for _, s := range h.statements {
-		if s.allow() && s.grants(action) && (!wild || s.wildResource) {
+		if s.allow() && s.grants(action) && s.reachesAction(action, wild) {
 			return s
 		}
 	}
 	return nil
 }
 
-// allowed reports whether some Allow of list grants action and no
-// unconditional Deny on every resource denies it.
+// allowed reports whether some Allow of list grants action on resources of
+// its service (with wild, on a wildcard) and no unconditional Deny on
+// every resource denies it.
 func allowed(list []*stmt, action string, wild bool) bool {
 	ok := false
 	for _, s := range list {
 		switch {
 		case !s.grants(action):
 		case s.allow():
-			ok = ok || !wild || s.wildResource
+			ok = ok || s.reachesAction(action, wild)
 		case s.anyResource && len(s.Conditions) == 0:
 			return false
 		}
@@ -79,6 +80,6 @@ func checkPaths(h *holding, d *schema.Diagnostics) {
 		}
 		first := via[0]
 		d.Add(finding(CodeEscalationPath, first.file, first.pointer(first.actionsElement()),
-			"privilege escalation: %s %s: it can run code as any role it may pass", who, strings.Join(parts, " with ")))
+			"privilege escalation: %s %s: it can run code as any role it may pass", who, strings.Join(parts, " + ")))
 	}
 }
