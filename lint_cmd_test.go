@@ -54,7 +54,9 @@ func TestLintCLIFormats(t *testing.T) {
 	code, out, _ = runCLI(t, "", "lint", "--format", "sarif", "testdata/lint/findings/public_resource_policy.json")
 	var log struct {
 		Version string
-		Runs    []struct{ Results []struct{ RuleID, Level string } }
+		Runs    []struct {
+			Results []struct{ RuleID, Level string }
+		}
 	}
 	if err := json.Unmarshal([]byte(out), &log); err != nil || code != 1 || log.Version != "2.1.0" || len(log.Runs) != 1 ||
 		len(log.Runs[0].Results) != 1 || log.Runs[0].Results[0].RuleID != "public_resource_policy" || log.Runs[0].Results[0].Level != "error" {
