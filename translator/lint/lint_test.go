@@ -197,7 +197,10 @@ func TestSARIFValidates(t *testing.T) {
 					RuleID    string
 					Level     string
 					Locations []struct {
-						PhysicalLocation struct{ ArtifactLocation struct{ URI string } }
+						PhysicalLocation struct {
+							ArtifactLocation struct{ URI string }
+							Region           struct{ StartLine, StartColumn int }
+						}
 						LogicalLocations []struct{ FullyQualifiedName string }
 					}
 				}
@@ -219,6 +222,9 @@ func TestSARIFValidates(t *testing.T) {
 			if res.RuleID != f.Code || res.Level != level(f.Severity) || loc.PhysicalLocation.ArtifactLocation.URI == "" ||
 				loc.LogicalLocations[0].FullyQualifiedName != f.Pointer {
 				t.Errorf("%s: result %d = %+v, want %s", name, i, res, f.Error())
+			}
+			if r := loc.PhysicalLocation.Region; !strings.HasPrefix(f.File, "arn:") && (r.StartLine < 1 || r.StartColumn < 1) {
+				t.Errorf("%s: result %d (%s) has no region", name, i, f.Error())
 			}
 		}
 	}

@@ -15,7 +15,10 @@ import (
 // location is the file (a relative path, or the ARN of an AWS managed
 // policy) with the JSON pointer as its logical location (kind "element",
 // fully qualified name = the pointer) and in the result's properties.
-// Input errors are toolExecutionNotifications of the run's invocation.
+// When the file can be read again, the result also has a region: the line
+// and column where the value at the pointer starts (for a document stored
+// as a string in an export, where that string starts). Input errors are
+// toolExecutionNotifications of the run's invocation.
 
 const (
 	sarifSchema  = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -88,6 +91,12 @@ type sarifLocation struct {
 
 type sarifPhysical struct {
 	ArtifactLocation sarifArtifact `json:"artifactLocation"`
+	Region           *sarifRegion  `json:"region,omitempty"`
+}
+
+type sarifRegion struct {
+	StartLine   int `json:"startLine"`
+	StartColumn int `json:"startColumn"`
 }
 
 type sarifArtifact struct {
@@ -114,6 +123,7 @@ func WriteSARIF(w io.Writer, r *Report, version string) error {
 		Invocations: []sarifInvocation{{ExecutionSuccessful: len(r.Errors) == 0}},
 		Results:     []sarifResult{},
 	}
+	loc := locator{texts: map[string][]byte{}}
 	index := map[string]int{}
 	for i, rule := range Rules {
 		index[rule.Code] = i
@@ -134,7 +144,7 @@ func WriteSARIF(w io.Writer, r *Report, version string) error {
 			RuleIndex:  index[f.Code],
 			Level:      level(f.Severity),
 			Message:    sarifText{f.Message},
-			Locations:  []sarifLocation{locationOf(f)},
+			Locations:  []sarifLocation{loc.of(f)},
 			Properties: map[string]any{"jsonPointer": pointerOf(f)},
 		})
 	}
@@ -142,7 +152,7 @@ func WriteSARIF(w io.Writer, r *Report, version string) error {
 		run.Invocations[0].ToolExecutionNotifications = append(run.Invocations[0].ToolExecutionNotifications, sarifNotification{
 			Level:     "error",
 			Message:   sarifText{e.Message + " (" + e.Code + ")"},
-			Locations: []sarifLocation{locationOf(e)},
+			Locations: []sarifLocation{loc.of(e)},
 		})
 	}
 	enc := json.NewEncoder(w)
@@ -157,10 +167,27 @@ func pointerOf(e *schema.Error) string {
 	return e.Pointer
 }
 
-func locationOf(e *schema.Error) sarifLocation {
+// locator reads each file once to find the regions of its findings.
+type locator struct {
+	texts map[string][]byte // nil for a file that cannot be read
+}
+
+func (l *locator) of(e *schema.Error) sarifLocation {
 	loc := sarifLocation{LogicalLocations: []sarifLogical{{FullyQualifiedName: pointerOf(e), Kind: "element"}}}
-	if e.File != "" {
-		loc.PhysicalLocation = &sarifPhysical{ArtifactLocation: sarifArtifact{URI: fileURI(e.File)}}
+	if e.File == "" {
+		return loc
+	}
+	loc.PhysicalLocation = &sarifPhysical{ArtifactLocation: sarifArtifact{URI: fileURI(e.File)}}
+	if strings.HasPrefix(e.File, "arn:") {
+		return loc
+	}
+	text, seen := l.texts[e.File]
+	if !seen {
+		text, _ = schema.ReadFile(e.File)
+		l.texts[e.File] = text
+	}
+	if line, col, ok := locate(text, e.Pointer); ok {
+		loc.PhysicalLocation.Region = &sarifRegion{StartLine: line, StartColumn: col}
 	}
 	return loc
 }
