@@ -51,9 +51,12 @@ func allowed(list []*stmt, action string, wild bool) bool {
 	return ok
 }
 
-// checkPaths reports every escalation path the holding completes, at the
-// statement that grants its first action (iam:PassRole).
+// checkPaths reports the escalation paths the holding completes: one
+// finding for each statement granting iam:PassRole, naming every path it
+// completes and the policies that grant the other actions.
 func checkPaths(h *holding, d *schema.Diagnostics) {
+	var order []*stmt
+	completed := map[*stmt][]string{}
 	for _, path := range escalationPaths {
 		var via []*stmt
 		for i, action := range path {
@@ -67,19 +70,24 @@ func checkPaths(h *holding, d *schema.Diagnostics) {
 		if via == nil {
 			continue
 		}
-		parts := make([]string, len(path))
-		for i, a := range path {
+		parts := make([]string, len(path)-1)
+		for i, a := range path[1:] {
 			parts[i] = a
 			if h.who != "" {
-				parts[i] += " (" + via[i].label + ")"
+				parts[i] += " (" + via[i+1].label + ")"
 			}
 		}
-		who := "this policy grants"
-		if h.who != "" {
-			who = h.who + " holds"
+		if completed[via[0]] == nil {
+			order = append(order, via[0])
 		}
-		first := via[0]
+		completed[via[0]] = append(completed[via[0]], strings.Join(parts, " + "))
+	}
+	for _, first := range order {
+		who := "this policy grants iam:PassRole"
+		if h.who != "" {
+			who = h.who + " holds iam:PassRole (" + first.label + ")"
+		}
 		d.Add(finding(CodeEscalationPath, first.file, first.pointer(first.actionsElement()),
-			"privilege escalation: %s %s: it can run code as any role it may pass", who, strings.Join(parts, " + ")))
+			"privilege escalation: %s with %s: it can run code as any role it may pass", who, strings.Join(completed[first], "; with ")))
 	}
 }
