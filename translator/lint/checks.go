@@ -37,7 +37,7 @@ func checkStatement(t translator.PolicyType, s *stmt, d *schema.Diagnostics) {
 // checkBreadth runs the over-breadth rules on an identity Allow statement.
 func checkBreadth(s *stmt, d *schema.Diagnostics) {
 	if s.NotAction {
-		d.Add(finding(CodeAllowNotAction, s.file, s.pointer("NotAction"), "Allow with NotAction grants every action not listed (%d catalogued actions)", len(s.actions)))
+		d.Add(finding(CodeAllowNotAction, s.file, s.pointer("NotAction"), "Allow with NotAction grants every action not listed (%d catalogued actions)", s.count()))
 	} else {
 		for _, a := range s.Actions {
 			switch svc, name, _ := strings.Cut(a.Raw, ":"); {
@@ -156,12 +156,7 @@ func checkTrust(s *stmt, d *schema.Diagnostics) {
 
 // assumes reports whether a trust statement allows assuming the role.
 func assumes(s *stmt) bool {
-	for n := range s.actions {
-		if strings.HasPrefix(n, "sts:assumerole") {
-			return true
-		}
-	}
-	return false
+	return len(s.matching(func(a catalog.Action) bool { return strings.HasPrefix(a.Name, "sts:assumerole") })) > 0
 }
 
 // checkConditionKeys reports keys the catalogue does not know, and service
@@ -197,7 +192,7 @@ func checkConditionKeys(s *stmt, d *schema.Diagnostics) {
 // catalogued action, without NotAction or "*": only then can a key be
 // said to apply to none of them.
 func specific(s *stmt) bool {
-	if s.NotAction || len(s.actions) == 0 {
+	if s.NotAction || s.all || len(s.listed) == 0 {
 		return false
 	}
 	for _, a := range s.Actions {

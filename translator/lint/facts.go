@@ -11,13 +11,11 @@ import (
 	"github.com/iam2rego/iam2rego/translator/catalog"
 )
 
-// allActions is the whole catalogue by name, shared read-only.
-var allActions = sync.OnceValue(func() map[string]catalog.Action {
-	m := map[string]catalog.Action{}
-	for _, a := range catalog.Expand("*") {
-		m[a.Name] = a
-	}
-	return m
+// allActions is the whole catalogue, sorted by name, shared read-only.
+var allActions = sync.OnceValue(func() []catalog.Action {
+	list := catalog.Expand("*")
+	sort.Slice(list, func(i, j int) bool { return list[i].Name < list[j].Name })
+	return list
 })
 
 // stmt is a statement with what lint derives from it once: the catalogued
@@ -27,15 +25,28 @@ type stmt struct {
 	*translator.Statement
 	file, base string // the document's file and pointer prefix
 	label      string // the document, for messages about combinations
-	actions    map[string]catalog.Action
+	// The statement matches the catalogued actions in listed, or (with
+	// NotAction) every action but those; all is "Action": "*" or
+	// "NotAction": "*". Large sets stay implicit, so that a statement
+	// costs no more than its own patterns.
+	listed map[string]catalog.Action
+	all    bool
 	// anyResource: "Resource": "*" or NotResource (every resource but a
 	// few).
 	anyResource bool
 }
 
 func newStmt(st *translator.Statement, file, base, label string) *stmt {
-	s := &stmt{Statement: st, file: file, base: base, label: label}
-	s.actions = expand(st)
+	s := &stmt{Statement: st, file: file, base: base, label: label, listed: map[string]catalog.Action{}}
+	for _, a := range st.Actions {
+		if a.Raw == "*" {
+			s.all = true
+			continue
+		}
+		for _, x := range catalog.Expand(a.Raw) {
+			s.listed[x.Name] = x
+		}
+	}
 	s.anyResource = st.NotResource
 	for _, r := range st.Resources {
 		s.anyResource = s.anyResource || r.Raw == "*"
@@ -74,40 +85,28 @@ func (s *stmt) reachesAction(action string, wild bool) bool {
 	return s.reaches(svc, wild)
 }
 
-// expand returns the catalogued actions a statement matches.
-func expand(st *translator.Statement) map[string]catalog.Action {
-	for _, a := range st.Actions {
-		if a.Raw == "*" {
-			if st.NotAction {
-				return nil
-			}
-			return allActions()
-		}
-	}
-	matched := map[string]catalog.Action{}
-	for _, a := range st.Actions {
-		for _, x := range catalog.Expand(a.Raw) {
-			matched[x.Name] = x
-		}
-	}
-	if !st.NotAction {
-		return matched
-	}
-	out := make(map[string]catalog.Action, len(allActions())-len(matched))
-	for n, a := range allActions() {
-		if _, ok := matched[n]; !ok {
-			out[n] = a
-		}
-	}
-	return out
-}
-
 func (s *stmt) allow() bool { return s.Effect == translator.Allow }
 
 // grants reports whether the statement matches an action (lower-cased).
 func (s *stmt) grants(action string) bool {
-	_, ok := s.actions[action]
-	return ok
+	if s.all {
+		return !s.NotAction
+	}
+	_, ok := s.listed[action]
+	return ok != s.NotAction
+}
+
+// count is the number of catalogued actions the statement matches.
+func (s *stmt) count() int {
+	switch {
+	case s.all && s.NotAction:
+		return 0
+	case s.all:
+		return len(allActions())
+	case s.NotAction:
+		return len(allActions()) - len(s.listed)
+	}
+	return len(s.listed)
 }
 
 // pointer is a JSON pointer into the file: the document's prefix and the
@@ -139,7 +138,15 @@ func (s *stmt) resourceElement() string {
 // keep is true.
 func (s *stmt) matching(keep func(catalog.Action) bool) []string {
 	var out []string
-	for n, a := range s.actions {
+	if s.all || s.NotAction {
+		for _, a := range allActions() {
+			if s.grants(a.Name) && keep(a) {
+				out = append(out, a.Name)
+			}
+		}
+		return out
+	}
+	for n, a := range s.listed {
 		if keep(a) {
 			out = append(out, n)
 		}

@@ -109,17 +109,21 @@ func (r *runner) path(p string, t translator.PolicyType) {
 // file lints one policy file.
 func (r *runner) file(f string, t translator.PolicyType) {
 	data, err := schema.ReadFile(f)
-	if err == nil {
-		var doc any
-		doc, err = schema.DecodeAndValidate(schema.KindPolicy, f, data)
-		if err == nil {
-			r.single(source{file: f, label: filepath.Base(f)}, t, doc)
-			return
-		}
+	if err != nil {
+		r.errs.Merge(f, err)
+		return
 	}
-	for _, e := range schema.List(err) {
-		r.errs.Add(e)
+	r.text(f, data, t)
+}
+
+// text lints the JSON text of one policy file.
+func (r *runner) text(f string, data []byte, t translator.PolicyType) {
+	doc, err := schema.DecodeAndValidate(schema.KindPolicy, f, data)
+	if err != nil {
+		r.errs.Merge(f, err)
+		return
 	}
+	r.single(source{file: f, label: filepath.Base(f)}, t, doc)
 }
 
 // single lints a document on its own, as type t or as its detected type;
