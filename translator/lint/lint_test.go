@@ -293,3 +293,31 @@ func TestRulesDocumented(t *testing.T) {
 		}
 	}
 }
+
+// TestAWSManagedPolicies: what lint says of well-known AWS managed
+// policies, rule by rule.
+func TestAWSManagedPolicies(t *testing.T) {
+	for name, want := range map[string][]string{
+		"AdministratorAccess": {CodeActionWildcard, CodeBedrockAnyModel, CodeDataExfiltration, CodePassRoleOnAny,
+			CodePrivilegeEscalation, CodeEscalationPath, CodeResourceExposure, CodeWriteOnAnyResource},
+		// NotAction iam:*, organizations:*, account:*: lambda:UpdateFunctionCode
+		// and glue:UpdateDevEndpoint remain, iam:PassRole does not.
+		"PowerUserAccess": {CodeAllowNotAction, CodeBedrockAnyModel, CodeDataExfiltration, CodePrivilegeEscalation,
+			CodeResourceExposure, CodeWriteOnAnyResource},
+		"AmazonS3ReadOnlyAccess": {CodeDataExfiltration},
+		"IAMFullAccess":          {CodePassRoleOnAny, CodePrivilegeEscalation, CodeResourceExposure, CodeServiceWildcard, CodeWriteOnAnyResource},
+	} {
+		r := Run(Inputs{Paths: []string{name}})
+		var got []string
+		for _, f := range r.Findings {
+			if !slices.Contains(got, f.Code) {
+				got = append(got, f.Code)
+			}
+		}
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) || len(r.Errors) > 0 {
+			t.Errorf("%s: codes %v, want %v (errors %v)", name, got, want, r.Errors)
+		}
+	}
+}
