@@ -152,6 +152,7 @@ func (c *compiler) actions(m map[string]any, ptr string) ([]ActionPattern, bool)
 	var out []ActionPattern
 	for i, v := range vals {
 		if a, ok := compileAction(c, v, ptrs[i]); ok {
+			a.Pointer = ptrs[i]
 			out = append(out, a)
 		}
 	}
@@ -171,6 +172,7 @@ func (c *compiler) resources(m map[string]any, ptr string) ([]ResourcePattern, b
 	var out []ResourcePattern
 	for i, v := range vals {
 		if r, ok := compileResource(c, v, ptrs[i]); ok {
+			r.Pointer = ptrs[i]
 			out = append(out, r)
 		}
 	}

@@ -33,11 +33,12 @@ const (
 
 // Matcher is a lowered Action or Resource pattern.
 type Matcher struct {
-	Raw    string
-	Kind   MatchKind
-	Exact  string // MatchExact
-	Prefix string // MatchPrefix, MatchRegex, MatchTemplate: literal prefix ("" when none)
-	Regex  string // MatchRegex, MatchSegments: RE2 fragment, anchored when emitted
+	Raw     string
+	Pointer string // JSON pointer of the entry in its document (for diagnostics; not lowered)
+	Kind    MatchKind
+	Exact   string // MatchExact
+	Prefix  string // MatchPrefix, MatchRegex, MatchTemplate: literal prefix ("" when none)
+	Regex   string // MatchRegex, MatchSegments: RE2 fragment, anchored when emitted
 	// Rest and RestKind test the tail of the ARN in the input field
 	// RestField (MatchSegments).
 	Rest      string

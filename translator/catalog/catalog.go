@@ -47,7 +47,9 @@ var alwaysMultiValued = map[string]bool{
 
 type service struct {
 	actions []string            // lower-cased, sorted
-	set     map[string]struct{} // same names, for exact look-up
+	set     map[string]int      // same names, to their index in actions
+	access  string              // one access letter per action (builder.AccessLetters)
+	keys    map[string][]string // action -> its service condition keys (lower-cased)
 }
 
 // keyTemplate is a templated condition key such as aws:ResourceTag/${TagKey}.
@@ -110,13 +112,15 @@ func parse(data []byte) (*catalog, error) {
 	for p, s := range f.Services {
 		p = lowerASCII(p)
 		svcKeys[p] = s.Keys
-		sv := &service{actions: make([]string, len(s.Actions)), set: make(map[string]struct{}, len(s.Actions))}
+		if len(s.Access) != len(s.Actions) || !sort.StringsAreSorted(s.Actions) {
+			return nil, errCorrupt
+		}
+		sv := &service{actions: make([]string, len(s.Actions)), set: make(map[string]int, len(s.Actions)), access: s.Access, keys: s.ActionKeys}
 		for i, a := range s.Actions {
 			a = lowerASCII(a)
 			sv.actions[i] = a
-			sv.set[a] = struct{}{}
+			sv.set[a] = i
 		}
-		sort.Strings(sv.actions)
 		c.services[p] = sv
 		c.prefixes = append(c.prefixes, p)
 		c.nActions += len(sv.set)

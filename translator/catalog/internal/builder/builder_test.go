@@ -11,9 +11,11 @@ const sample = `{"meta":{"source":"pkg@1","license":"MIT","updatedAt":"2026-01-0
   "counts":{"services":2,"actions":3,"conditionKeys":3}},
  "globalConditionKeys":[{"key":"aws:SourceIp","type":"IPAddress"},{"key":"aws:SecureTransport","type":"Boolean"}],
  "services":{
-  "S3":{"actions":{"GetObject":{"access":"Read"},"PutObject":{"access":"Write"}},
+  "S3":{"actions":{"GetObject":{"access":"Read","resources":[{"type":"object","conditionKeys":["aws:ResourceTag/${TagKey}"]}],"conditionKeys":["s3:prefix"]},
+                   "PutObject":{"access":"Write","resources":[{"type":"object"}]}},
+        "resourceTypes":{"object":{"conditionKeys":["s3:ExistingObjectTag/<key>","S3:prefix"]}},
         "conditionKeys":{"s3:prefix":"String","s3:ExistingObjectTag/<key>":"string"}},
-  "iam":{"actions":{"CreateAccessKey":{}},"conditionKeys":{"iam:PolicyARN":"Arn"}}}}`
+  "iam":{"actions":{"CreateAccessKey":{"access":"Permissions management, Write"}},"conditionKeys":{"iam:PolicyARN":"Arn"}}}}`
 
 func TestBuild(t *testing.T) {
 	f, err := Build(strings.NewReader(sample))
@@ -22,6 +24,13 @@ func TestBuild(t *testing.T) {
 	}
 	if got := f.Services["s3"].Actions; len(got) != 2 || got[0] != "getobject" || got[1] != "putobject" {
 		t.Errorf("s3 actions = %q", got)
+	}
+	if got := f.Services["s3"].Access + f.Services["iam"].Access; got != "RWp" {
+		t.Errorf("access letters = %q, want RWp", got)
+	}
+	if got := f.Services["s3"].ActionKeys; len(got) != 2 || strings.Join(got["getobject"], ",") != "s3:existingobjecttag/<key>,s3:prefix" ||
+		strings.Join(got["putobject"], ",") != "s3:existingobjecttag/<key>,s3:prefix" || f.Services["iam"].ActionKeys != nil {
+		t.Errorf("action keys = %q", got)
 	}
 	if f.Global["aws:SecureTransport"] != "Bool" || f.Services["iam"].Keys["iam:PolicyARN"] != "ARN" ||
 		f.Services["s3"].Keys["s3:ExistingObjectTag/<key>"] != "String" {
@@ -77,6 +86,7 @@ func TestBuildErrors(t *testing.T) {
 	for name, in := range map[string]string{
 		"unknown type":     strings.Replace(sample, `"Arn"`, `"Blob"`, 1),
 		"dup action":       strings.Replace(sample, `"PutObject"`, `"getobject"`, 1),
+		"unknown access":   strings.Replace(sample, `"Read"`, `"Readish"`, 1),
 		"dup service":      strings.Replace(sample, `"iam":`, `"s3":`, 1),
 		"count mismatch":   strings.Replace(sample, `"actions":3`, `"actions":4`, 1),
 		"bad action name":  strings.Replace(sample, `"PutObject"`, `"Put*"`, 1),
@@ -84,7 +94,7 @@ func TestBuildErrors(t *testing.T) {
 		"not json":         "{",
 		"no source":        strings.Replace(sample, `"source":"pkg@1"`, `"source":""`, 1),
 		"bad global type":  strings.Replace(sample, `"IPAddress"`, `"IPv4"`, 1),
-		"dup service keys": strings.Replace(sample, `"s3:prefix"`, `"s3:existingobjecttag/<KEY>"`, 1),
+		"dup service keys": strings.Replace(sample, `"s3:prefix":"String"`, `"s3:existingobjecttag/<KEY>":"String"`, 1),
 	} {
 		if _, err := Build(strings.NewReader(in)); err == nil {
 			t.Errorf("%s: Build succeeded", name)

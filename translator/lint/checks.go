@@ -1,0 +1,204 @@
+package lint
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/iam2rego/iam2rego/schema"
+	"github.com/iam2rego/iam2rego/translator"
+	"github.com/iam2rego/iam2rego/translator/catalog"
+)
+
+// finding builds a diagnostic of a rule, with the rule's severity.
+func finding(code, file, pointer, format string, args ...any) *schema.Error {
+	e := schema.Errorf(code, file, pointer, format, args...)
+	e.Severity = ruleOf(code).Severity
+	return e
+}
+
+// grantsAccess reports whether a policy type's Allow statements grant
+// permissions to the principal that holds it (the over-breadth rules).
+func grantsAccess(t translator.PolicyType) bool { return t == translator.Identity }
+
+// checkStatement runs the per-statement rules.
+func checkStatement(t translator.PolicyType, s *stmt, d *schema.Diagnostics) {
+	checkConditionKeys(s, d)
+	switch {
+	case t == translator.Resource || t == translator.Trust:
+		checkPublic(s, d)
+		if t == translator.Trust {
+			checkTrust(s, d)
+		}
+	case grantsAccess(t) && s.allow():
+		checkBreadth(s, d)
+	}
+}
+
+// checkBreadth runs the over-breadth rules on an identity Allow statement.
+func checkBreadth(s *stmt, d *schema.Diagnostics) {
+	if s.NotAction {
+		d.Add(finding(CodeAllowNotAction, s.file, s.pointer("NotAction"), "Allow with NotAction grants every action not listed (%d catalogued actions)", s.count()))
+	} else {
+		for _, a := range s.Actions {
+			switch svc, name, _ := strings.Cut(a.Raw, ":"); {
+			case a.Raw == "*":
+				d.Add(finding(CodeActionWildcard, s.file, s.base+a.Pointer, "\"Action\": \"*\" allows every action of every service"))
+			case name == "*":
+				d.Add(finding(CodeServiceWildcard, s.file, s.base+a.Pointer, "%q allows every action of %s (%d catalogued)", a.Raw, svc, len(catalog.Expand(a.Raw))))
+			}
+		}
+	}
+	if s.NotResource {
+		d.Add(finding(CodeAllowNotResource, s.file, s.pointer("NotResource"), "Allow with NotResource grants the actions on every resource not listed"))
+	}
+	res := s.pointer(s.resourceElement())
+	scoped := s.scopedServices()
+	open := func(a catalog.Action) bool {
+		svc, _, _ := strings.Cut(a.Name, ":")
+		return a.ResourceLevel && !scoped[svc] && !scoped["*"]
+	}
+	if s.anyResource {
+		if s.grants("iam:passrole") {
+			d.Add(finding(CodePassRoleOnAny, s.file, res, "iam:PassRole on every role: the principal can give any role to a service"))
+		}
+		if w := s.matching(func(a catalog.Action) bool {
+			return open(a) && (a.Level == catalog.Write || a.Level == catalog.Tagging) && a.Name != "iam:passrole"
+		}); len(w) > 0 {
+			d.Add(finding(CodeWriteOnAnyResource, s.file, res, "%d write or tagging actions on every resource: %s", len(w), names(w)))
+		}
+		if p := s.matching(func(a catalog.Action) bool { return open(a) && a.Level == catalog.Permissions }); len(p) > 0 {
+			d.Add(finding(CodeResourceExposure, s.file, res, "%d permissions-management actions on every resource: %s", len(p), names(p)))
+		}
+		if x := s.among(exfiltrationActions); len(x) > 0 {
+			d.Add(finding(CodeDataExfiltration, s.file, res, "data exfiltration actions on every resource: %s", names(x)))
+		}
+	}
+	if b := s.among(bedrockInvoke); len(b) > 0 && (s.anyResource || anyBedrockResource(s.Resources)) {
+		d.Add(finding(CodeBedrockAnyModel, s.file, res, "%s on every model instead of model ARNs", names(b)))
+	}
+	var esc []string
+	for _, a := range s.among(escalationActions) {
+		if s.reachesAction(a, true) {
+			esc = append(esc, a)
+		}
+	}
+	if len(esc) > 0 {
+		d.Add(finding(CodePrivilegeEscalation, s.file, s.pointer(s.actionsElement()), "privilege escalation: %s on %s", names(esc), resourceWords(s)))
+	}
+}
+
+// scopedServices returns the services whose requests the statement's
+// conditions narrow: those of its service-specific keys (cloudwatch:namespace,
+// kms:ViaService, ec2:CreateAction, ...), and "*" for aws:ResourceTag/...
+// and aws:RequestTag/... (attribute-based access control). Write and permissions-management
+// actions of those services on "*" are then not reported.
+func (s *stmt) scopedServices() map[string]bool {
+	out := map[string]bool{}
+	for _, c := range s.Conditions {
+		ns, _, _ := strings.Cut(c.Key, ":")
+		switch {
+		case strings.HasPrefix(c.Key, "aws:resourcetag/"), strings.HasPrefix(c.Key, "aws:requesttag/"):
+			out["*"] = true
+		case ns != "aws" && !c.Negated:
+			out[ns] = true
+		}
+	}
+	return out
+}
+
+// anyBedrockResource reports a Bedrock ARN pattern whose resource part is
+// "*" (arn:aws:bedrock:*:*:*), which names no model either.
+func anyBedrockResource(rs []translator.ResourcePattern) bool {
+	for _, r := range rs {
+		parts := strings.SplitN(r.Raw, ":", 6)
+		if len(parts) == 6 && parts[2] == "bedrock" && parts[5] == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+func resourceWords(s *stmt) string {
+	switch {
+	case s.NotResource:
+		return "every resource not listed in NotResource"
+	case s.anyResource:
+		return "every resource"
+	}
+	return "a wildcard resource"
+}
+
+// checkPublic reports a resource or trust policy statement open to "*".
+func checkPublic(s *stmt, d *schema.Diagnostics) {
+	if !s.allow() || s.Principal == nil || !s.Principal.Wildcard || len(s.Conditions) > 0 {
+		return
+	}
+	d.Add(finding(CodePublicResourcePolicy, s.file, s.pointer("Principal"), "Principal \"*\" without a condition: anyone, in any account or anonymous, is allowed"))
+}
+
+// checkTrust reports a trust statement that lets a whole account assume
+// the role without sts:ExternalId or aws:PrincipalArn.
+func checkTrust(s *stmt, d *schema.Diagnostics) {
+	if !s.allow() || s.Principal == nil || len(s.Principal.Accounts) == 0 || !assumes(s) {
+		return
+	}
+	for _, c := range s.Conditions {
+		if slices.Contains(trustKeys, c.Key) {
+			return
+		}
+	}
+	accts := make([]string, len(s.Principal.Accounts))
+	for i, a := range s.Principal.Accounts {
+		accts[i] = a.Account
+	}
+	d.Add(finding(CodeAccountWideTrust, s.file, s.pointer("Principal"), "any principal of account %s may assume the role: no sts:ExternalId or aws:PrincipalArn condition", strings.Join(accts, ", ")))
+}
+
+// assumes reports whether a trust statement allows assuming the role.
+func assumes(s *stmt) bool {
+	return len(s.matching(func(a catalog.Action) bool { return strings.HasPrefix(a.Name, "sts:assumerole") })) > 0
+}
+
+// checkConditionKeys reports keys the catalogue does not know, and service
+// keys that none of the statement's actions supports.
+func checkConditionKeys(s *stmt, d *schema.Diagnostics) {
+	for _, c := range s.Conditions {
+		if _, known := catalog.ConditionKeyType(c.Key); !known {
+			d.Add(finding(CodeUnknownConditionKey, s.file, s.base+c.Pointer, "condition key %s is not in the catalogue", c.RawKey))
+			continue
+		}
+		if strings.HasPrefix(c.Key, "aws:") || !specific(s) {
+			continue
+		}
+		// A key of another service than the actions' may be set by the
+		// calling service (glue:RoleAssumedBy, ec2:SourceInstanceARN):
+		// only keys of the actions' own service are checked.
+		ns, _, _ := strings.Cut(c.Key, ":")
+		same := s.matching(func(a catalog.Action) bool { return strings.HasPrefix(a.Name, ns+":") })
+		applies := len(same) == 0
+		for _, n := range same {
+			if ok, _ := catalog.SupportsKey(n, c.Key); ok {
+				applies = true
+				break
+			}
+		}
+		if !applies {
+			d.Add(finding(CodeUnknownConditionKey, s.file, s.base+c.Pointer, "condition key %s applies to none of the statement's %s actions (%s)", c.RawKey, ns, names(same)))
+		}
+	}
+}
+
+// specific reports whether every action pattern of the statement matches a
+// catalogued action, without NotAction or "*": only then can a key be
+// said to apply to none of them.
+func specific(s *stmt) bool {
+	if s.NotAction || s.all || len(s.listed) == 0 {
+		return false
+	}
+	for _, a := range s.Actions {
+		if a.Raw == "*" || len(catalog.Expand(a.Raw)) == 0 {
+			return false
+		}
+	}
+	return true
+}

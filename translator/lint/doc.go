@@ -1,0 +1,43 @@
+// Package lint is iam2rego's least-privilege linter (`iam2rego lint`). It
+// belongs to the translator stage: it reads policies as the translator
+// compiles them (the typed, normalised statements of translator.Policy),
+// with the action catalogue (translator/catalog: access levels, wildcard
+// expansion, condition keys per action) and, for a build's inputs, the
+// account model (translator/account: attachments, groups, boundaries).
+//
+// Findings are schema.Error diagnostics, as `iam2rego validate` prints
+// them: a code, a severity, the file and a JSON pointer into it. The rule
+// table (Rules, rules.go) is the one place that lists every code with its
+// severity and help text; README.md repeats it.
+//
+// # Rules in short
+//
+//   - Identity policies, Allow statements only: "Action": "*", service
+//     wildcards, NotAction and NotResource, write, tagging and
+//     permissions-management actions and iam:PassRole on "Resource": "*",
+//     cloudsplaining's data exfiltration actions on "*", bedrock:InvokeModel*
+//     on every model, and the known privilege-escalation actions and
+//     combinations. Wildcard action patterns (iam:*, s3:Put*) are expanded
+//     against the catalogue; NotAction grants every other catalogued action.
+//   - Resource and trust policies: Principal "*" without a condition; trust
+//     policies that let a whole account assume the role without an
+//     sts:ExternalId or aws:PrincipalArn condition.
+//   - Every policy type: unknown actions (validate's warning) and condition
+//     keys the catalogue does not know or that apply to none of the
+//     statement's actions.
+//
+// # Escalation paths
+//
+// A single policy file is checked on its own. A build is checked per user
+// and role over every policy it holds: inline, managed, its groups'
+// (users), minus actions removed by a Deny on "*" without conditions, and
+// within its permissions boundary. A combination is reported at the
+// statement granting iam:PassRole, naming the principal and the policies.
+//
+// # Output
+//
+// Write prints pretty, json or SARIF 2.1.0 (WriteSARIF: one run, the rule
+// table as tool.driver.rules, a result per finding with the file as
+// physical location and the JSON pointer as logical location). Fails
+// compares findings with a --fail-on threshold.
+package lint

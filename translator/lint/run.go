@@ -1,0 +1,165 @@
+package lint
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/iam2rego/iam2rego/schema"
+	"github.com/iam2rego/iam2rego/translator"
+	"github.com/iam2rego/iam2rego/translator/account"
+	"github.com/iam2rego/iam2rego/translator/managed"
+)
+
+// Inputs are what `iam2rego lint` reads.
+type Inputs struct {
+	// Build are the inputs of `iam2rego build` (--account-details, --org,
+	// --resource-policies, or a folder with an iam2rego.json manifest).
+	Build account.Inputs
+	// Paths are policy files, folders of policy files (*.json, searched
+	// recursively) and AWS managed policies by ARN or name. A folder
+	// holding iam2rego.json is a build folder instead.
+	Paths []string
+	// Type is the policy type of the files in Paths; "" decides per
+	// document (trust, resource or identity; see detectType).
+	Type translator.PolicyType
+}
+
+// Report is the outcome of a lint run.
+type Report struct {
+	// Findings are the lint findings, sorted and unique.
+	Findings []*schema.Error
+	// Errors are problems with the inputs (unreadable or invalid files):
+	// what `iam2rego validate` or `build` would reject.
+	Errors []*schema.Error
+	// Policies counts the documents linted; Principals the users and
+	// roles whose policies were checked together for escalation paths.
+	Policies, Principals int
+}
+
+type runner struct {
+	findings, errs schema.Diagnostics
+	report         Report
+}
+
+// Run lints every input. It never fails: problems with the inputs are in
+// Report.Errors.
+func Run(in Inputs) *Report {
+	r := &runner{}
+	build := in.Build
+	for _, p := range in.Paths {
+		if st, err := os.Stat(filepath.Join(p, "iam2rego.json")); err == nil && !st.IsDir() && build.Folder == "" {
+			build.Folder = p
+			continue
+		}
+		r.path(p, in.Type)
+	}
+	if build.Folder != "" || len(build.AccountDetails) > 0 || build.Org != "" || len(build.Resources) > 0 {
+		exp, err := account.Load(build)
+		for _, e := range schema.List(err) {
+			r.errs.Add(e)
+		}
+		if err != nil && len(schema.List(err)) == 0 {
+			r.errs.Add(schema.Errorf(schema.CodeInternal, "", "", "%v", err))
+		}
+		if exp != nil {
+			r.export(exp)
+		}
+	}
+	r.report.Findings = unique(r.findings.All())
+	r.report.Errors = unique(r.errs.All())
+	return &r.report
+}
+
+// path lints a policy file, a folder of them, or a managed policy.
+func (r *runner) path(p string, t translator.PolicyType) {
+	st, err := os.Stat(p)
+	switch {
+	case err == nil && st.IsDir():
+		var files []string
+		walkErr := filepath.WalkDir(p, func(f string, e os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !e.IsDir() && strings.HasSuffix(f, ".json") {
+				files = append(files, f)
+			}
+			return nil
+		})
+		if walkErr != nil {
+			r.errs.Add(schema.Errorf(schema.CodeJSONSyntax, p, "", "cannot read the folder: %v", walkErr))
+		}
+		sort.Strings(files)
+		for _, f := range files {
+			r.file(f, t)
+		}
+	case err == nil:
+		r.file(p, t)
+	default:
+		if arn, ok := managedARN(p); ok {
+			doc, name, _ := managed.Lookup(arn)
+			r.single(source{file: arn, label: name}, t, doc)
+			return
+		}
+		r.file(p, t) // reports the file as unreadable
+	}
+}
+
+// file lints one policy file.
+func (r *runner) file(f string, t translator.PolicyType) {
+	data, err := schema.ReadFile(f)
+	if err != nil {
+		r.errs.Merge(f, err)
+		return
+	}
+	r.text(f, data, t)
+}
+
+// text lints the JSON text of one policy file.
+func (r *runner) text(f string, data []byte, t translator.PolicyType) {
+	doc, err := schema.DecodeAndValidate(schema.KindPolicy, f, data)
+	if err != nil {
+		r.errs.Merge(f, err)
+		return
+	}
+	r.single(source{file: f, label: filepath.Base(f)}, t, doc)
+}
+
+// single lints a document on its own, as type t or as its detected type;
+// an identity policy is checked for escalation paths by itself.
+func (r *runner) single(src source, t translator.PolicyType, doc any) {
+	if t == "" {
+		t = detectType(doc)
+	}
+	list := r.document(src, t, doc)
+	if t == translator.Identity {
+		checkPaths(&holding{statements: list}, &r.findings)
+	}
+}
+
+// managedARN resolves an AWS managed policy given by ARN or by name.
+func managedARN(p string) (string, bool) {
+	if managed.Has(p) {
+		return p, true
+	}
+	for _, arn := range managed.ARNs() {
+		if _, name, ok := managed.SplitARN(arn); ok && name == p {
+			return arn, true
+		}
+	}
+	return "", false
+}
+
+// unique drops repeated diagnostics from a sorted list (a managed policy
+// used as a boundary and as a permissions policy is linted twice).
+func unique(list []*schema.Error) []*schema.Error {
+	var out []*schema.Error
+	for i, e := range list {
+		if i > 0 && *e == *list[i-1] {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
