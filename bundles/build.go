@@ -73,7 +73,7 @@ type data struct {
 	// analysis (who-can, diff) and explanations do. One string per policy
 	// keeps it a single value in OPA's store.
 	Documents map[string]string `json:"documents"`
-	Meta         Stats                        `json:"meta"`
+	Meta      Stats             `json:"meta"`
 }
 
 type principal struct {
