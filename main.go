@@ -81,6 +81,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			testCommand(),
 			buildCommand(),
 			inspectCommand(),
+			diffCommand(),
 		},
 	}
 }

@@ -1,0 +1,107 @@
+package diff
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// bundleData is the part of data.iam2rego (bundles/build.go) that the
+// probe set is derived from.
+type bundleData struct {
+	Principals map[string]*principalRecord `json:"principals"`
+	Callers    map[string]*callerRecord    `json:"callers"`
+	Accounts   map[string]*accountRecord   `json:"accounts"`
+	Resources  map[string]*resourceRecord  `json:"resources"`
+	// Documents holds each policy's canonical JSON text by policy name.
+	Documents    map[string]*string  `json:"documents"`
+	PolicyNames  map[string][]string `json:"policy_names"`
+	Organization json.RawMessage     `json:"organization"`
+	RolesByName  json.RawMessage     `json:"roles_by_name"`
+}
+
+type principalRecord struct {
+	Kind     string            `json:"kind"`
+	Account  string            `json:"account"`
+	Identity []string          `json:"identity"`
+	Boundary []string          `json:"boundary"`
+	Tags     map[string]string `json:"tags"`
+}
+
+type callerRecord struct {
+	Context   json.RawMessage `json:"context"`
+	Principal json.RawMessage `json:"principal"`
+	Policies  struct {
+		Identity []string   `json:"identity"`
+		Boundary []string   `json:"boundary"`
+		SCPs     [][]string `json:"scps"`
+	} `json:"policies"`
+}
+
+type accountRecord struct {
+	Name     string     `json:"name"`
+	SCPs     [][]string `json:"scps"`
+	RCPs     [][]string `json:"rcps"`
+	OrgID    string     `json:"org_id"`
+	OrgPaths []string   `json:"org_paths"`
+}
+
+type resourceRecord struct {
+	Account string            `json:"account"`
+	Tags    map[string]string `json:"tags"`
+	Policy  []string          `json:"policy"`
+}
+
+// readData decodes data.iam2rego of a bundle's data. A bundle from before
+// documents were stored cannot be analysed and must be rebuilt.
+func readData(data map[string]any) (*bundleData, error) {
+	root, ok := data["iam2rego"]
+	if !ok {
+		return nil, fmt.Errorf("/iam2rego: the bundle has no iam2rego data")
+	}
+	text, err := json.Marshal(root)
+	if err != nil {
+		return nil, fmt.Errorf("/iam2rego: %v", err)
+	}
+	var d bundleData
+	if err := json.Unmarshal(text, &d); err != nil {
+		return nil, fmt.Errorf("/iam2rego: unreadable data: %v", err)
+	}
+	if d.Documents == nil {
+		return nil, fmt.Errorf("/iam2rego/documents: missing: the bundle comes from an older iam2rego; rebuild it")
+	}
+	return &d, nil
+}
+
+// envKey is what decides a principal's requests besides the policy
+// statements: its kind, account and tags, its derived caller context, the
+// accounts' organization paths and the resources' owners and tags. When
+// it is the same in both states, only statements can change a decision.
+func (d *bundleData) envKey(arn string) string {
+	type env struct {
+		Kind, Account string
+		Tags          map[string]string
+		Context       json.RawMessage
+		Principal     json.RawMessage
+		Accounts      map[string][]any
+		Resources     map[string][]any
+		Organization  json.RawMessage
+		RolesByName   json.RawMessage
+	}
+	e := env{Accounts: map[string][]any{}, Resources: map[string][]any{}, Organization: d.Organization, RolesByName: d.RolesByName}
+	if p := d.Principals[arn]; p != nil {
+		e.Kind, e.Account, e.Tags = p.Kind, p.Account, p.Tags
+	} else {
+		e.Kind = "absent"
+	}
+	if c := d.Callers[arn]; c != nil {
+		e.Context, e.Principal = c.Context, c.Principal
+	}
+	for id, a := range d.Accounts {
+		e.Accounts[id] = []any{a.OrgID, a.OrgPaths, len(a.SCPs), len(a.RCPs)}
+	}
+	for r, rec := range d.Resources {
+		e.Resources[r] = []any{rec.Account, rec.Tags, len(rec.Policy) > 0}
+	}
+	b, _ := json.Marshal(e)
+	return string(b)
+}

@@ -1,0 +1,144 @@
+package diff
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/iam2rego/iam2rego/translator"
+	"github.com/iam2rego/iam2rego/translator/catalog"
+)
+
+// slotPolicies lists the policies that can take part in a decision for
+// the principal: its identity policies (its own, its groups' and managed
+// ones), its boundary, its account's SCP levels, every account's RCP
+// levels and every resource-based policy of the bundle.
+func (s *Side) slotPolicies(arn string) []slotPolicy {
+	var out []slotPolicy
+	add := func(slot string, typ translator.PolicyType, names []string) {
+		for _, n := range names {
+			out = append(out, slotPolicy{slot, typ, n})
+		}
+	}
+	p := s.data.Principals[arn]
+	if p == nil {
+		return nil
+	}
+	identity, boundary := p.Identity, p.Boundary
+	var scps [][]string
+	if a := s.data.Accounts[p.Account]; a != nil {
+		scps = a.SCPs
+	}
+	if c := s.data.Callers[arn]; c != nil {
+		identity, boundary, scps = c.Policies.Identity, c.Policies.Boundary, c.Policies.SCPs
+	}
+	add("identity", translator.Identity, identity)
+	add("boundary", translator.Boundary, boundary)
+	for i, level := range scps {
+		add(fmt.Sprintf("scp/%d", i), translator.SCP, level)
+	}
+	for _, id := range slices.Sorted(maps.Keys(s.data.Accounts)) {
+		for i, level := range s.data.Accounts[id].RCPs {
+			add(fmt.Sprintf("rcp/%s/%d", id, i), translator.RCP, level)
+		}
+	}
+	for _, r := range slices.Sorted(maps.Keys(s.data.Resources)) {
+		typ := translator.Resource
+		if isRoleARN(r) {
+			typ = translator.Trust
+		}
+		add("resource "+r, typ, s.data.Resources[r].Policy)
+	}
+	return out
+}
+
+type slotPolicy struct {
+	slot string
+	typ  translator.PolicyType
+	name string
+}
+
+// shape is what decides a principal's requests besides the statements:
+// whether it has a boundary and how many SCP and RCP levels apply.
+func (s *Side) shape(arn string) string {
+	var b strings.Builder
+	for _, sp := range s.slotPolicies(arn) {
+		if !strings.HasPrefix(sp.slot, "identity") && !strings.HasPrefix(sp.slot, "resource ") {
+			b.WriteString(sp.slot[:strings.LastIndexByte(sp.slot+"/", '/')] + ";")
+		}
+	}
+	if c := s.data.Callers[arn]; c != nil {
+		fmt.Fprintf(&b, "scp-levels=%d", len(c.Policies.SCPs))
+	}
+	for _, id := range slices.Sorted(maps.Keys(s.data.Accounts)) {
+		fmt.Fprintf(&b, ";rcp-levels/%s=%d", id, len(s.data.Accounts[id].RCPs))
+	}
+	return b.String()
+}
+
+// statements parses the principal's policies into statement references.
+func (s *Side) statements(arn string) ([]stmtRef, error) {
+	var out []stmtRef
+	for _, sp := range s.slotPolicies(arn) {
+		pol, err := s.policy(sp.name, sp.typ)
+		if err != nil {
+			return nil, err
+		}
+		for _, st := range pol.Statements {
+			out = append(out, stmtRef{slot: sp.slot, policy: sp.name, st: st, acts: s.actions(sp.name, sp.typ, st)})
+		}
+	}
+	return out, nil
+}
+
+// actions is the statement's action set, computed once per statement.
+func (s *Side) actions(name string, typ translator.PolicyType, st *translator.Statement) *actionSet {
+	key := fmt.Sprintf("%s\x00%s\x00%d", typ, name, st.Index)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.actionSets == nil {
+		s.actionSets = map[string]*actionSet{}
+	}
+	if a, ok := s.actionSets[key]; ok {
+		return a
+	}
+	a := newActionSet(st)
+	s.actionSets[key] = a
+	return a
+}
+
+// grants reports whether a statement can allow the principal anything on
+// its own side of the decision: an Allow in an identity policy, or an
+// Allow in a resource-based policy whose Principal may name it.
+func grants(r stmtRef, arn, acct string) bool {
+	if r.st.Effect != translator.Allow {
+		return false
+	}
+	if r.slot == "identity" {
+		return true
+	}
+	if !strings.HasPrefix(r.slot, "resource ") || r.st.Principal == nil {
+		return false
+	}
+	p := r.st.Principal
+	if p.Wildcard {
+		return true
+	}
+	for _, a := range p.Accounts {
+		if a.Account == acct {
+			return true
+		}
+	}
+	for _, x := range p.ARNs {
+		if catalog.WildcardMatch(x, arn) || strings.Contains(x, ":assumed-role/") {
+			return true
+		}
+	}
+	return false
+}
+
+func isRoleARN(arn string) bool {
+	parts := strings.SplitN(arn, ":", 6)
+	return len(parts) == 6 && parts[2] == "iam" && strings.HasPrefix(parts[5], "role/")
+}
