@@ -1,0 +1,180 @@
+package diff
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/iam2rego/iam2rego/translator/catalog"
+)
+
+const (
+	alice   = "arn:aws:iam::111111111111:user/alice"
+	appRole = "arn:aws:iam::111111111111:role/service-role/app-role"
+)
+
+// Refactors that keep access must report nothing, whether actions whose
+// statements are the same on both sides are skipped or probed anyway.
+func TestRefactorsKeepAccess(t *testing.T) {
+	refactors := map[string][]func(*testing.T, string){
+		"split a policy in two": {
+			editJSON("policies/alice.json", func(doc map[string]any) {
+				doc["Statement"] = statements(doc)[:2]
+			}),
+			writeJSON("policies/alice-2.json", map[string]any{"Version": "2012-10-17", "Statement": []any{
+				map[string]any{"Sid": "SeeInstancesFromOffice", "Effect": "Allow", "Action": "ec2:DescribeInstances",
+					"Resource": "*", "Condition": map[string]any{"IpAddress": map[string]any{"aws:SourceIp": "10.0.0.0/8"}}},
+			}}),
+			editJSON("iam2rego.json", func(doc map[string]any) {
+				entity(doc, "users", "alice")["inline"].(map[string]any)["alice-2"] = "policies/alice-2.json"
+			}),
+		},
+		"reorder statements": {
+			editJSON("policies/app.json", func(doc map[string]any) {
+				s := statements(doc)
+				doc["Statement"] = []any{s[2], s[0], s[1]}
+			}),
+		},
+		"rename Sids": {
+			editJSON("policies/app.json", func(doc map[string]any) {
+				for i, s := range statements(doc) {
+					s.(map[string]any)["Sid"] = "Renamed" + string(rune('A'+i))
+				}
+			}),
+		},
+		"expand s3:Get* into its catalogue actions": {
+			editJSON("policies/app.json", func(doc map[string]any) {
+				var acts []any
+				for _, a := range catalog.ExpandAction("s3:Get*") {
+					acts = append(acts, a)
+				}
+				statement(doc, "Read")["Action"] = acts
+			}),
+		},
+		"move a statement from a user to its group": {
+			editJSON("policies/alice.json", func(doc map[string]any) {
+				doc["Statement"] = statements(doc)[1:]
+			}),
+			editJSON("policies/dev-read.json", func(doc map[string]any) {
+				doc["Statement"] = append(statements(doc), map[string]any{"Sid": "ListData", "Effect": "Allow",
+					"Action": "s3:ListBucket", "Resource": "arn:aws:s3:::app-data"})
+			}),
+		},
+	}
+	for name, edits := range refactors {
+		t.Run(name, func(t *testing.T) {
+			changed := load(t, variant(t, edits...))
+			if base(t).data.envKey(alice)+base(t).data.envKey(appRole) != changed.data.envKey(alice)+changed.data.envKey(appRole) {
+				t.Fatal("the refactor changed more than statements")
+			}
+			for _, exhaustive := range []bool{false, true} {
+				r := run(t, base(t), changed, Options{Exhaustive: exhaustive})
+				if len(r.Added) > 0 || len(r.Removed) > 0 {
+					t.Errorf("exhaustive=%v: added %s\nremoved %s", exhaustive, describe(r.Added), describe(r.Removed))
+				}
+				if exhaustive && r.Stats.Probes == 0 {
+					t.Errorf("exhaustive: no probes")
+				}
+			}
+		})
+	}
+}
+
+// grant is an access a change must report: the principal, the action
+// and the Sid of the statement that grants it.
+type grant struct {
+	principal, action, sid string
+	// resource, when set, must be the probe's resource.
+	resource string
+}
+
+var additions = map[string]struct {
+	edits []func(*testing.T, string)
+	want  grant
+}{
+	"add s3:DeleteObject to one role": {
+		edits: []func(*testing.T, string){editJSON("policies/app.json", func(doc map[string]any) {
+			statement(doc, "Write")["Action"] = []any{"s3:PutObject", "s3:DeleteObject"}
+		})},
+		want: grant{principal: appRole, action: "s3:DeleteObject", sid: "Write"},
+	},
+	"widen a resource from bucket/a/* to bucket/*": {
+		edits: []func(*testing.T, string){editJSON("policies/app.json", func(doc map[string]any) {
+			statement(doc, "Read")["Resource"] = "arn:aws:s3:::app-data/*"
+		})},
+		want: grant{principal: appRole, action: "s3:GetObject", sid: "Read", resource: "arn:aws:s3:::app-data/x"},
+	},
+	"remove a Deny": {
+		edits: []func(*testing.T, string){editJSON("policies/alice.json", func(doc map[string]any) {
+			s := statements(doc)
+			doc["Statement"] = []any{s[0], s[2]}
+		})},
+		want: grant{principal: alice, action: "s3:GetObject", sid: "ReadTeamData", resource: "arn:aws:s3:::app-data/a/secretx"},
+	},
+	"drop a condition": {
+		edits: []func(*testing.T, string){editJSON("policies/app.json", func(doc map[string]any) {
+			delete(statement(doc, "Write"), "Condition")
+		})},
+		want: grant{principal: appRole, action: "s3:PutObject", sid: "Write"},
+	},
+	"attach a managed policy": {
+		edits: []func(*testing.T, string){editJSON("iam2rego.json", func(doc map[string]any) {
+			entity(doc, "roles", "app-role")["managed"] = []any{"arn:aws:iam::111111111111:policy/queue-writer"}
+		})},
+		want: grant{principal: appRole, action: "sqs:SendMessage", sid: "SendToJobs", resource: "arn:aws:sqs:us-east-1:111111111111:jobs"},
+	},
+	"relax an SCP": {
+		edits: []func(*testing.T, string){editJSON("org.json", func(doc map[string]any) {
+			scp := doc["policies"].(map[string]any)["Ec2InUsEast1"].(map[string]any)
+			cond := statements(scp)[0].(map[string]any)["Condition"].(map[string]any)["StringNotEquals"].(map[string]any)
+			cond["aws:RequestedRegion"] = []any{"us-east-1", "eu-west-1"}
+		})},
+		want: grant{principal: alice, action: "ec2:DescribeInstances", sid: "SeeInstancesFromOffice"},
+	},
+}
+
+// Each change that grants access is reported, naming the principal, the
+// action and the granting statement; nothing is removed, and no other
+// principal gains anything. The reverse diff lists the same access as
+// removed.
+func TestAdditionsReported(t *testing.T) {
+	for name, tc := range additions {
+		t.Run(name, func(t *testing.T) {
+			changed := load(t, variant(t, tc.edits...))
+			for _, exhaustive := range []bool{false, true} {
+				r := run(t, base(t), changed, Options{Exhaustive: exhaustive})
+				if !reports(r.Added, tc.want) {
+					t.Errorf("exhaustive=%v: %+v not among the new access:%s", exhaustive, tc.want, describe(r.Added))
+				}
+				for _, a := range r.Added {
+					if a.Principal != tc.want.principal {
+						t.Errorf("exhaustive=%v: unexpected new access %s", exhaustive, describe([]Access{a}))
+					}
+				}
+				if len(r.Removed) > 0 {
+					t.Errorf("exhaustive=%v: removed %s", exhaustive, describe(r.Removed))
+				}
+			}
+			back := run(t, changed, base(t), Options{})
+			if !reports(back.Removed, tc.want) || len(back.Added) > 0 {
+				t.Errorf("reverse diff: removed %s\nadded %s", describe(back.Removed), describe(back.Added))
+			}
+		})
+	}
+}
+
+func reports(list []Access, want grant) bool {
+	for _, a := range list {
+		if a.Principal != want.principal || !strings.EqualFold(a.Action, want.action) {
+			continue
+		}
+		if want.resource != "" && a.Resource != want.resource {
+			continue
+		}
+		for _, g := range a.Statements {
+			if g.Sid == want.sid && g.Effect == "Allow" && len(g.Sources) > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
