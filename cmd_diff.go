@@ -35,7 +35,8 @@ func diffCommand() *cli.Command {
 			"catalogue action a statement of its old or new policies can grant, on the resources the bundles know\n" +
 			"and a witness ARN per resource pattern, in the contexts that put each condition on either side\n" +
 			"(README.md, \"diff\", says what it cannot see). Each new access names the statement that grants it.\n" +
-			"Exit status: 0 done, 1 new access with --fail-on-new-access, 2 bad input.",
+			"Flags go before OLD and NEW. Exit status: 0 done, 1 new access with --fail-on-new-access (or an\n" +
+			"incomplete diff: the probe bound was hit), 2 bad input or a probe that could not be decided.",
 		Flags: append(append(flags, side("old")...), side("new")...),
 		Action: func(c *cli.Context) error {
 			format := c.String("format")
@@ -120,5 +121,5 @@ func diffInputError(c *cli.Context, err error) error {
 	if list := diagnosticsOf(err); len(list) > 0 && list[0].Code != "internal_error" {
 		return reportDiagnostics(c.App.Writer, c.App.ErrWriter, list, "pretty")
 	}
-	return failed(exitBadData, "%v", unwrapPath(err))
+	return failed(exitBadData, "%v", err)
 }
