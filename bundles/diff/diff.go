@@ -91,6 +91,11 @@ func Run(ctx context.Context, old, new *Side, opts Options) (*Report, error) {
 	}
 	r := &Report{Old: old.Label, New: new.Label, Added: []Access{}, Removed: []Access{}}
 	r.Stats.MaxProbes = opts.MaxProbes
+	if old.library != new.library {
+		// The bundles decide with different libraries: equal statements
+		// may decide differently, so probe everything.
+		opts.Exhaustive = true
+	}
 	arns := map[string]bool{}
 	for a := range old.data.Principals {
 		arns[a] = true

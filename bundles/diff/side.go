@@ -2,8 +2,11 @@ package diff
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 	"sync"
 
@@ -24,6 +27,9 @@ type Side struct {
 	engine  *rego.Engine
 	data    *bundleData
 	sources map[string][]Source // policy name → where its document was read
+	// library identifies the bundle's decision library: two sides with
+	// different libraries may decide the same statements differently.
+	library string
 
 	mu         sync.Mutex
 	parsed     map[string]*translator.Policy // type + "\x00" + policy name
@@ -84,7 +90,22 @@ func newSide(ctx context.Context, label string, b *bundle.Bundle, sources map[st
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", label, err)
 	}
-	return &Side{Label: label, engine: eng, data: d, sources: sources, parsed: map[string]*translator.Policy{}}, nil
+	return &Side{Label: label, engine: eng, data: d, sources: sources, library: libraryKey(b), parsed: map[string]*translator.Policy{}}, nil
+}
+
+// libraryKey hashes the bundle's modules other than the policies' own.
+func libraryKey(b *bundle.Bundle) string {
+	h := sha256.New()
+	mods := append([]bundle.ModuleFile(nil), b.Modules...)
+	sort.Slice(mods, func(i, j int) bool { return mods[i].Path < mods[j].Path })
+	for _, m := range mods {
+		if strings.TrimPrefix(m.Path, "/") == strings.TrimPrefix(bundles.PoliciesModule, "/") {
+			continue
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", m.Path, len(m.Raw))
+		h.Write(m.Raw)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // policy parses a policy document of the bundle as the given type. A
