@@ -188,3 +188,38 @@ func TestDiffInputErrors(t *testing.T) {
 		}
 	}
 }
+
+// Between two bundle files, a SARIF result points at the granting
+// statement inside the NEW bundle's documents.
+func TestDiffBundlesSARIFPointsIntoTheBundle(t *testing.T) {
+	old := exBundle(t)
+	flags := widenedExample(t)
+	newBundle := filepath.Join(t.TempDir(), "new.tar.gz")
+	if code, _, stderr := runCLI(t, "", "build", "--account-details", flags[1], "--org", flags[3], "--resource-policies", flags[5], "-o", newBundle); code != exitOK {
+		t.Fatal(stderr)
+	}
+	code, stdout, stderr := runCLI(t, "", "diff", "--format", "sarif", "--fail-on-new-access", old, newBundle)
+	if code != exitFailed {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				Locations []struct {
+					PhysicalLocation struct{ ArtifactLocation struct{ URI string } }
+					LogicalLocations []struct{ FullyQualifiedName string }
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &log); err != nil || len(log.Runs) != 1 || len(log.Runs[0].Results) != 2 {
+		t.Fatalf("%v: %s", err, stdout)
+	}
+	for _, r := range log.Runs[0].Results {
+		loc := r.Locations[0]
+		fqn := loc.LogicalLocations[0].FullyQualifiedName
+		if loc.PhysicalLocation.ArtifactLocation.URI != newBundle || !strings.HasPrefix(fqn, "/iam2rego/documents/p") || !strings.HasSuffix(fqn, "/Statement/0") {
+			t.Errorf("location %+v", loc)
+		}
+	}
+}

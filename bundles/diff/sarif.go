@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
+	"path/filepath"
 )
 
 // sarifSchema is the SARIF 2.1.0 schema the output declares.
@@ -67,7 +69,7 @@ func locations(bundle string, a Access) []any {
 
 func location(file, pointer string, g Grant) map[string]any {
 	return map[string]any{
-		"physicalLocation": map[string]any{"artifactLocation": map[string]any{"uri": file}},
+		"physicalLocation": map[string]any{"artifactLocation": map[string]any{"uri": (&url.URL{Path: filepath.ToSlash(file)}).String()}},
 		"logicalLocations": []any{map[string]any{"fullyQualifiedName": pointer, "kind": "object"}},
 		"message":          map[string]any{"text": g.describe()},
 	}
