@@ -214,7 +214,9 @@ func (r *Report) probe(ctx context.Context, sides [2]*Side, arn, acct, action st
 	}
 	ctxs := contexts(keyValues(conds))
 	for _, res := range resources {
-		found := false
+		// One context per (principal, action, resource) and direction: a
+		// changed condition value can both add and remove access there.
+		var added, removed bool
 		for _, c := range ctxs {
 			if r.Stats.Probes >= opts.MaxProbes {
 				r.Stats.Truncated = true
@@ -237,13 +239,12 @@ func (r *Report) probe(ctx context.Context, sides [2]*Side, arn, acct, action st
 					}
 				}
 			}
-			if found || d[0].Allow == d[1].Allow {
-				continue
-			}
-			found = true // one context per (principal, action, resource)
-			if d[1].Allow {
+			switch {
+			case d[1].Allow && !d[0].Allow && !added:
+				added = true
 				r.Added = append(r.Added, sides[1].access(req, d[1]))
-			} else {
+			case d[0].Allow && !d[1].Allow && !removed:
+				removed = true
 				r.Removed = append(r.Removed, sides[0].access(req, d[0]))
 			}
 		}

@@ -178,3 +178,19 @@ func reports(list []Access, want grant) bool {
 	}
 	return false
 }
+
+// A condition whose value changes both adds and removes access on the
+// same action and resource, in different contexts: both are reported.
+func TestChangedConditionAddsAndRemoves(t *testing.T) {
+	changed := load(t, variant(t, editJSON("policies/alice.json", func(doc map[string]any) {
+		statement(doc, "SeeInstancesFromOffice")["Condition"] = map[string]any{"IpAddress": map[string]any{"aws:SourceIp": "192.168.0.0/16"}}
+	})))
+	want := grant{principal: alice, action: "ec2:DescribeInstances", sid: "SeeInstancesFromOffice"}
+	r := run(t, base(t), changed, Options{})
+	if !reports(r.Added, want) || !reports(r.Removed, want) {
+		t.Fatalf("added %s\nremoved %s", describe(r.Added), describe(r.Removed))
+	}
+	if r.Added[0].Context["aws:SourceIp"] != "192.168.0.0" || r.Removed[0].Context["aws:SourceIp"] != "10.0.0.0" {
+		t.Errorf("contexts: added %v, removed %v", r.Added[0].Context, r.Removed[0].Context)
+	}
+}
