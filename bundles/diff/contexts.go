@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"encoding/json"
 	"maps"
 	"math/big"
 	"net/netip"
@@ -17,10 +18,11 @@ import (
 const other = "iam2rego-other"
 
 // derivedKey reports context keys a request takes from the bundle (the
-// principal, its tags, its organization, the resource's owner and tags):
-// the probes never override them, since no real request could.
+// principal, its tags, its organization, the resource's owner): the
+// probes never override them, since no real request could. Resource tags
+// are varied on witness resources only (requestsFor).
 func derivedKey(key string) bool {
-	for _, p := range []string{"aws:principal", "aws:resourcetag/", "aws:resourceaccount", "aws:resourceorg"} {
+	for _, p := range []string{"aws:principal", "aws:resourceaccount", "aws:resourceorg"} {
 		if strings.HasPrefix(key, p) {
 			return true
 		}
@@ -218,6 +220,47 @@ func contexts(values map[string][]any) []map[string]any {
 		n := maps.Clone(first)
 		delete(n, k)
 		out = append(out, n)
+	}
+	return out
+}
+
+// resourceTagPrefix starts the condition keys of resource tags.
+const resourceTagPrefix = "aws:resourcetag/"
+
+// probeInput is one probe's context and, for a witness resource, its tags.
+type probeInput struct {
+	context map[string]any
+	tags    map[string]string
+}
+
+// inputsFor turns the contexts into one resource's probe inputs. Values of
+// aws:ResourceTag/K become the tags of a witness resource; a resource the
+// bundles know keeps the tags they give it, so they are dropped there (and
+// the contexts that then coincide are probed once).
+func inputsFor(ctxs []map[string]any, known bool) []probeInput {
+	var out []probeInput
+	seen := map[string]bool{}
+	for _, c := range ctxs {
+		in := probeInput{context: map[string]any{}}
+		for k, v := range c {
+			if !strings.HasPrefix(strings.ToLower(k), resourceTagPrefix) {
+				in.context[k] = v
+				continue
+			}
+			s, ok := v.(string)
+			if known || !ok {
+				continue
+			}
+			if in.tags == nil {
+				in.tags = map[string]string{}
+			}
+			in.tags[k[len(resourceTagPrefix):]] = s
+		}
+		key, _ := json.Marshal([]any{in.context, in.tags})
+		if !seen[string(key)] {
+			seen[string(key)] = true
+			out = append(out, in)
+		}
 	}
 	return out
 }

@@ -58,12 +58,15 @@ type Stats struct {
 // the other does not, with a request context that shows it and the
 // statements of the allowing side's decision.
 type Access struct {
-	Principal  string         `json:"principal"`
-	Action     string         `json:"action"`
-	Resource   string         `json:"resource"`
-	Context    map[string]any `json:"context"`
-	Step       string         `json:"step"`
-	Statements []Grant        `json:"statements"`
+	Principal string         `json:"principal"`
+	Action    string         `json:"action"`
+	Resource  string         `json:"resource"`
+	Context   map[string]any `json:"context"`
+	// ResourceTags are the tags given to a witness resource (the bundles'
+	// own resources carry theirs).
+	ResourceTags map[string]string `json:"resource_tags,omitempty"`
+	Step         string            `json:"step"`
+	Statements   []Grant           `json:"statements"`
 }
 
 // Grant is a statement of the allowing side's decision.
@@ -217,14 +220,15 @@ func (r *Report) probe(ctx context.Context, sides [2]*Side, arn, acct, action st
 		// One context per (principal, action, resource) and direction: a
 		// changed condition value can both add and remove access there.
 		var added, removed bool
-		for _, c := range ctxs {
+		known := sides[0].data.Resources[res] != nil || sides[1].data.Resources[res] != nil
+		for _, in := range inputsFor(ctxs, known) {
 			if r.Stats.Probes >= opts.MaxProbes {
 				r.Stats.Truncated = true
 				return false
 			}
 			r.Stats.Probes++
 			req := rego.Request{Principal: rego.Principal{ARN: arn}, Action: action,
-				Resource: rego.Resource{ARN: res, Account: resourceAccount(sides, res, acct)}, Context: c}
+				Resource: rego.Resource{ARN: res, Account: resourceAccount(sides, res, acct), Tags: in.tags}, Context: in.context}
 			var d [2]rego.Decision
 			for i, s := range sides {
 				if s.data.Principals[arn] == nil {
@@ -313,7 +317,8 @@ func resourceAccount(sides [2]*Side, arn, acct string) string {
 
 // access records an allowed request with the statements that allow it.
 func (s *Side) access(req rego.Request, d rego.Decision) Access {
-	a := Access{Principal: req.Principal.ARN, Action: req.Action, Resource: req.Resource.ARN, Context: req.Context, Step: d.Step, Statements: []Grant{}}
+	a := Access{Principal: req.Principal.ARN, Action: req.Action, Resource: req.Resource.ARN, Context: req.Context,
+		ResourceTags: req.Resource.Tags, Step: d.Step, Statements: []Grant{}}
 	if a.Context == nil {
 		a.Context = map[string]any{}
 	}

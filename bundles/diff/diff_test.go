@@ -194,3 +194,24 @@ func TestChangedConditionAddsAndRemoves(t *testing.T) {
 		t.Errorf("contexts: added %v, removed %v", r.Added[0].Context, r.Removed[0].Context)
 	}
 }
+
+// A resource-tag condition (ABAC) is probed on witness resources carrying
+// the tag values the conditions name.
+func TestResourceTagConditions(t *testing.T) {
+	withTag := func(v string) func(*testing.T, string) {
+		return editJSON("policies/app.json", func(doc map[string]any) {
+			doc["Statement"] = append(statements(doc), map[string]any{"Sid": "StopTagged", "Effect": "Allow",
+				"Action": "ec2:StopInstances", "Resource": "*",
+				"Condition": map[string]any{"StringEquals": map[string]any{"aws:ResourceTag/env": v}}})
+		})
+	}
+	dev, prod := load(t, variant(t, withTag("dev"))), load(t, variant(t, withTag("prod")))
+	r := run(t, dev, prod, Options{})
+	want := grant{principal: appRole, action: "ec2:StopInstances", sid: "StopTagged"}
+	if !reports(r.Added, want) || !reports(r.Removed, want) {
+		t.Fatalf("added %s\nremoved %s", describe(r.Added), describe(r.Removed))
+	}
+	if r.Added[0].ResourceTags["env"] != "prod" || r.Removed[0].ResourceTags["env"] != "dev" {
+		t.Errorf("tags: added %v, removed %v", r.Added[0].ResourceTags, r.Removed[0].ResourceTags)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -22,7 +24,7 @@ func WritePretty(w io.Writer, r *Report) error {
 	section := func(title string, list []Access) {
 		fmt.Fprintf(w, "%s (%d):\n", title, len(list))
 		for _, a := range list {
-			fmt.Fprintf(w, "  %s  %s  %s%s\n", a.Principal, a.Action, a.Resource, contextText(a.Context))
+			fmt.Fprintf(w, "  %s  %s  %s%s%s\n", a.Principal, a.Action, a.Resource, contextText(a.Context), tagText(a.ResourceTags))
 			for _, g := range a.Statements {
 				fmt.Fprintf(w, "      %s\n", g.describe())
 			}
@@ -72,4 +74,15 @@ func contextText(c map[string]any) string {
 		parts[i] = k + "=" + string(v)
 	}
 	return "  with " + strings.Join(parts, " ")
+}
+
+func tagText(tags map[string]string) string {
+	if len(tags) == 0 {
+		return ""
+	}
+	parts := []string{}
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
+		parts = append(parts, k+"="+tags[k])
+	}
+	return "  tagged " + strings.Join(parts, " ")
 }
