@@ -73,35 +73,39 @@ func readData(data map[string]any) (*bundleData, error) {
 }
 
 // envKey is what decides a principal's requests besides the policy
-// statements: its kind, account and tags, its derived caller context, the
-// accounts' organization paths and the resources' owners and tags. When
-// it is the same in both states, only statements can change a decision.
-func (d *bundleData) envKey(arn string) string {
+// statements: its kind, account and tags, its derived caller context, and
+// (shared by all principals) the accounts' organization paths, the
+// resources' owners and tags, the organization and the roles by name.
+// When it is the same in both states, only statements can change a
+// decision.
+func (s *Side) envKey(arn string) string {
+	s.envOnce.Do(func() { s.env = s.data.sharedEnv() })
 	type env struct {
 		Kind, Account string
 		Tags          map[string]string
 		Context       json.RawMessage
 		Principal     json.RawMessage
-		Accounts      map[string][]any
-		Resources     map[string][]any
-		Organization  json.RawMessage
-		RolesByName   json.RawMessage
 	}
-	e := env{Accounts: map[string][]any{}, Resources: map[string][]any{}, Organization: d.Organization, RolesByName: d.RolesByName}
-	if p := d.Principals[arn]; p != nil {
+	e := env{Kind: "absent"}
+	if p := s.data.Principals[arn]; p != nil {
 		e.Kind, e.Account, e.Tags = p.Kind, p.Account, p.Tags
-	} else {
-		e.Kind = "absent"
 	}
-	if c := d.Callers[arn]; c != nil {
+	if c := s.data.Callers[arn]; c != nil {
 		e.Context, e.Principal = c.Context, c.Principal
 	}
+	b, _ := json.Marshal(e)
+	return string(b) + s.env
+}
+
+// sharedEnv is the part of envKey every principal shares.
+func (d *bundleData) sharedEnv() string {
+	accounts, resources := map[string][]any{}, map[string][]any{}
 	for id, a := range d.Accounts {
-		e.Accounts[id] = []any{a.OrgID, a.OrgPaths, len(a.SCPs), len(a.RCPs)}
+		accounts[id] = []any{a.OrgID, a.OrgPaths, len(a.SCPs), len(a.RCPs)}
 	}
 	for r, rec := range d.Resources {
-		e.Resources[r] = []any{rec.Account, rec.Tags, len(rec.Policy) > 0}
+		resources[r] = []any{rec.Account, rec.Tags, len(rec.Policy) > 0}
 	}
-	b, _ := json.Marshal(e)
+	b, _ := json.Marshal([]any{accounts, resources, d.Organization, d.RolesByName})
 	return string(b)
 }

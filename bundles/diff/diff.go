@@ -137,7 +137,7 @@ func (s *Side) unchanged(o *Side, arn string) bool {
 			return false
 		}
 	}
-	return s.data.envKey(arn) == o.data.envKey(arn)
+	return s.envKey(arn) == o.envKey(arn)
 }
 
 // principal probes one principal.
@@ -170,7 +170,7 @@ func (r *Report) principal(ctx context.Context, old, new *Side, arn string, opts
 			}
 		}
 	}
-	sameEnv := old.data.envKey(arn) == new.data.envKey(arn) && old.shape(arn) == new.shape(arn)
+	sameEnv := old.envKey(arn) == new.envKey(arn) && old.shape(arn) == new.shape(arn)
 	for _, action := range slices.Sorted(maps.Keys(candidates)) {
 		r.Stats.Actions++
 		var matching [2][]stmtRef
@@ -201,7 +201,7 @@ func (r *Report) principal(ctx context.Context, old, new *Side, arn string, opts
 func statementKeys(refs []stmtRef) string {
 	keys := make([]string, len(refs))
 	for i, ref := range refs {
-		keys[i] = ref.slot + "\x00" + stmtKey(ref.st)
+		keys[i] = ref.slot + "\x00" + ref.key
 	}
 	sort.Strings(keys)
 	return strings.Join(keys, "\x01")

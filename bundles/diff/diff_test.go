@@ -63,7 +63,7 @@ func TestRefactorsKeepAccess(t *testing.T) {
 	for name, edits := range refactors {
 		t.Run(name, func(t *testing.T) {
 			changed := load(t, variant(t, edits...))
-			if base(t).data.envKey(alice)+base(t).data.envKey(appRole) != changed.data.envKey(alice)+changed.data.envKey(appRole) {
+			if base(t).envKey(alice)+base(t).envKey(appRole) != changed.envKey(alice)+changed.envKey(appRole) {
 				t.Fatal("the refactor changed more than statements")
 			}
 			for _, exhaustive := range []bool{false, true} {

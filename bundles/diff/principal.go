@@ -16,11 +16,6 @@ import (
 // levels and every resource-based policy of the bundle.
 func (s *Side) slotPolicies(arn string) []slotPolicy {
 	var out []slotPolicy
-	add := func(slot string, typ translator.PolicyType, names []string) {
-		for _, n := range names {
-			out = append(out, slotPolicy{slot, typ, n})
-		}
-	}
 	p := s.data.Principals[arn]
 	if p == nil {
 		return nil
@@ -33,22 +28,37 @@ func (s *Side) slotPolicies(arn string) []slotPolicy {
 	if c := s.data.Callers[arn]; c != nil {
 		identity, boundary, scps = c.Policies.Identity, c.Policies.Boundary, c.Policies.SCPs
 	}
-	add("identity", translator.Identity, identity)
-	add("boundary", translator.Boundary, boundary)
+	out = appendSlot(out, "identity", translator.Identity, identity)
+	out = appendSlot(out, "boundary", translator.Boundary, boundary)
 	for i, level := range scps {
-		add(fmt.Sprintf("scp/%d", i), translator.SCP, level)
+		out = appendSlot(out, fmt.Sprintf("scp/%d", i), translator.SCP, level)
 	}
-	for _, id := range slices.Sorted(maps.Keys(s.data.Accounts)) {
-		for i, level := range s.data.Accounts[id].RCPs {
-			add(fmt.Sprintf("rcp/%s/%d", id, i), translator.RCP, level)
+	return append(out, s.shared()...)
+}
+
+// shared lists the policies every principal's requests may meet: every
+// account's RCP levels and every resource-based policy, computed once.
+func (s *Side) shared() []slotPolicy {
+	s.sharedOnce.Do(func() {
+		for _, id := range slices.Sorted(maps.Keys(s.data.Accounts)) {
+			for i, level := range s.data.Accounts[id].RCPs {
+				s.sharedSlots = appendSlot(s.sharedSlots, fmt.Sprintf("rcp/%s/%d", id, i), translator.RCP, level)
+			}
 		}
-	}
-	for _, r := range slices.Sorted(maps.Keys(s.data.Resources)) {
-		typ := translator.Resource
-		if isRoleARN(r) {
-			typ = translator.Trust
+		for _, r := range slices.Sorted(maps.Keys(s.data.Resources)) {
+			typ := translator.Resource
+			if isRoleARN(r) {
+				typ = translator.Trust
+			}
+			s.sharedSlots = appendSlot(s.sharedSlots, "resource "+r, typ, s.data.Resources[r].Policy)
 		}
-		add("resource "+r, typ, s.data.Resources[r].Policy)
+	})
+	return s.sharedSlots
+}
+
+func appendSlot(out []slotPolicy, slot string, typ translator.PolicyType, names []string) []slotPolicy {
+	for _, n := range names {
+		out = append(out, slotPolicy{slot, typ, n})
 	}
 	return out
 }
@@ -86,26 +96,31 @@ func (s *Side) statements(arn string) ([]stmtRef, error) {
 			return nil, err
 		}
 		for _, st := range pol.Statements {
-			out = append(out, stmtRef{slot: sp.slot, policy: sp.name, st: st, acts: s.actions(sp.name, sp.typ, st)})
+			info := s.info(sp.name, sp.typ, st)
+			out = append(out, stmtRef{slot: sp.slot, policy: sp.name, st: st, acts: info.acts, key: info.key})
 		}
 	}
 	return out, nil
 }
 
-// actions is the statement's action set, computed once per statement.
-func (s *Side) actions(name string, typ translator.PolicyType, st *translator.Statement) *actionSet {
+// stmtInfo is what is derived from a statement once: its action set and
+// its key (stmtKey).
+type stmtInfo struct {
+	acts *actionSet
+	key  string
+}
+
+// info returns the statement's derived forms, computed once per statement.
+func (s *Side) info(name string, typ translator.PolicyType, st *translator.Statement) stmtInfo {
 	key := fmt.Sprintf("%s\x00%s\x00%d", typ, name, st.Index)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.actionSets == nil {
-		s.actionSets = map[string]*actionSet{}
+	if i, ok := s.infos[key]; ok {
+		return i
 	}
-	if a, ok := s.actionSets[key]; ok {
-		return a
-	}
-	a := newActionSet(st)
-	s.actionSets[key] = a
-	return a
+	i := stmtInfo{acts: newActionSet(st), key: stmtKey(st)}
+	s.infos[key] = i
+	return i
 }
 
 // grants reports whether a statement can allow the principal anything on

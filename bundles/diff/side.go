@@ -31,9 +31,14 @@ type Side struct {
 	// different libraries may decide the same statements differently.
 	library string
 
-	mu         sync.Mutex
-	parsed     map[string]*translator.Policy // type + "\x00" + policy name
-	actionSets map[string]*actionSet         // type, policy name, statement index
+	mu     sync.Mutex
+	parsed map[string]*translator.Policy // type + "\x00" + policy name
+	infos  map[string]stmtInfo           // type, policy name, statement index
+
+	sharedOnce  sync.Once
+	sharedSlots []slotPolicy // RCP levels and resource policies
+	envOnce     sync.Once
+	env         string // the part of envKey all principals share
 }
 
 // Source is where a policy document was read: a build input file and the
@@ -90,7 +95,7 @@ func newSide(ctx context.Context, label string, b *bundle.Bundle, sources map[st
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", label, err)
 	}
-	return &Side{Label: label, engine: eng, data: d, sources: sources, library: libraryKey(b), parsed: map[string]*translator.Policy{}}, nil
+	return &Side{Label: label, engine: eng, data: d, sources: sources, library: libraryKey(b), parsed: map[string]*translator.Policy{}, infos: map[string]stmtInfo{}}, nil
 }
 
 // libraryKey hashes the bundle's modules other than the policies' own.

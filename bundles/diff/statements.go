@@ -17,6 +17,7 @@ type stmtRef struct {
 	policy string
 	st     *translator.Statement
 	acts   *actionSet
+	key    string // stmtKey(st)
 }
 
 // actionSet is the set of actions a statement's Action or NotAction
