@@ -33,8 +33,8 @@ func WritePretty(w io.Writer, r *Report) error {
 	section("new access", r.Added)
 	section("removed access", r.Removed)
 	s := r.Stats
-	fmt.Fprintf(w, "%d principals (%d unchanged), %d actions (%d with the same statements), %d probes (bound %d)\n",
-		s.Principals, s.Unchanged, s.Actions, s.SameStatements, s.Probes, s.MaxProbes)
+	fmt.Fprintf(w, "%d principals (%d unchanged), %d actions (%d with the same statements, %d decided as their class), %d probes (bound %d)\n",
+		s.Principals, s.Unchanged, s.Actions, s.SameStatements, s.Represented, s.Probes, s.MaxProbes)
 	if s.Truncated {
 		fmt.Fprintf(w, "incomplete: the probe bound %d was hit; raise --max-probes\n", s.MaxProbes)
 	}
