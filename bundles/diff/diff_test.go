@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -140,8 +141,10 @@ func TestAdditionsReported(t *testing.T) {
 	for name, tc := range additions {
 		t.Run(name, func(t *testing.T) {
 			changed := load(t, variant(t, tc.edits...))
-			for _, exhaustive := range []bool{false, true} {
+			var lists [2]string
+			for i, exhaustive := range []bool{false, true} {
 				r := run(t, base(t), changed, Options{Exhaustive: exhaustive})
+				lists[i] = keysOf(r.Added) + "\nremoved:" + keysOf(r.Removed)
 				if !reports(r.Added, tc.want) {
 					t.Errorf("exhaustive=%v: %+v not among the new access:%s", exhaustive, tc.want, describe(r.Added))
 				}
@@ -153,6 +156,11 @@ func TestAdditionsReported(t *testing.T) {
 				if len(r.Removed) > 0 {
 					t.Errorf("exhaustive=%v: removed %s", exhaustive, describe(r.Removed))
 				}
+			}
+			// Deciding actions as their class finds exactly what probing
+			// each action does.
+			if lists[0] != lists[1] {
+				t.Errorf("by class:%s\nexhaustive:%s", lists[0], lists[1])
 			}
 			back := run(t, changed, base(t), Options{})
 			if !reports(back.Removed, tc.want) || len(back.Added) > 0 {
@@ -213,5 +221,35 @@ func TestResourceTagConditions(t *testing.T) {
 	}
 	if r.Added[0].ResourceTags["env"] != "prod" || r.Removed[0].ResourceTags["env"] != "dev" {
 		t.Errorf("tags: added %v, removed %v", r.Added[0].ResourceTags, r.Removed[0].ResourceTags)
+	}
+}
+
+// keysOf lists each access's principal, action, resource and context.
+func keysOf(list []Access) string {
+	var b strings.Builder
+	for _, a := range list {
+		fmt.Fprintf(&b, "\n  %s %s %s%s%s", a.Principal, strings.ToLower(a.Action), a.Resource, contextText(a.Context), tagText(a.ResourceTags))
+	}
+	return b.String()
+}
+
+// Widening s3:Get* reports every action it names, most of them decided as
+// the class of the first.
+func TestClassMembersAreReported(t *testing.T) {
+	changed := load(t, variant(t, additions["widen a resource from bucket/a/* to bucket/*"].edits...))
+	r := run(t, base(t), changed, Options{})
+	got := map[string]bool{}
+	for _, a := range r.Added {
+		if a.Resource == "arn:aws:s3:::app-data/x" {
+			got[strings.ToLower(a.Action)] = true
+		}
+	}
+	for _, a := range catalog.ExpandAction("s3:Get*") {
+		if !got[a] {
+			t.Errorf("%s on arn:aws:s3:::app-data/x is not reported", a)
+		}
+	}
+	if r.Stats.Represented == 0 || r.Stats.Unconfirmed != 0 || r.Stats.Probes >= 2*len(got) {
+		t.Errorf("stats %+v for %d actions", r.Stats, len(got))
 	}
 }
