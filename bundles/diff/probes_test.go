@@ -134,3 +134,38 @@ func TestBrokenDocumentFailsClosed(t *testing.T) {
 		}
 	}
 }
+
+// A class member whose difference does not hold is probed in full, not
+// reported on the strength of its class.
+func TestUnconfirmedMemberIsProbed(t *testing.T) {
+	changed := load(t, variant(t, additions["widen a resource from bucket/a/* to bucket/*"].edits...))
+	sides := [2]*Side{base(t), changed}
+	var refs []stmtRef
+	for _, s := range sides {
+		all, err := s.statements(appRole)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ref := range all {
+			if ref.acts.matches("s3:getobject") {
+				refs = append(refs, ref)
+			}
+		}
+	}
+	r := &Report{}
+	c := &class{members: []string{"s3:GetObject", "s3:PutObject"}, refs: refs}
+	if !r.probeClass(t.Context(), sides, appRole, "111111111111", c, Options{MaxProbes: DefaultMaxProbes}) {
+		t.Fatal("bound hit")
+	}
+	if r.Stats.Unconfirmed != 1 || r.Stats.Represented != 0 {
+		t.Errorf("stats %+v", r.Stats)
+	}
+	for _, a := range r.Added {
+		if a.Action != "s3:GetObject" {
+			t.Errorf("reported %s", describe([]Access{a}))
+		}
+	}
+	if len(r.Added) == 0 {
+		t.Error("the class's own difference is not reported")
+	}
+}
