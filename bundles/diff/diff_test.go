@@ -253,3 +253,24 @@ func TestClassMembersAreReported(t *testing.T) {
 		t.Errorf("stats %+v for %d actions", r.Stats, len(got))
 	}
 }
+
+// A permissions boundary that allows none of a user's actions removes
+// them all, though no statement that matches them changed.
+func TestBoundaryRemovesAccess(t *testing.T) {
+	changed := load(t, variant(t, editJSON("iam2rego.json", func(doc map[string]any) {
+		entity(doc, "users", "alice")["boundary"] = "arn:aws:iam::111111111111:policy/queue-writer"
+	})))
+	r := run(t, base(t), changed, Options{})
+	for _, want := range []grant{
+		{principal: alice, action: "s3:ListBucket", sid: "ListData", resource: "arn:aws:s3:::app-data"},
+		{principal: alice, action: "s3:GetObject", sid: "ReadTeamData"},
+		{principal: alice, action: "ec2:DescribeInstances", sid: "SeeInstancesFromOffice"},
+	} {
+		if !reports(r.Removed, want) {
+			t.Errorf("%+v not removed:%s", want, describe(r.Removed))
+		}
+	}
+	if len(r.Added) > 0 {
+		t.Errorf("added %s", describe(r.Added))
+	}
+}

@@ -69,17 +69,21 @@ type slotPolicy struct {
 	name string
 }
 
-// shape is what decides a principal's requests besides the statements:
-// whether it has a boundary and how many SCP and RCP levels apply.
+// shape is what decides a principal's requests besides the statements
+// and envKey: whether it has a boundary, and how many SCP and RCP levels
+// apply (a level with no policy denies as one whose policies do not
+// match, so the policies per level need not be counted).
 func (s *Side) shape(arn string) string {
-	var b strings.Builder
+	boundary := false
 	for _, sp := range s.slotPolicies(arn) {
-		if !strings.HasPrefix(sp.slot, "identity") && !strings.HasPrefix(sp.slot, "resource ") {
-			b.WriteString(sp.slot[:strings.LastIndexByte(sp.slot+"/", '/')] + ";")
-		}
+		boundary = boundary || sp.slot == "boundary"
 	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "boundary=%v", boundary)
 	if c := s.data.Callers[arn]; c != nil {
-		fmt.Fprintf(&b, "scp-levels=%d", len(c.Policies.SCPs))
+		fmt.Fprintf(&b, ";scp-levels=%d", len(c.Policies.SCPs))
+	} else if p := s.data.Principals[arn]; p != nil && s.data.Accounts[p.Account] != nil {
+		fmt.Fprintf(&b, ";scp-levels=%d", len(s.data.Accounts[p.Account].SCPs))
 	}
 	for _, id := range slices.Sorted(maps.Keys(s.data.Accounts)) {
 		fmt.Fprintf(&b, ";rcp-levels/%s=%d", id, len(s.data.Accounts[id].RCPs))
