@@ -274,3 +274,24 @@ func TestBoundaryRemovesAccess(t *testing.T) {
 		t.Errorf("added %s", describe(r.Added))
 	}
 }
+
+// A resource-based policy that names a principal grants it access of its
+// own: the action is probed though no identity policy names it.
+func TestResourcePolicyGrant(t *testing.T) {
+	changed := load(t, variant(t, editJSON("resources.json", func(doc map[string]any) {
+		res := doc["resources"].([]any)[0].(map[string]any)
+		res["policy"] = map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
+			"Sid": "AliceUploads", "Effect": "Allow", "Principal": map[string]any{"AWS": alice},
+			"Action": "s3:PutObject", "Resource": "arn:aws:s3:::app-data/in/*"}}}
+	})))
+	r := run(t, base(t), changed, Options{})
+	want := grant{principal: alice, action: "s3:PutObject", sid: "AliceUploads", resource: "arn:aws:s3:::app-data/in/x"}
+	if !reports(r.Added, want) || len(r.Removed) > 0 {
+		t.Errorf("added %s\nremoved %s", describe(r.Added), describe(r.Removed))
+	}
+	for _, a := range r.Added {
+		if a.Principal != alice {
+			t.Errorf("unexpected %s", describe([]Access{a}))
+		}
+	}
+}
