@@ -223,3 +223,18 @@ func TestDiffBundlesSARIFPointsIntoTheBundle(t *testing.T) {
 		}
 	}
 }
+
+// OLD given as build flags: narrowing the policy back removes the access,
+// and the guard does not fail on removed access.
+func TestDiffOldFromBuildFlags(t *testing.T) {
+	newBundle := exBundle(t)
+	flags := widenedExample(t)
+	for i := range flags {
+		flags[i] = strings.Replace(flags[i], "--new-", "--old-", 1)
+	}
+	code, stdout, stderr := runCLI(t, "", append(append([]string{"diff", "--fail-on-new-access"}, flags...), newBundle)...)
+	if code != exitOK || !strings.Contains(stdout, "new access (0):") || !strings.Contains(stdout, "removed access (2):") ||
+		!strings.Contains(stdout, `Allow Sid "InvokeHaikuOnly"`) {
+		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
+	}
+}
