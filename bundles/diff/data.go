@@ -3,6 +3,7 @@ package diff
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // bundleData is the part of data.iam2rego (bundles/build.go) that the
@@ -108,4 +109,27 @@ func (d *bundleData) sharedEnv() string {
 	}
 	b, _ := json.Marshal([]any{accounts, resources, d.Organization, d.RolesByName})
 	return string(b)
+}
+
+// variables returns the principal's values of the keys a policy variable
+// may name (its caller's derived context: aws:username, aws:userid,
+// aws:PrincipalTag/K, …), NEW's when both sides hold the principal.
+func variables(sides [2]*Side, arn string) map[string]string {
+	out := map[string]string{}
+	for _, s := range sides {
+		c := s.data.Callers[arn]
+		if c == nil {
+			continue
+		}
+		var ctx map[string]any
+		if json.Unmarshal(c.Context, &ctx) != nil {
+			continue
+		}
+		for k, v := range ctx {
+			if t, ok := v.(string); ok {
+				out[strings.ToLower(k)] = t
+			}
+		}
+	}
+	return out
 }

@@ -193,6 +193,7 @@ func (r *Report) principal(ctx context.Context, old, new *Side, arn string, opts
 		}
 	}
 	sameEnv := old.envKey(arn) == new.envKey(arn) && old.shape(arn) == new.shape(arn)
+	vars := variables(sides, arn)
 	var classes []*class
 	byKey := map[string]*class{}
 	for _, action := range slices.Sorted(maps.Keys(candidates)) {
@@ -218,7 +219,7 @@ func (r *Report) principal(ctx context.Context, old, new *Side, arn string, opts
 			c.members = append(c.members, name)
 			continue
 		}
-		c := &class{members: []string{name}, refs: append(matching[0], matching[1]...)}
+		c := &class{members: []string{name}, refs: append(matching[0], matching[1]...), vars: vars}
 		byKey[key] = c
 		classes = append(classes, c)
 	}
@@ -244,7 +245,7 @@ func statementKeys(refs []stmtRef) string {
 // resources are the probe's resources for one action: the resources the
 // bundles know that a matching statement lets through, and a witness ARN
 // for each resource pattern of the matching statements.
-func (r *Report) resources(sides [2]*Side, action, acct string, refs []stmtRef) []string {
+func (r *Report) resources(sides [2]*Side, action, acct string, refs []stmtRef, vars map[string]string) []string {
 	set := map[string]bool{}
 	for _, s := range sides {
 		for arn := range s.data.Resources {
@@ -267,13 +268,13 @@ func (r *Report) resources(sides [2]*Side, action, acct string, refs []stmtRef) 
 		for _, p := range ref.st.Resources {
 			if p.Raw == "*" {
 				generic = true
-			} else if w := witness(p.Raw, action, acct); w != "" {
+			} else if w := witness(p.Raw, action, acct, vars); w != "" {
 				set[w] = true
 			}
 		}
 	}
 	if generic || len(set) == 0 {
-		set[witness("*", action, acct)] = true
+		set[witness("*", action, acct, nil)] = true
 	}
 	return slices.Sorted(maps.Keys(set))
 }

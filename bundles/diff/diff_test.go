@@ -295,3 +295,21 @@ func TestResourcePolicyGrant(t *testing.T) {
 		}
 	}
 }
+
+// A policy variable in a Resource is witnessed with the principal's own
+// value, so narrowing a home folder is seen.
+func TestPolicyVariableWitness(t *testing.T) {
+	home := func(pattern string) func(*testing.T, string) {
+		return editJSON("policies/alice.json", func(doc map[string]any) {
+			doc["Statement"] = append(statements(doc), map[string]any{"Sid": "Home", "Effect": "Allow",
+				"Action": "s3:PutObject", "Resource": pattern})
+		})
+	}
+	wide := load(t, variant(t, home("arn:aws:s3:::app-data/home/${aws:username}/*")))
+	narrow := load(t, variant(t, home("arn:aws:s3:::app-data/home/${aws:username}/docs/*")))
+	r := run(t, wide, narrow, Options{})
+	want := grant{principal: alice, action: "s3:PutObject", sid: "Home", resource: "arn:aws:s3:::app-data/home/alice/x"}
+	if !reports(r.Removed, want) || len(r.Added) > 0 {
+		t.Errorf("removed %s\nadded %s", describe(r.Removed), describe(r.Added))
+	}
+}

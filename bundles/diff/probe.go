@@ -19,6 +19,7 @@ import (
 type class struct {
 	members []string
 	refs    []stmtRef
+	vars    map[string]string // the principal's policy variable values
 }
 
 // classKey identifies an action's class: its service and the identity of
@@ -50,7 +51,7 @@ type finding struct {
 // (the classes were wrong) is probed in full. It returns false when the
 // probe bound is hit.
 func (r *Report) probeClass(ctx context.Context, sides [2]*Side, arn, acct string, c *class, opts Options) bool {
-	found, ok := r.probe(ctx, sides, arn, acct, c.members[0], c.refs, opts)
+	found, ok := r.probe(ctx, sides, arn, acct, c.members[0], c, opts)
 	r.record(sides, found)
 	if !ok {
 		return false
@@ -72,7 +73,7 @@ func (r *Report) probeClass(ctx context.Context, sides [2]*Side, arn, acct strin
 		}
 		if confirmed == nil && len(found) > 0 {
 			r.Stats.Unconfirmed++
-			if confirmed, ok = r.probe(ctx, sides, arn, acct, action, c.refs, opts); !ok {
+			if confirmed, ok = r.probe(ctx, sides, arn, acct, action, c, opts); !ok {
 				r.record(sides, confirmed)
 				return false
 			}
@@ -100,10 +101,10 @@ func (r *Report) record(sides [2]*Side, found []finding) {
 // and returns the probes whose decisions differ: per resource, the first
 // context that adds access and the first that removes it. It returns
 // false when the probe bound is hit.
-func (r *Report) probe(ctx context.Context, sides [2]*Side, arn, acct, action string, refs []stmtRef, opts Options) ([]finding, bool) {
-	resources := r.resources(sides, action, acct, refs)
+func (r *Report) probe(ctx context.Context, sides [2]*Side, arn, acct, action string, c *class, opts Options) ([]finding, bool) {
+	resources := r.resources(sides, action, acct, c.refs, c.vars)
 	var conds []*translator.Condition
-	for _, ref := range refs {
+	for _, ref := range c.refs {
 		conds = append(conds, ref.st.Conditions...)
 	}
 	ctxs := contexts(keyValues(conds))

@@ -17,12 +17,13 @@ func TestWitness(t *testing.T) {
 		{"*", "sqs:SendMessage", "arn:aws:sqs:us-east-1:111111111111:iam2rego-witness"},
 		{"arn:aws:bedrock:*::foundation-model/*", "bedrock:InvokeModel", "arn:aws:bedrock:us-east-1::foundation-model/x"},
 		{"arn:*:lambda:*:*:function:f", "lambda:InvokeFunction", "arn:aws:lambda:us-east-1:111111111111:function:f"},
-		{"arn:aws:s3:::b/home/${aws:username}/*", "s3:GetObject", "arn:aws:s3:::b/home/x/x"},
+		{"arn:aws:s3:::b/home/${aws:username}/*", "s3:GetObject", "arn:aws:s3:::b/home/alice/x"},
+		{"arn:aws:s3:::b/${aws:PrincipalTag/team, 'none'}/${aws:SourceIdentity}", "s3:GetObject", "arn:aws:s3:::b/none/x"},
 		{"arn:aws:iam::111111111111:role/r", "sts:AssumeRole", "arn:aws:iam::111111111111:role/r"},
 		{"arn:aws:sqs:us-east-1:111111111111:q", "s3:GetObject", ""}, // another service
 		{"not-an-arn", "s3:GetObject", ""},
 	} {
-		if got := witness(tc.pattern, tc.action, "111111111111"); got != tc.want {
+		if got := witness(tc.pattern, tc.action, "111111111111", map[string]string{"aws:username": "alice"}); got != tc.want {
 			t.Errorf("witness(%q, %q) = %q, want %q", tc.pattern, tc.action, got, tc.want)
 		}
 	}

@@ -108,30 +108,10 @@ func resourceMatches(st *translator.Statement, arn string) bool {
 	}
 	hit := false
 	for _, r := range st.Resources {
-		if catalog.WildcardMatch(patternText(r.Raw), arn) {
+		if catalog.WildcardMatch(substitute(r.Raw, nil), arn) {
 			hit = true
 			break
 		}
 	}
 	return hit != st.NotResource
-}
-
-// patternText turns policy variables into * (they match some value).
-func patternText(raw string) string {
-	var b strings.Builder
-	for {
-		i := strings.Index(raw, "${")
-		if i < 0 {
-			b.WriteString(raw)
-			return b.String()
-		}
-		j := strings.Index(raw[i:], "}")
-		if j < 0 {
-			b.WriteString(raw)
-			return b.String()
-		}
-		b.WriteString(raw[:i])
-		b.WriteByte('*')
-		raw = raw[i+j+1:]
-	}
 }

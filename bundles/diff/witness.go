@@ -42,11 +42,12 @@ func compatible(action, arn string) bool {
 }
 
 // witness returns a concrete ARN that a resource pattern matches: each
-// * and ? becomes "x", a policy variable becomes "x" too (which it may
-// not match; README.md says so). "*" alone gives a generic ARN of the
-// action's service in the principal's account; a pattern of another
-// service gives "".
-func witness(pattern, action, acct string) string {
+// * and ? becomes "x"; a policy variable becomes the principal's value of
+// its key (vars, lower-cased keys: the caller's derived context), its
+// default, or else "x" too (which its real value may not match; README.md
+// says so). "*" alone gives a generic ARN of the action's service in the
+// principal's account; a pattern of another service gives "".
+func witness(pattern, action, acct string, vars map[string]string) string {
 	if pattern == "*" {
 		svc := service(action)
 		if globalServices[svc] {
@@ -60,7 +61,7 @@ func witness(pattern, action, acct string) string {
 	if !strings.HasPrefix(pattern, "arn:") {
 		return ""
 	}
-	parts := strings.SplitN(patternText(pattern), ":", 6)
+	parts := strings.SplitN(substitute(pattern, vars), ":", 6)
 	if len(parts) < 6 {
 		return ""
 	}
@@ -84,4 +85,32 @@ func witness(pattern, action, acct string) string {
 		return ""
 	}
 	return w
+}
+
+// substitute replaces the policy variables of a pattern: ${key} by the
+// value vars holds for it, ${key, 'default'} by the default when vars has
+// none, and any other by *.
+func substitute(raw string, vars map[string]string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(raw, "${")
+		j := strings.Index(raw[max(i, 0):], "}")
+		if i < 0 || j < 0 {
+			b.WriteString(raw)
+			return b.String()
+		}
+		b.WriteString(raw[:i])
+		key, def, hasDef := strings.Cut(raw[i+2:i+j], ",")
+		key = strings.ToLower(strings.TrimSpace(key))
+		def = strings.Trim(strings.TrimSpace(def), "'")
+		switch v, ok := vars[key]; {
+		case ok:
+			b.WriteString(v)
+		case hasDef:
+			b.WriteString(def)
+		default:
+			b.WriteByte('*')
+		}
+		raw = raw[i+j+1:]
+	}
 }
