@@ -34,7 +34,7 @@ func derivedKey(key string) bool {
 // that put each comparison on either side: equal and not equal, a
 // threshold and one step either way, true and false. Absence is always
 // a choice too (nil).
-func keyValues(conds []*translator.Condition) map[string][]any {
+func keyValues(conds []*translator.Condition, vars map[string]string) map[string][]any {
 	out := map[string][]any{}
 	seen := map[string]map[string]bool{}
 	spelled := map[string]string{} // lower-cased key → as first written
@@ -61,7 +61,7 @@ func keyValues(conds []*translator.Condition) map[string][]any {
 			spelled[c.Key] = c.RawKey
 		}
 		multi := c.Qualifier != "" || catalog.IsMultiValued(c.Key)
-		for _, v := range conditionValues(c) {
+		for _, v := range conditionValues(c, vars) {
 			add(c.Key, multi, v)
 		}
 	}
@@ -69,15 +69,21 @@ func keyValues(conds []*translator.Condition) map[string][]any {
 }
 
 // conditionValues returns request values on both sides of one condition.
-func conditionValues(c *translator.Condition) []string {
+// A string value with policy variables is read with the principal's
+// values (vars); others are skipped.
+func conditionValues(c *translator.Condition, vars map[string]string) []string {
 	var out []string
 	for _, v := range c.Values {
+		raw := v.Raw
 		if v.Template != nil {
-			continue // a policy variable: its value comes from the request
+			if !strings.HasPrefix(c.Base, "String") && c.Base != "ArnLike" {
+				continue
+			}
+			raw = substitute(raw, vars)
 		}
 		switch base := c.Base; {
 		case strings.HasPrefix(base, "String"), base == "ArnLike":
-			out = append(out, strings.NewReplacer("*", "x", "?", "x").Replace(v.Raw))
+			out = append(out, strings.NewReplacer("*", "x", "?", "x").Replace(raw))
 		case strings.HasPrefix(base, "Numeric"):
 			out = append(out, numberSides(v.Raw)...)
 		case strings.HasPrefix(base, "Date"):

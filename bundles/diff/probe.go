@@ -107,7 +107,7 @@ func (r *Report) probe(ctx context.Context, sides [2]*Side, arn, acct, action st
 	for _, ref := range c.refs {
 		conds = append(conds, ref.st.Conditions...)
 	}
-	ctxs := contexts(keyValues(conds))
+	ctxs := contexts(keyValues(conds, c.vars))
 	var out []finding
 	for _, res := range resources {
 		// One context per direction: a changed condition value can both

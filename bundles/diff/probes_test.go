@@ -39,6 +39,8 @@ func TestConditionValuesCoverBothSides(t *testing.T) {
 	}{
 		{cond("StringEquals", "us-east-1", "us-east-1"), []string{"us-east-1", other}},
 		{cond("StringLike", "docs/*", "docs/*"), []string{"docs/x", other}},
+		{&translator.Condition{Base: "StringLike", Key: "s3:prefix", Values: []translator.CondValue{{Raw: "home/${aws:username}/*", Template: translator.Template{}}}},
+			[]string{"home/alice/x", other}},
 		{cond("NumericLessThan", "10", nil), []string{"10", "9", "11"}},
 		{cond("NumericEquals", "1.5", nil), []string{"3/2", "1/2", "5/2"}},
 		{cond("DateGreaterThan", "2020-01-01T00:00:00Z", translator.Instant{1577836800, 0}),
@@ -49,7 +51,7 @@ func TestConditionValuesCoverBothSides(t *testing.T) {
 		{cond("IpAddress", "2001:db8::/32", nil), []string{"2001:db8::", "2001:db9::"}},
 		{cond("ArnLike", "arn:aws:bedrock:us-east-1:1:agent/*", nil), []string{"arn:aws:bedrock:us-east-1:1:agent/x", "arn:aws:iam::000000000000:" + other}},
 	} {
-		if got := conditionValues(tc.c); !slices.Equal(got, tc.want) {
+		if got := conditionValues(tc.c, map[string]string{"aws:username": "alice"}); !slices.Equal(got, tc.want) {
 			t.Errorf("%s %s: %v, want %v", tc.c.Base, tc.c.Values[0].Raw, got, tc.want)
 		}
 	}
@@ -62,7 +64,7 @@ func TestKeyValuesSkipBundleKeys(t *testing.T) {
 		{Base: "Bool", Key: "aws:securetransport", RawKey: "aws:SecureTransport", Values: []translator.CondValue{{Raw: "true"}}},
 		{Base: "StringEquals", Key: "aws:tagkeys", RawKey: "aws:TagKeys", Qualifier: "ForAnyValue", Values: []translator.CondValue{{Raw: "a"}}},
 	}
-	got := keyValues(conds)
+	got := keyValues(conds, nil)
 	if len(got) != 2 || len(got["aws:SecureTransport"]) != 2 || len(got["aws:TagKeys"]) != 2 {
 		t.Fatalf("%v", got)
 	}
