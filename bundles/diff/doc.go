@@ -9,8 +9,10 @@
 // old or new policies can match, crossed with the resources the bundles
 // know and a witness ARN for each resource pattern, crossed with the
 // context values the conditions of those statements test, on both sides
-// of each comparison. The probes are bounded (Options.MaxProbes); a
-// report says when the bound cut them short. README.md, "diff", lists what
+// of each comparison. Principals and actions whose statements are the
+// same on both sides are skipped, and actions the very same statements
+// match are decided as one class. The probes are bounded
+// (Options.MaxProbes); a report says when the bound cut them short. README.md, "diff", lists what
 // the method cannot see.
 //
 // It reads bundles (their data.iam2rego.documents) and builds inputs with
