@@ -238,3 +238,19 @@ func TestDiffOldFromBuildFlags(t *testing.T) {
 		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
 	}
 }
+
+// With --verification-key, both bundle arguments must carry a valid
+// signature.
+func TestDiffVerifiesSignatures(t *testing.T) {
+	priv, pub := rsaKeyFiles(t)
+	_, otherPub := rsaKeyFiles(t)
+	signed := exBundle(t, "--signing-key", priv)
+	if code, stdout, stderr := runCLI(t, "", "diff", "--verification-key", pub, signed, signed); code != exitOK || !strings.Contains(stdout, "new access (0):") {
+		t.Errorf("right key: exit %d\n%s%s", code, stdout, stderr)
+	}
+	for _, args := range [][]string{{"--verification-key", otherPub, signed, signed}, {"--verification-key", pub, signed, exBundle(t)}} {
+		if code, stdout, stderr := runCLI(t, "", append([]string{"diff"}, args...)...); code != exitBadData || stdout != "" || !strings.Contains(stderr, "verif") && !strings.Contains(stderr, ".signatures.json") {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, stdout, stderr)
+		}
+	}
+}
