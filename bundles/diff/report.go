@@ -1,0 +1,88 @@
+package diff
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// WriteJSON prints the report as one indented JSON object.
+func WriteJSON(w io.Writer, r *Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// WritePretty prints the new access, then the removed access, one line
+// per (principal, action, resource) with its context and statements, and
+// a summary line.
+func WritePretty(w io.Writer, r *Report) error {
+	section := func(title string, list []Access) {
+		fmt.Fprintf(w, "%s (%d):\n", title, len(list))
+		for _, a := range list {
+			fmt.Fprintf(w, "  %s  %s  %s%s%s\n", a.Principal, a.Action, a.Resource, contextText(a.Context), tagText(a.ResourceTags))
+			for _, g := range a.Statements {
+				fmt.Fprintf(w, "      %s\n", g.describe())
+			}
+		}
+	}
+	section("new access", r.Added)
+	section("removed access", r.Removed)
+	s := r.Stats
+	fmt.Fprintf(w, "%d principals (%d unchanged), %d actions (%d with the same statements, %d decided as their class), %d probes (bound %d)\n",
+		s.Principals, s.Unchanged, s.Actions, s.SameStatements, s.Represented, s.Probes, s.MaxProbes)
+	if s.Truncated {
+		fmt.Fprintf(w, "incomplete: the probe bound %d was hit; raise --max-probes\n", s.MaxProbes)
+	}
+	return nil
+}
+
+// describe names a statement: Sid or index, policy, where it is used and
+// where it was read.
+func (g Grant) describe() string {
+	id := fmt.Sprintf("statement %d", g.Index)
+	if g.Sid != "" {
+		id = fmt.Sprintf("Sid %q", g.Sid)
+	}
+	where := g.Policy
+	if len(g.Names) > 0 {
+		where = strings.Join(g.Names, ", ")
+	}
+	out := fmt.Sprintf("%s %s of %s (%s)", g.Effect, id, where, g.Type)
+	for _, s := range g.Sources {
+		out += fmt.Sprintf(" at %s: %s", s.File, s.Pointer)
+	}
+	return out
+}
+
+func contextText(c map[string]any) string {
+	if len(c) == 0 {
+		return ""
+	}
+	keys := make([]string, 0, len(c))
+	for k := range c {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		v, _ := json.Marshal(c[k])
+		parts[i] = k + "=" + string(v)
+	}
+	return "  with " + strings.Join(parts, " ")
+}
+
+func tagText(tags map[string]string) string {
+	if len(tags) == 0 {
+		return ""
+	}
+	parts := []string{}
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
+		parts = append(parts, k+"="+tags[k])
+	}
+	return "  tagged " + strings.Join(parts, " ")
+}
