@@ -170,7 +170,8 @@ func identityProbes(st *translator.Statement, known []string, account string, ad
 // actionsOf lists the catalogue actions a statement's Action or NotAction
 // element matches.
 func actionsOf(st *translator.Statement) []string {
-	return catalog.Actions(func(a string) bool {
+	var out []string
+	for _, a := range catalog.AllActions() {
 		hit := false
 		for _, p := range st.Actions {
 			if p.MayMatch(a) {
@@ -178,8 +179,11 @@ func actionsOf(st *translator.Statement) []string {
 				break
 			}
 		}
-		return hit != st.NotAction
-	})
+		if hit != st.NotAction {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 func resourceMatches(st *translator.Statement, arn string) bool {

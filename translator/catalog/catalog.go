@@ -482,19 +482,3 @@ func Source() (pkg, updatedAt string) {
 	c := load()
 	return c.source, c.updatedAt
 }
-
-// Actions lists the catalogue's actions ("service:action", lower-cased,
-// sorted) for which keep returns true; a nil keep keeps them all.
-func Actions(keep func(action string) bool) []string {
-	c := load()
-	var out []string
-	for _, prefix := range c.prefixes {
-		for _, a := range c.services[prefix].actions {
-			name := prefix + ":" + a
-			if keep == nil || keep(name) {
-				out = append(out, name)
-			}
-		}
-	}
-	return out
-}

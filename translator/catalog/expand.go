@@ -11,48 +11,24 @@ import (
 // action; matching is case-insensitive, as in MatchesAnyAction. A pattern
 // that matches nothing gives nil.
 func ExpandAction(pattern string) []string {
-	c := load()
-	p := lowerASCII(pattern)
-	if p == "*" {
-		return AllActions()
-	}
-	svc, name, ok := strings.Cut(p, ":")
-	if !ok || svc == "" || name == "" {
+	if !strings.Contains(pattern, ":") && pattern != "*" {
 		return nil
 	}
-	var out []string
-	for _, pre := range c.prefixes {
-		if pre != svc && !(hasWildcard(svc) && wildMatch(svc, pre)) {
-			continue
-		}
-		s := c.services[pre]
-		i := strings.IndexAny(name, "*?")
-		if i < 0 {
-			if _, ok := s.set[name]; ok {
-				out = append(out, pre+":"+name)
-			}
-			continue
-		}
-		lit := name[:i]
-		for j := sort.SearchStrings(s.actions, lit); j < len(s.actions) && strings.HasPrefix(s.actions[j], lit); j++ {
-			if wildMatch(name, s.actions[j]) {
-				out = append(out, pre+":"+s.actions[j])
-			}
-		}
-	}
-	sort.Strings(out)
-	return out
+	return names(Expand(pattern))
 }
 
 // AllActions returns every catalogued action, "service:name" in lower
 // case, sorted.
-func AllActions() []string {
-	c := load()
-	out := make([]string, 0, c.nActions)
-	for _, pre := range c.prefixes {
-		for _, a := range c.services[pre].actions {
-			out = append(out, pre+":"+a)
-		}
+func AllActions() []string { return names(Expand("*")) }
+
+// names lists the actions' names, sorted.
+func names(actions []Action) []string {
+	if len(actions) == 0 {
+		return nil
+	}
+	out := make([]string, len(actions))
+	for i, a := range actions {
+		out[i] = a.Name
 	}
 	sort.Strings(out)
 	return out
