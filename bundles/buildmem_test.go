@@ -36,8 +36,10 @@ func retained(t *testing.T, path string, size int64, opts bundles.Options) float
 // builds (Options.TextOnly and ReleaseDocuments) is a few bytes per input
 // byte, not the AST of every policy (about 37 per input byte on an export
 // of roles with distinct inline policies, which peaked at 6 GB of RSS for
-// 61 MB). The peak RSS, a few times this, is measured by the command in
-// README ("Limits").
+// 61 MB). The built bundle's data is part of what is kept: since it
+// carries every principal's precomputed caller and every policy's
+// document, about 11 bytes per input byte here (5.7 before). The peak
+// RSS, a few times this, is measured by the command in README ("Limits").
 func TestBuildMemoryPerInputByte(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a 1 MB export twice")
@@ -50,7 +52,7 @@ func TestBuildMemoryPerInputByte(t *testing.T) {
 	full := retained(t, path, size, bundles.Options{})
 	lean := retained(t, path, size, bundles.Options{TextOnly: true, ReleaseDocuments: true})
 	t.Logf("%d-byte export: %.1f bytes retained per input byte with the AST, %.1f text-only", size, full, lean)
-	if lean > 8 || lean > full/3 {
-		t.Errorf("a text-only build retains %.1f bytes per input byte (%.1f with the AST); want at most 8", lean, full)
+	if lean > 14 || lean > full/2 {
+		t.Errorf("a text-only build retains %.1f bytes per input byte (%.1f with the AST); want at most 14 and half", lean, full)
 	}
 }
