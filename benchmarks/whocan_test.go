@@ -39,6 +39,7 @@ func BenchmarkWhoCan(b *testing.B) {
 			reqs := requestMix(accountgen.Percentile(f.ranked, 50), f.exp)
 			var whoCan, singles time.Duration
 			allowed := 0
+			checked := false
 			for b.Loop() {
 				for _, r := range reqs {
 					q := access.Query{Action: r.Action, Resource: r.Resource.ARN, ResourceAccount: r.Resource.Account, Context: r.Context}
@@ -63,6 +64,24 @@ func BenchmarkWhoCan(b *testing.B) {
 					}
 					if !slices.Equal(got, want) {
 						b.Fatalf("%s on %s: who-can %d principals, single decisions %d", q.Action, q.Resource, len(got), len(want))
+					}
+					if !checked {
+						// Once per size, as eval --bundle decides: the Rego
+						// decision over the raw input, principal by principal.
+						checked = true
+						var viaRego []string
+						for _, p := range principals {
+							in := map[string]any{"principal": p, "action": q.Action, "resource": map[string]any{"arn": q.Resource, "account": q.ResourceAccount}}
+							if q.Context != nil {
+								in["context"] = q.Context
+							}
+							if eng.DecideInput(ctx, in).Allow {
+								viaRego = append(viaRego, p)
+							}
+						}
+						if !slices.Equal(got, viaRego) {
+							b.Fatalf("%s on %s: who-can %d principals, eval --bundle's decisions %d", q.Action, q.Resource, len(got), len(viaRego))
+						}
 					}
 					allowed += len(want)
 				}
