@@ -9,7 +9,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 )
 
-// This file is the Go twin of lib/input.rego and lib/bundle.rego: it turns
+// This file is the Go twin of lib/input.rego, lib/caller.rego and lib/bundle.rego: it turns
 // a Request into the normalised input that the policies' match rules and
 // the decision chain read (chain.go here, data.iam2rego.lib.decide in
 // Rego), so that Engine.Decide skips the Rego normalisation and its `with
@@ -28,7 +28,7 @@ var (
 	bucketPrefixRe = regexp.MustCompile(`^(arn:[^:]+:s3:::[^/]+)/`)
 )
 
-// principalBase is input.rego's principal_base: what the ARN says.
+// principalBase is caller.rego's principal_base: what the ARN says.
 type principalBase struct {
 	kind, account, partition string
 	name                     string // user, federated user

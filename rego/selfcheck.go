@@ -22,7 +22,7 @@ type normCheck struct {
 }
 
 // CheckNormalization compares, for one request, the Go normalisation that
-// Decide uses with the Rego library's (lib/input.rego, lib/bundle.rego):
+// Decide uses with the Rego library's (lib/input.rego, lib/caller.rego, lib/bundle.rego):
 // the same input errors, or else the same normalised input, value for
 // value; and then the Go decision chain with the Rego one (lib/decide.rego,
 // lib/decision.rego) on that normalised request. It returns nil when they

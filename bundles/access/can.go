@@ -69,14 +69,15 @@ func Can(ctx context.Context, eng *rego.Engine, b *bundle.Bundle, principal stri
 		}
 	}
 	known := v.knownResources()
+	all := catalog.AllActions()
 	for _, name := range ids {
-		pol, err := v.policy(name, translator.Identity)
+		pol, _, err := v.policy(name, translator.Identity)
 		if err != nil {
 			return nil, err
 		}
 		for _, st := range pol.Statements {
 			if st.Effect == translator.Allow {
-				identityProbes(st, known, account, add)
+				identityProbes(st, all, known, account, add)
 			}
 		}
 	}
@@ -86,13 +87,13 @@ func Can(ctx context.Context, eng *rego.Engine, b *bundle.Bundle, principal stri
 			if isRoleARN(arn) {
 				typ = translator.Trust
 			}
-			pol, err := v.policy(name, typ)
+			pol, _, err := v.policy(name, typ)
 			if err != nil {
 				return nil, err
 			}
 			for _, st := range pol.Statements {
 				if st.Effect == translator.Allow && st.Principal != nil && !st.NotPrincipal && names(st.Principal, principal, account) {
-					for _, a := range actionsOf(st) {
+					for _, a := range actionsOf(st, all) {
 						add(probe{action: a, resource: arn})
 					}
 				}
@@ -127,8 +128,8 @@ func Can(ctx context.Context, eng *rego.Engine, b *bundle.Bundle, principal stri
 // grant: its actions on the known resources of the action's service it
 // matches, on "*" when it names "*", and on a witness of every other
 // pattern.
-func identityProbes(st *translator.Statement, known []string, account string, add func(probe)) {
-	actions := actionsOf(st)
+func identityProbes(st *translator.Statement, all, known []string, account string, add func(probe)) {
+	actions := actionsOf(st, all)
 	for _, a := range actions {
 		service, _, _ := strings.Cut(a, ":")
 		for _, arn := range known {
@@ -150,10 +151,7 @@ func identityProbes(st *translator.Statement, known []string, account string, ad
 			}
 			continue
 		}
-		w := witness(r.Raw, account)
-		if w == r.Raw {
-			w = r.Raw // a literal ARN: decided as written
-		}
+		w := witness(r.Raw, account) // a literal ARN stays as written
 		service := serviceOf(w)
 		for _, a := range actions {
 			if s, _, _ := strings.Cut(a, ":"); s == service {
@@ -167,11 +165,11 @@ func identityProbes(st *translator.Statement, known []string, account string, ad
 	}
 }
 
-// actionsOf lists the catalogue actions a statement's Action or NotAction
-// element matches.
-func actionsOf(st *translator.Statement) []string {
+// actionsOf lists the actions of all (the catalogue's) that a statement's
+// Action or NotAction element matches.
+func actionsOf(st *translator.Statement, all []string) []string {
 	var out []string
-	for _, a := range catalog.AllActions() {
+	for _, a := range all {
 		hit := false
 		for _, p := range st.Actions {
 			if p.MayMatch(a) {
@@ -292,17 +290,18 @@ func (v *view) document(name string) (any, error) {
 	return doc, nil
 }
 
-// policy parses a policy document of the bundle as the given type.
-func (v *view) policy(name string, typ translator.PolicyType) (*translator.Policy, error) {
+// policy parses a policy document of the bundle as the given type, and
+// returns the decoded document beside it.
+func (v *view) policy(name string, typ translator.PolicyType) (*translator.Policy, any, error) {
 	doc, err := v.document(name)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	c, err := translator.CompileExported("bundle policy "+name, typ, doc)
 	if err != nil {
-		return nil, fmt.Errorf("policy %s: %v", name, err)
+		return nil, nil, fmt.Errorf("policy %s: %v", name, err)
 	}
-	return c.Policy, nil
+	return c.Policy, doc, nil
 }
 
 // knownResources lists the bundle's resources, sorted.

@@ -39,11 +39,10 @@ func external(v *view, q Query) ([]External, error) {
 	}
 	out := []External{}
 	for _, name := range v.resourcePolicies(q.Resource) {
-		pol, err := v.policy(name, typ)
+		pol, doc, err := v.policy(name, typ)
 		if err != nil {
 			return nil, err
 		}
-		doc, _ := v.document(name)
 		for _, st := range pol.Statements {
 			if st.Effect != translator.Allow || st.Principal == nil || st.NotPrincipal || !appliesTo(st, q) {
 				continue
