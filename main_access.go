@@ -13,15 +13,16 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// bundleFlags are the flags every command that reads a bundle takes.
+// bundleFlags are the flags every command that reads a bundle takes,
+// its size and shape bounds included (openBundle reads them).
 func bundleFlags() []cli.Flag {
-	return []cli.Flag{
+	return append([]cli.Flag{
 		&cli.StringFlag{Name: "bundle", Usage: "bundle file (.tar.gz) written by iam2rego build", Required: true},
 		&cli.StringFlag{Name: "verification-key", Usage: "require a valid signature, checked with this PEM public key file (or HMAC secret)"},
 		&cli.StringFlag{Name: "verification-alg", Value: "RS256", Usage: "with --verification-key: the signing algorithm"},
 		&cli.StringFlag{Name: "verification-key-id", Value: "iam2rego", Usage: "with --verification-key: the key id"},
 		&cli.StringFlag{Name: "format", Value: "pretty", Usage: "output format: pretty or json"},
-	}
+	}, bundleLimitFlags()...)
 }
 
 func whoCanCommand() *cli.Command {
