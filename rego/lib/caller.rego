@@ -43,14 +43,11 @@ principal_arn := input.principal if {
 }
 
 # A session of a role the bundle holds, arn:P:sts::A:assumed-role/NAME/S:
-# the role's caller with the session's own ARN, role name and session name.
+# the role's caller (and its plan) with the session's own ARN, role name
+# and session name.
 # This is the derivation's role_session form (principal_base), found by
 # splitting instead of a regex.
-session_caller := {
-	"principal": object.union(base.principal, {"arn": principal_arn, "role_name": seg[1], "session": session}),
-	"context": base.context,
-	"policies": base.policies,
-} if {
+session_caller := object.union(base, {"principal": object.union(base.principal, {"arn": principal_arn, "role_name": seg[1], "session": session})}) if {
 	parts := split(principal_arn, ":")
 	count(parts) == 6
 	parts[0] == "arn"
@@ -92,7 +89,21 @@ derived_principal := object.union_n([
 	{"arn": raw_principal.arn, "federated_by": object.get(raw_principal, "federatedBy", "")},
 	principal_base,
 	{"role_arn": principal_role_arn, "tags": principal_tags},
+	principal_match_keys,
 ])
+
+# The keys Principal elements are matched by (principals.rego): the
+# caller's account in its partition and in any ("*:" for a bare account
+# id), and a session's role as "partition:account:name", the name
+# lower-cased.
+principal_match_keys := object.union(
+	{"account_keys": [concat(":", [principal_base.partition, principal_base.account]), concat(":", ["*", principal_base.account])] |
+		principal_base.kind in {"root", "user", "role_session", "federated_user"}
+	},
+	{"role_key": concat(":", [principal_base.partition, principal_base.account, lower(principal_base.role_name)]) |
+		principal_base.kind == "role_session"
+	},
+)
 
 raw_principal := {"arn": input.principal} if is_string(input.principal)
 
