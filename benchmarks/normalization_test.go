@@ -9,8 +9,8 @@ import (
 	"github.com/iam2rego/iam2rego/rego"
 )
 
-// TestPlansOnBundles: over the example account and a generated
-// 100-principal account, for every principal and every request of the
+// TestPlansOnBundles: over the example account, the corpus's real export
+// (gaad-small) and a generated 100-principal account, for every principal and every request of the
 // benchmark mix, in several caller forms (the role itself, a session of it,
 // a session with tags, the account root, a service, a stranger), the
 // decision (its plan where it has one) is exactly the general path's,
@@ -18,7 +18,7 @@ import (
 // plans.
 func TestPlansOnBundles(t *testing.T) {
 	ctx := context.Background()
-	for _, size := range []string{"example", "100"} {
+	for _, size := range []string{"example", "gaad-small", "100"} {
 		f := getFixture(t, size)
 		eng := engineFor(t, f)
 		n, planned, mix, mixPlanned, decided := 0, 0, 0, 0, map[string]int{}

@@ -47,7 +47,12 @@ principal_arn := input.principal if {
 # and session name.
 # This is the derivation's role_session form (principal_base), found by
 # splitting instead of a regex.
-session_caller := object.union(base, {"principal": object.union(base.principal, {"arn": principal_arn, "role_name": seg[1], "session": session})}) if {
+session_caller := object.union(data.iam2rego.callers[session_role], {"principal": session_principal})
+
+session_principal := object.union(data.iam2rego.callers[session_role].principal, {"arn": principal_arn, "role_name": session_names[0], "session": session_names[1]})
+
+# session_names: the role name and the session name of a session ARN.
+session_names := [seg[1], session] if {
 	parts := split(principal_arn, ":")
 	count(parts) == 6
 	parts[0] == "arn"
@@ -58,10 +63,25 @@ session_caller := object.union(base, {"principal": object.union(base.principal, 
 	count(seg) > 2
 	session := concat("/", array.slice(seg, 2, count(seg)))
 	session != ""
-	role := data.iam2rego.roles_by_name[parts[4]][lower(seg[1])]
-	base := data.iam2rego.callers[role]
-	base.principal.partition == parts[1]
-	base.principal.kind == "role_session"
+}
+
+# session_role: the ARN of the role of a session ARN, when the bundle
+# holds it (in the session's partition).
+session_role := role if {
+	parts := split(principal_arn, ":")
+	role := data.iam2rego.roles_by_name[parts[4]][lower(session_names[0])]
+	data.iam2rego.callers[role].principal.partition == parts[1]
+	data.iam2rego.callers[role].principal.kind == "role_session"
+}
+
+# bundle_key: the entry of data.iam2rego.callers the request's caller
+# comes from (its own ARN, or its role's for a session), as bundle_caller
+# finds it.
+bundle_key := principal_arn if {
+	not has_policies
+	data.iam2rego.callers[principal_arn]
+} else := session_role if {
+	not has_policies
 }
 
 # derived_caller is the caller worked out from input.principal and the

@@ -67,7 +67,7 @@ plan_rarn := input.resource.arn if {
 # it to the general path, which decides it (or names what is wrong).
 plan_ok if {
 	not input.organization
-	bundle_caller.plan
+	data.iam2rego.callers[bundle_key].plan
 	action_ok
 	not data.iam2rego.plan.fallback_actions[plan_action]
 	is_string(plan_rarn)
@@ -94,11 +94,27 @@ plan_context_ok if {
 	count({lower(k) | some k, _ in input.context}) == count(input.context)
 }
 
-# A text value of a global key is as the general path checks it
-# (context_checks.rego): a list key takes the general path.
+# A text value of a global key passes the general path's checks
+# (context_checks.rego): a sufficient test per kind, cheaper than the
+# general one; a value it does not vouch for (a list key, a date in
+# another form) takes the general path, which decides it.
 plan_value_ok(k, _) if not data.iam2rego.plan.checked_keys[k]
 
-plan_value_ok(k, v) if parses(data.iam2rego.plan.checked_keys[k], v)
+plan_value_ok(k, v) if plan_kind_ok(data.iam2rego.plan.checked_keys[k], v)
+
+plan_kind_ok("bool", v) if lower(v) in {"true", "false"}
+
+# decimal's own pattern (conditions.rego): it then always converts.
+plan_kind_ok("number", v) if regex.match(`^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$`, v)
+
+plan_kind_ok("ip", v) if parses("ip", v)
+
+# RFC 3339 with seconds and Z: one of date_ns's forms, which it parses
+# whenever time.parse_rfc3339_ns does (its year shift keeps leap years).
+plan_kind_ok("date", v) if {
+	regex.match(`^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$`, v)
+	time.parse_rfc3339_ns(v)
+}
 
 # --- per request: the normalised request the generated rules read ----------
 
@@ -106,12 +122,17 @@ plan_input := {
 	"action": plan_action,
 	"pids": plan_pids,
 	"resource": plan_resource,
-	"principal": bundle_caller.principal,
+	"principal": plan_principal,
 	"context": plan_context,
-	"policies": bundle_caller.policies,
+	"policies": data.iam2rego.callers[bundle_key].policies,
 }
 
-plan_pids := array.concat(bundle_caller.plan.pids, array.concat(plan_rpolicy, plan_rcp_ids))
+# The caller's principal, as bundle_caller gives it.
+plan_principal := data.iam2rego.callers[principal_arn].principal if {
+	bundle_key == principal_arn
+} else := session_principal
+
+plan_pids := array.concat(data.iam2rego.callers[bundle_key].plan.pids, array.concat(plan_rpolicy, plan_rcp_ids))
 
 plan_rcp_ids := [pid | some level in data.iam2rego.accounts[plan_racct].rcps; some pid in level]
 
@@ -152,12 +173,12 @@ plan_racct := a if {
 } else := a if {
 	count(plan_arn_parts) >= 6
 	a := plan_arn_parts[4]
-} else := bundle_caller.principal.account if {
+} else := data.iam2rego.callers[bundle_key].principal.account if {
 	plan_rarn == "*"
 } else := ""
 
 plan_context := object.union_n([
-	bundle_caller.context,
+	data.iam2rego.callers[bundle_key].context,
 	plan_resource_keys,
 	{lower(k): v | some k, v in object.get(input, "context", {})},
 ])
@@ -190,7 +211,7 @@ plan_rcps_apply if {
 
 plan_hits contains object.union_n([src, s, {"names": n | n := data.iam2rego.policy_names[s.policy]}]) if {
 	some s in plan_matched
-	some src in bundle_caller.plan.src[s.policy]
+	some src in data.iam2rego.callers[bundle_key].plan.src[s.policy]
 }
 
 plan_hits contains object.union_n([{"type": "resource", "level": 0, "slot": slot, "policy": pid}, s, {"names": n | n := data.iam2rego.policy_names[pid]}]) if {

@@ -12,8 +12,8 @@ plan_decide := d if {
 	denies := [h | some t in deny_order; some h in plan_deny_hits; h.type == t]
 	d := result("ExplicitDeny", "deny-sweep", sprintf("explicit deny in %s", [type_label[denies[0].type]]), denies)
 } else := d if {
-	bundle_caller.plan.scps_apply
-	failing := [n | some n in numbers.range(1, bundle_caller.plan.scps); not n in plan_scp_allow_levels]
+	data.iam2rego.callers[bundle_key].plan.scps_apply
+	failing := [n | some n in numbers.range(1, data.iam2rego.callers[bundle_key].plan.scps); not n in plan_scp_allow_levels]
 	count(failing) > 0
 	n := failing[0]
 	d := result("ImplicitDeny", "scp", sprintf("no SCP at level %d%s allows %s", [n, plan_level_name(n), input.action]), [])
@@ -25,12 +25,12 @@ plan_scp_allow_levels := {h.level | some h in plan_hits; h.type == "scp"; h.effe
 
 # As level_name (decision.rego), over the caller's SCP names.
 plan_level_name(n) := sprintf(" (%s)", [names[n - 1]]) if {
-	names := bundle_caller.policies.scp_names
+	names := data.iam2rego.callers[bundle_key].policies.scp_names
 	is_string(names[n - 1])
 } else := " (organization root)" if {
 	n == 1
 } else := " (account)" if {
-	n == bundle_caller.plan.scps
+	n == data.iam2rego.callers[bundle_key].plan.scps
 } else := " (OU)"
 
 plan_resource_allows := [h | some h in plan_hits; h.type == "resource"; h.effect == "Allow"]
@@ -43,7 +43,7 @@ plan_identity_allows := [h | some h in plan_hits; h.type == "identity"; h.effect
 
 plan_boundary_allows := [h | some h in plan_hits; h.type == "boundary"; h.effect == "Allow"]
 
-plan_has_boundary if count(bundle_caller.policies.boundary) > 0
+plan_has_boundary if count(data.iam2rego.callers[bundle_key].policies.boundary) > 0
 
 plan_pb_ok if not plan_has_boundary
 
@@ -52,8 +52,8 @@ plan_pb_ok if count(plan_boundary_allows) > 0
 plan_id_allow if count(plan_identity_allows) > 0
 
 plan_same_account if {
-	bundle_caller.principal.account != ""
-	bundle_caller.principal.account == plan_racct
+	data.iam2rego.callers[bundle_key].principal.account != ""
+	data.iam2rego.callers[bundle_key].principal.account == plan_racct
 }
 
 plan_needs_delegation if {
