@@ -3,8 +3,8 @@ package main
 import (
 	"strings"
 
+	"github.com/iam2rego/iam2rego/analysis/diff"
 	"github.com/iam2rego/iam2rego/bundles"
-	"github.com/iam2rego/iam2rego/bundles/diff"
 	"github.com/iam2rego/iam2rego/translator/account"
 	"github.com/urfave/cli/v2"
 )

@@ -5,13 +5,13 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/iam2rego/iam2rego/analysis/lint"
 	"github.com/iam2rego/iam2rego/translator/account"
-	"github.com/iam2rego/iam2rego/translator/lint"
 	"github.com/urfave/cli/v2"
 )
 
 // lintCommand is `iam2rego lint`: flags and exit codes only; the rules
-// live in translator/lint.
+// live in analysis/lint.
 func lintCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "lint",

@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/iam2rego/iam2rego/bundles/access"
+	"github.com/iam2rego/iam2rego/analysis/access"
 	"github.com/iam2rego/iam2rego/rego"
 	"github.com/iam2rego/iam2rego/rego/cases"
 	"github.com/open-policy-agent/opa/v1/bundle"

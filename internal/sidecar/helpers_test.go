@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/iam2rego/iam2rego/bundles"
-	"github.com/iam2rego/iam2rego/bundles/sidecar"
+	"github.com/iam2rego/iam2rego/internal/sidecar"
 	"github.com/iam2rego/iam2rego/rego"
 	"github.com/iam2rego/iam2rego/rego/cases"
 	"github.com/open-policy-agent/opa/v1/bundle"

@@ -1,4 +1,10 @@
-package sidecar
+package accountgen
+
+// This file is the single-account generator the sidecar tests and
+// benchmarks/sidecar use (moved here from the sidecar harness): one
+// account with a request mix whose expected decisions are known, and
+// the wide-role sweep of the rule-index tests. Generate (generate.go) is
+// the organization-scale generator of the benchmarks.
 
 import (
 	"encoding/json"

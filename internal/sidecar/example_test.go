@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/iam2rego/iam2rego/bundles/sidecar"
+	"github.com/iam2rego/iam2rego/internal/sidecar"
 	"github.com/open-policy-agent/opa/v1/config"
 	"github.com/open-policy-agent/opa/v1/keys"
 	"github.com/open-policy-agent/opa/v1/plugins/bundle"

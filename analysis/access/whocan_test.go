@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/iam2rego/iam2rego/analysis/access"
 	"github.com/iam2rego/iam2rego/bundles"
-	"github.com/iam2rego/iam2rego/bundles/access"
 	"github.com/iam2rego/iam2rego/rego"
 	"github.com/iam2rego/iam2rego/translator"
 	"github.com/iam2rego/iam2rego/translator/account"

@@ -5,8 +5,7 @@
 //
 // The package holds the harness — building the pinned OPA, a loopback
 // bundle server with ETags, starting and stopping OPA processes, RSA
-// signing keys, OPA configs and a generator of large GAAD-shaped account
-// exports — and, in its tests, the integration tests of the sidecar
+// signing keys and OPA configs — and, in its tests, the integration tests of the sidecar
 // deployment (OPA-NOTES.md §2.3–2.5):
 //
 //   - every request of testdata/example and every decidable case of the
@@ -17,7 +16,8 @@
 //   - raw client input (any action casing, plain ARNs) decides like the
 //     normalised form, and normalisation keeps OPA's rule index working.
 //
-// benchmarks/sidecar (make bench-sidecar) uses the same harness for the
-// load test. Everything binds 127.0.0.1 only, and every process started
+// The generated accounts its tests and the load test use come from
+// benchmarks/gen/accountgen (GenerateAccount). benchmarks/sidecar
+// (make bench-sidecar) uses the same harness for the load test. Everything binds 127.0.0.1 only, and every process started
 // here is stopped by its owner (t.Cleanup in tests).
 package sidecar

@@ -8,7 +8,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/iam2rego/iam2rego/bundles/sidecar"
+	"github.com/iam2rego/iam2rego/benchmarks/gen/accountgen"
+	"github.com/iam2rego/iam2rego/internal/sidecar"
 	"github.com/iam2rego/iam2rego/rego"
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/bundle"
@@ -28,10 +29,10 @@ import (
 // account.
 var generatedBundles sync.Map // GenOptions → func() (*bundle.Bundle, error)
 
-func generatedBundle(tb testing.TB, o sidecar.GenOptions) *bundle.Bundle {
+func generatedBundle(tb testing.TB, o accountgen.GenOptions) *bundle.Bundle {
 	tb.Helper()
 	f, _ := generatedBundles.LoadOrStore(o, sync.OnceValues(func() (*bundle.Bundle, error) {
-		g, err := sidecar.GenerateAccount(o)
+		g, err := accountgen.GenerateAccount(o)
 		if err != nil {
 			return nil, err
 		}
@@ -90,12 +91,12 @@ func indexWork(t *testing.T, pq opa.PreparedEvalQuery, ivc cache.InterQueryValue
 // every statement.
 func TestRuleIndexSurvivesNormalisation(t *testing.T) {
 	t.Parallel()
-	sizes := []int{10, 100, sidecar.WidePerDocument}
+	sizes := []int{10, 100, accountgen.WidePerDocument}
 	type work struct{ rules, entered int }
 	results := map[string][]work{}
 	ctx := context.Background()
 	for _, n := range sizes {
-		b := generatedBundle(t, sidecar.GenOptions{Principals: 10, WideStatements: n, Seed: 1})
+		b := generatedBundle(t, accountgen.GenOptions{Principals: 10, WideStatements: n, Seed: 1})
 		ivc := cache.NewInterQueryValueCache(ctx, nil)
 		pq, err := opa.New(opa.Query(rego.DecisionQuery), opa.ParsedBundle("iam2rego", b),
 			opa.InterQueryBuiltinValueCache(ivc)).PrepareForEval(ctx)
@@ -107,14 +108,14 @@ func TestRuleIndexSurvivesNormalisation(t *testing.T) {
 			i    int
 			want string
 		}{{"hit", n / 2, rego.Allow}, {"miss", n + 1, rego.ImplicitDeny}} {
-			rules, entered, d := indexWork(t, pq, ivc, sidecar.WideRequest(c.i), true)
+			rules, entered, d := indexWork(t, pq, ivc, accountgen.WideRequest(c.i), true)
 			if d != c.want {
 				t.Fatalf("%d statements, %s: %s, want %s", n, c.name, d, c.want)
 			}
 			t.Logf("%5d statements, %-4s: the index returned %d policy rules; %d rule bodies entered", n, c.name, rules, entered)
 			results[c.name] = append(results[c.name], work{rules, entered})
 			if n == sizes[len(sizes)-1] && c.name == "miss" {
-				off, offEntered, d := indexWork(t, pq, ivc, sidecar.WideRequest(c.i), false)
+				off, offEntered, d := indexWork(t, pq, ivc, accountgen.WideRequest(c.i), false)
 				t.Logf("%5d statements, %-4s, no rule index: %d policy rules; %d rule bodies entered", n, c.name, off, offEntered)
 				if d != c.want {
 					t.Fatalf("without the index: %s, want %s", d, c.want)
@@ -138,11 +139,11 @@ func TestRuleIndexSurvivesNormalisation(t *testing.T) {
 // check on the load test's input, on a small account).
 func TestGeneratedAccount(t *testing.T) {
 	t.Parallel()
-	g, err := sidecar.GenerateAccount(sidecar.GenOptions{Principals: 100, Seed: 7})
+	g, err := accountgen.GenerateAccount(accountgen.GenOptions{Principals: 100, Seed: 7})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := generatedBundle(t, sidecar.GenOptions{Principals: 100, Seed: 7})
+	b := generatedBundle(t, accountgen.GenOptions{Principals: 100, Seed: 7})
 	eng, err := rego.PrepareBundle(context.Background(), b)
 	if err != nil {
 		t.Fatal(err)
@@ -187,7 +188,7 @@ func engineFor(b *testing.B, key string, bundle func() *bundle.Bundle, opts ...r
 // with raw client input, against an `allow := true` floor measured first
 // in the same run (x-floor = ns/op ÷ the floor's ns/op):
 //
-//	go test -run '^$' -bench EntryPoint -benchtime 2000x ./bundles/sidecar
+//	go test -run '^$' -bench EntryPoint -benchtime 2000x ./internal/sidecar
 //
 // statements=N: one principal whose policies have N statements (one
 // policy up to 1,000 statements, then several); hit asks for statement
@@ -205,7 +206,7 @@ func BenchmarkEntryPoint(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		in, err := ast.InterfaceToValue(sidecar.WideRequest(1))
+		in, err := ast.InterfaceToValue(accountgen.WideRequest(1))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -219,7 +220,7 @@ func BenchmarkEntryPoint(b *testing.B) {
 		floorNs = float64(b.Elapsed().Nanoseconds()) / float64(b.N)
 	})
 	for _, n := range []int{10, 1000, 5000} {
-		o := sidecar.GenOptions{Principals: 10, WideStatements: n, Seed: 1}
+		o := accountgen.GenOptions{Principals: 10, WideStatements: n, Seed: 1}
 		bundle := func() *bundle.Bundle { return generatedBundle(b, o) }
 		for _, c := range []struct {
 			name    string
@@ -232,7 +233,7 @@ func BenchmarkEntryPoint(b *testing.B) {
 			}
 			b.Run(fmt.Sprintf("statements=%d/%s", n, c.name), func(b *testing.B) {
 				eng := engineFor(b, fmt.Sprint("wide", n, c.indexed), bundle, rego.WithRuleIndexing(c.indexed))
-				in := sidecar.WideRequest(c.i)
+				in := accountgen.WideRequest(c.i)
 				b.ReportAllocs()
 				for b.Loop() {
 					if d := eng.DecideInput(ctx, in); d.Decision != c.want {
@@ -244,10 +245,10 @@ func BenchmarkEntryPoint(b *testing.B) {
 		}
 	}
 	for _, n := range []int{10, 1000, 5000} {
-		o := sidecar.GenOptions{Principals: n, Seed: 1}
+		o := accountgen.GenOptions{Principals: n, Seed: 1}
 		b.Run(fmt.Sprintf("principals=%d", n), func(b *testing.B) {
 			eng := engineFor(b, fmt.Sprint("principals", n), func() *bundle.Bundle { return generatedBundle(b, o) })
-			g, err := sidecar.GenerateAccount(o)
+			g, err := accountgen.GenerateAccount(o)
 			if err != nil {
 				b.Fatal(err)
 			}

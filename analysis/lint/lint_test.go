@@ -38,10 +38,10 @@ func golden(t *testing.T, name string, r *Report) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test ./translator/lint -update)", err)
+		t.Fatalf("%v (run go test ./analysis/lint -update)", err)
 	}
 	if got := b.String(); got != string(want) {
-		t.Errorf("%s differs (go test ./translator/lint -update rewrites it); got:\n%s", name, got)
+		t.Errorf("%s differs (go test ./analysis/lint -update rewrites it); got:\n%s", name, got)
 	}
 }
 

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/iam2rego/iam2rego/bundles/sidecar"
+	"github.com/iam2rego/iam2rego/internal/sidecar"
 	"github.com/iam2rego/iam2rego/rego"
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/bundle"

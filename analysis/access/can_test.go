@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/iam2rego/iam2rego/bundles/access"
+	"github.com/iam2rego/iam2rego/analysis/access"
 )
 
 func TestCanExample(t *testing.T) {
