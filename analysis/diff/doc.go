@@ -17,5 +17,5 @@
 //
 // It reads bundles (their data.iam2rego.documents) and builds inputs with
 // package bundles, so it sits after bundles and rego in the pipeline;
-// only main.go imports it.
+// only the command line (cmd/diff.go) imports it.
 package diff
