@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/iam2rego/iam2rego/analysis/diff"
-	"github.com/iam2rego/iam2rego/bundles"
 	"github.com/iam2rego/iam2rego/translator/account"
 	"github.com/urfave/cli/v2"
 )
@@ -18,13 +17,11 @@ func diffCommand() *cli.Command {
 		}
 	}
 	flags := []cli.Flag{
-		&cli.StringFlag{Name: "format", Value: "pretty", Usage: "output format: pretty, json or sarif (SARIF 2.1.0, one result per new access)"},
+		formatFlag("pretty", "json", "sarif"),
 		&cli.BoolFlag{Name: "fail-on-new-access", Usage: "exit 1 when NEW grants access OLD did not (or when the probe bound cut the diff short)"},
 		&cli.IntFlag{Name: "max-probes", Value: diff.DefaultMaxProbes, Usage: "bound on the requests decided (each on both sides)"},
-		&cli.StringFlag{Name: "verification-key", Usage: "require valid signatures on bundle arguments, checked with this PEM public key file (or HMAC secret)"},
-		&cli.StringFlag{Name: "verification-alg", Value: "RS256", Usage: "with --verification-key: the signing algorithm"},
-		&cli.StringFlag{Name: "verification-key-id", Value: "iam2rego", Usage: "with --verification-key: the key id"},
 	}
+	flags = append(flags, verificationFlags()...)
 	return &cli.Command{
 		Name:      "diff",
 		Usage:     "list the access NEW grants that OLD did not (and the access it removes), per principal",
@@ -39,10 +36,7 @@ func diffCommand() *cli.Command {
 			"incomplete diff: the probe bound was hit), 2 bad input or a probe that could not be decided.",
 		Flags: append(append(flags, side("old")...), side("new")...),
 		Action: func(c *cli.Context) error {
-			format := c.String("format")
-			if format != "pretty" && format != "json" && format != "sarif" {
-				return failed(exitBadData, "--format must be pretty, json or sarif, got %q", format)
-			}
+			format := formatOf(c)
 			args := c.Args().Slice()
 			var sides [2]*diff.Side
 			for i, which := range []string{"old", "new"} {
@@ -98,11 +92,7 @@ func loadDiffSide(c *cli.Context, which string, args []string) (*diff.Side, []st
 		if len(args) == 0 {
 			return nil, nil, failed(exitBadData, "diff needs OLD and NEW (bundle files or policy folders)")
 		}
-		var v *bundles.Verification
-		if key := c.String("verification-key"); key != "" {
-			v = &bundles.Verification{Key: key, Algorithm: c.String("verification-alg"), KeyID: c.String("verification-key-id")}
-		}
-		s, err := diff.Load(c.Context, args[0], v)
+		s, err := diff.Load(c.Context, args[0], verificationOf(c))
 		if err != nil {
 			return nil, nil, diffInputError(c, err)
 		}
