@@ -87,3 +87,14 @@ func TestRegoCoverage(t *testing.T) {
 		t.Errorf("rego/lib coverage %.1f%% is below the floor %.1f%% (bin/rego-coverage.txt lists what the corpus no longer reaches)", rep.Percent(), floor)
 	}
 }
+
+// TestReadmeStatesTheFloor keeps README.md true to coverageFloor.
+func TestReadmeStatesTheFloor(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("(%.1f%%)", coverageFloor); !bytes.Contains(raw, []byte(want)) {
+		t.Errorf("README.md does not state the coverage floor %s", want)
+	}
+}
