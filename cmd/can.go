@@ -17,8 +17,9 @@ func canCommand() *cli.Command {
 		Description: "For a user or role of the bundle, decides every catalogue action that an Allow statement of its\n" +
 			"identity policies, or of a resource policy in the bundle naming it or its account, can match, on the\n" +
 			"resources those statements can match: the resources the bundle knows, \"*\", and one witness ARN for\n" +
-			"every other pattern (wildcards and policy variables become \"x\", a \"*\" region us-east-1, a \"*\"\n" +
-			"account the principal's own). Lists the allowed ones. The decision is eval --bundle's.",
+			"every other pattern (a policy variable becomes the principal's own value or else \"x\", a \"*\" region\n" +
+			"us-east-1, a \"*\" account the principal's own, any other wildcard \"x\"). Lists the allowed ones.\n" +
+			"The decision is eval --bundle's.",
 		Flags: append(bundleFlags(),
 			&cli.StringFlag{Name: "principal", Usage: "the user or role ARN", Required: true},
 			&cli.StringSliceFlag{Name: "context", Usage: "a request context key, `KEY=VALUE` (repeatable; a VALUE starting with [ is a JSON array)"},
