@@ -11,23 +11,10 @@ import (
 )
 
 func buildCommand() *cli.Command {
-	return &cli.Command{
+	return withHelp(&cli.Command{
 		Name:      "build",
-		Usage:     "compile an account export (or a policy folder) into a deterministic, optionally signed OPA bundle",
 		ArgsUsage: "[DIR]",
-		Description: "Inputs: --account-details FILE (repeatable; the output of `aws iam get-account-authorization-details`),\n" +
-			"--org FILE (organization tree with SCPs and RCPs, translator/account/FORMATS.md), --resource-policies\n" +
-			"FILE|DIR (repeatable), or a folder DIR with an iam2rego.json manifest (translator/account/FOLDER.md).\n" +
-			"AWS managed policies missing from the export come from an embedded snapshot; the network is never used.\n\n" +
-			"Output: a bundle .tar.gz for OPA: .manifest (revision = content hash, roots [\"iam2rego\"],\n" +
-			"rego_version 1), iam2rego/policies.rego with the rules of every distinct policy document, the\n" +
-			"decision library, and data.json (principals, groups, accounts and OU paths, resources).\n" +
-			"The same inputs give the same bytes, in any order (RS* and HS* signatures included; PS* and\n" +
-			"ES* are randomised). The file is written atomically: a failed build leaves any previous bundle\n" +
-			"untouched. Inputs are bounded: 64 MiB per file, --max-input-bytes (256 MiB) over all of them.\n" +
-			"A summary goes to stderr (--format json: a JSON object on stdout); a progress bar too, on a terminal.\n" +
-			"Exit status: 0 ok, 2 bad input (every problem is listed as FILE: /pointer: message (code)).",
-		Before: setPatternLimit,
+		Before:    setPatternLimit,
 		Flags: []cli.Flag{
 			patternLimitFlag(),
 			&cli.StringSliceFlag{Name: "account-details", Usage: "account export `FILE` (repeatable)"},
@@ -99,7 +86,7 @@ func buildCommand() *cli.Command {
 				out, sum.Revision, st.Principals, st.Policies, st.Statements, st.Unindexed)
 			return nil
 		},
-	}
+	})
 }
 
 // buildSummary is build's --format json output.

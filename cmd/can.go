@@ -10,16 +10,9 @@ import (
 )
 
 func canCommand() *cli.Command {
-	return &cli.Command{
+	return withHelp(&cli.Command{
 		Name:      "can",
-		Usage:     "list which actions a principal of a bundle is allowed, on which resources",
 		UsageText: "iam2rego can --bundle B --principal ARN [--context K=V]... [--format pretty|json]",
-		Description: "For a user or role of the bundle, decides every catalogue action that an Allow statement of its\n" +
-			"identity policies, or of a resource policy in the bundle naming it or its account, can match, on the\n" +
-			"resources those statements can match: the resources the bundle knows, \"*\", and one witness ARN for\n" +
-			"every other pattern (a policy variable becomes the principal's own value or else \"x\", a \"*\" region\n" +
-			"us-east-1, a \"*\" account the principal's own, any other wildcard \"x\"). Lists the allowed ones.\n" +
-			"The decision is eval --bundle's.",
 		Flags: append(bundleFlags(),
 			&cli.StringFlag{Name: "principal", Usage: "the user or role ARN", Required: true},
 			&cli.StringSliceFlag{Name: "context", Usage: "a request context key, `KEY=VALUE` (repeatable; a VALUE starting with [ is a JSON array)"},
@@ -39,7 +32,7 @@ func canCommand() *cli.Command {
 			writeCan(c.App.Writer, res)
 			return nil
 		},
-	}
+	})
 }
 
 // writeCan prints one block per resource: the actions allowed on it.

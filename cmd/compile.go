@@ -9,17 +9,10 @@ import (
 )
 
 func compileCommand() *cli.Command {
-	return &cli.Command{
+	return withHelp(&cli.Command{
 		Name:      "compile",
-		Usage:     "print the Rego module generated for one IAM policy document",
 		ArgsUsage: "FILE",
-		Description: "The module's package is iam2rego.policies, which every policy shares; the policy's name is\n" +
-			"p<content hash>. Its rules add the statements (policy, effect, index, Sid) that apply to a request\n" +
-			"to the partial set data.iam2rego.policies.match, each guarded by `\"p<hash>\" in input.pids`, and\n" +
-			"data.iam2rego.policies.p<hash>.statements says it is loaded. Statements that need non-indexed\n" +
-			"matching are counted on stderr (--format json: one object on stdout with the module and the\n" +
-			"counts). Exit status: 0 ok, 2 invalid policy.",
-		Before: setPatternLimit,
+		Before:    setPatternLimit,
 		Flags: []cli.Flag{
 			patternLimitFlag(),
 			&cli.StringFlag{Name: "type", Value: "identity", Usage: "policy type: " + policyTypeList()},
@@ -63,7 +56,7 @@ func compileCommand() *cli.Command {
 			_, err = c.App.Writer.Write(src)
 			return err
 		},
-	}
+	})
 }
 
 // compileOutput is compile's --format json output.

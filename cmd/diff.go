@@ -22,19 +22,10 @@ func diffCommand() *cli.Command {
 		&cli.IntFlag{Name: "max-probes", Value: diff.DefaultMaxProbes, Usage: "bound on the requests decided (each on both sides)"},
 	}
 	flags = append(flags, verificationFlags()...)
-	return &cli.Command{
+	return withHelp(&cli.Command{
 		Name:      "diff",
-		Usage:     "list the access NEW grants that OLD did not (and the access it removes), per principal",
 		ArgsUsage: "OLD NEW",
-		Description: "OLD and NEW are each a bundle written by `iam2rego build` or a policy folder (`iam2rego build DIR`);\n" +
-			"--old-account-details/--old-org/--old-resource-policies (and --new-*) give a side as build flags instead.\n" +
-			"Both sides are decided with the real decision logic over a derived probe set: per principal, every\n" +
-			"catalogue action a statement of its old or new policies can grant, on the resources the bundles know\n" +
-			"and a witness ARN per resource pattern, in the contexts that put each condition on either side\n" +
-			"(README.md, \"diff\", says what it cannot see). Each new access names the statement that grants it.\n" +
-			"Flags go before OLD and NEW. Exit status: 0 done, 1 new access with --fail-on-new-access (or an\n" +
-			"incomplete diff: the probe bound was hit), 2 bad input or a probe that could not be decided.",
-		Flags: append(append(flags, side("old")...), side("new")...),
+		Flags:     append(append(flags, side("old")...), side("new")...),
 		Action: func(c *cli.Context) error {
 			format := formatOf(c)
 			args := c.Args().Slice()
@@ -74,7 +65,7 @@ func diffCommand() *cli.Command {
 			}
 			return nil
 		},
-	}
+	})
 }
 
 // loadDiffSide loads OLD or NEW: from its --old-*/--new-* build flags, or

@@ -13,20 +13,11 @@ import (
 )
 
 func evalCommand() *cli.Command {
-	return &cli.Command{
-		Name:  "eval",
-		Usage: "decide neutral-format cases, or requests against a bundle built by `iam2rego build`",
+	return withHelp(&cli.Command{
+		Name: "eval",
 		UsageText: "iam2rego eval --cases FILE|- [--explain] [--format pretty|json] [--allow-case-errors] [--fail-on-deny]\n" +
 			"iam2rego eval --bundle BUNDLE --principal ARN --action A --resource ARN [--resource-account ID] [--context K=V]...\n" +
 			"iam2rego eval --bundle BUNDLE --requests FILE|- [--explain] [--format pretty|json] [--fail-on-deny]",
-		Description: "With --cases FILE|-: reads neutral-format cases (README.md, \"Case format\") and prints\n" +
-			"each case's decision (--format json: one {\"id\",\"decision\"} line per case). The distinct\n" +
-			"policies of all cases are compiled once into one prepared query. A case that cannot be decided\n" +
-			"is printed with its error; the exit status is then 2 unless --allow-case-errors is given.\n\n" +
-			"With --bundle B: answers --principal/--action/--resource (one request, explained; an error goes\n" +
-			"to stderr, exit 2) or --requests FILE|- (JSON Lines {\"id\",\"principal\",\"action\",\"resource\",\n" +
-			"\"context\"}) from the bundle's data: the principal's policies, groups, boundary, tags, account,\n" +
-			"OU path. A role ARN as --principal asks what the role's sessions may do.",
 		Before: setPatternLimit,
 		Flags: append(append([]cli.Flag{
 			patternLimitFlag(),
@@ -55,7 +46,7 @@ func evalCommand() *cli.Command {
 			}
 			return evalCases(c, formatOf(c))
 		},
-	}
+	})
 }
 
 // evalCases decides the cases of --cases.

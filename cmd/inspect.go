@@ -6,17 +6,10 @@ import (
 )
 
 func inspectCommand() *cli.Command {
-	return &cli.Command{
+	return withHelp(&cli.Command{
 		Name:      "inspect",
-		Usage:     "show a bundle's revision, roots, counts and signature status",
 		ArgsUsage: "BUNDLE",
-		Description: "Counts: principals, accounts in the organization, resources, distinct policies,\n" +
-			"statements, and statements that need non-indexed matching (with their patterns).\n" +
-			"With --verification-key the signature must be present and valid, or the exit status is 2.\n" +
-			"Before OPA parses anything, signed or not, the archive is checked against --max-bundle-bytes\n" +
-			"(uncompressed), --max-json-depth, --max-json-width and --max-json-elements (data.json,\n" +
-			".manifest, .signatures.json); a bundle past one is refused (exit 2).",
-		Flags: append(append([]cli.Flag{formatFlag("pretty", "json")}, verificationFlags()...), bundleLimitFlags()...),
+		Flags:     append(append([]cli.Flag{formatFlag("pretty", "json")}, verificationFlags()...), bundleLimitFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return failed(exitBadData, "inspect needs exactly one BUNDLE")
@@ -32,5 +25,5 @@ func inspectCommand() *cli.Command {
 			}
 			return bundles.WriteSummary(c.App.Writer, bundles.Inspect(b, signed, verified), formatOf(c))
 		},
-	}
+	})
 }

@@ -13,19 +13,9 @@ import (
 // lintCommand is `iam2rego lint`: flags and exit codes only; the rules
 // live in analysis/lint.
 func lintCommand() *cli.Command {
-	return &cli.Command{
+	c := withHelp(&cli.Command{
 		Name:      "lint",
-		Usage:     "report least-privilege findings in policy files, folders, AWS managed policies or a build's inputs",
 		ArgsUsage: "[FILE|DIR|MANAGED-POLICY]...",
-		Description: "Arguments are policy files, folders of *.json policy files, and AWS managed policies by ARN\n" +
-			"or name (from the embedded snapshot); a folder with an iam2rego.json manifest, --account-details,\n" +
-			"--org and --resource-policies are read as `iam2rego build` reads them, and every user and role is\n" +
-			"then checked for privilege-escalation paths over the policies it holds. Without --type, a file\n" +
-			"with Principal is a trust policy (sts: actions only) or a resource policy, else an identity policy.\n" +
-			"Every finding is printed as FILE: /json/pointer: message (code); the rules are listed below\n" +
-			"(README.md, \"iam2rego lint\", says more). Exit status: 1 when a finding is at or above --fail-on, 2 on unreadable or invalid input\n" +
-			"(listed on stderr; the findings of the other inputs are still printed), 0 otherwise.\n\n" +
-			"RULES:\n" + ruleList(),
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "account-details", Usage: "account export `FILE` (repeatable)"},
 			&cli.StringFlag{Name: "org", Usage: "organization `FILE`"},
@@ -68,7 +58,9 @@ func lintCommand() *cli.Command {
 			}
 			return nil
 		},
-	}
+	})
+	c.Description += "\n\nRULES:\n" + ruleList()
+	return c
 }
 
 // ruleList is lint --help's table of rules: code, severity and what each

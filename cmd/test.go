@@ -6,15 +6,10 @@ import (
 )
 
 func testCommand() *cli.Command {
-	return &cli.Command{
+	return withHelp(&cli.Command{
 		Name:      "test",
-		Usage:     "run neutral-format cases that carry \"expect\" and report failures",
 		ArgsUsage: "FILE...",
-		Description: "Each case's decision (Allow, ImplicitDeny, ExplicitDeny, or \"error\" for a case\n" +
-			"whose policies must be rejected) is compared with its \"expect\". Failing cases are\n" +
-			"printed with their explanation, then \"N passed, M failed\" (--format json: one object,\n" +
-			"{\"passed\", \"failed\", \"failures\"}). Exit status: 0 all passed, 1 a case failed, 2 unreadable input.",
-		Before: setPatternLimit,
+		Before:    setPatternLimit,
 		Flags: []cli.Flag{
 			patternLimitFlag(),
 			&cli.BoolFlag{Name: "no-rule-indexing", Usage: "switch OPA's rule index off"},
@@ -49,5 +44,5 @@ func testCommand() *cli.Command {
 			}
 			return nil
 		},
-	}
+	})
 }

@@ -11,15 +11,10 @@ import (
 )
 
 func validateCommand() *cli.Command {
-	return &cli.Command{
+	return withHelp(&cli.Command{
 		Name:      "validate",
-		Usage:     "check IAM policy documents (or neutral case files, *.jsonl) and report every problem",
 		ArgsUsage: "FILE...",
-		Description: "Each policy is checked against the JSON Schema and the IAM rules of its policy type.\n" +
-			"Every problem is printed on one line: FILE: /json/pointer: message (code).\n" +
-			"Files ending in .jsonl are read as neutral-format cases, one per line.\n" +
-			"Exit status: 0 valid (warnings allowed), 2 invalid.",
-		Before: setPatternLimit,
+		Before:    setPatternLimit,
 		Flags: []cli.Flag{
 			patternLimitFlag(),
 			&cli.StringFlag{Name: "type", Value: "identity", Usage: "policy type: " + policyTypeList()},
@@ -40,7 +35,7 @@ func validateCommand() *cli.Command {
 			}
 			return reportDiagnostics(c.App.Writer, c.App.ErrWriter, all, format)
 		},
-	}
+	})
 }
 
 // validateFile returns the diagnostics (errors and warnings) of one file.

@@ -10,16 +10,9 @@ import (
 )
 
 func whoCanCommand() *cli.Command {
-	return &cli.Command{
+	return withHelp(&cli.Command{
 		Name:      "who-can",
-		Usage:     "list every principal of a bundle allowed an action on a resource, and who outside it the resource's policy lets in",
 		UsageText: "iam2rego who-can --bundle B --action A --resource ARN [--resource-account ID] [--context K=V]... [--format pretty|json]",
-		Description: "Decides the request for every user, every role (as its sessions) and every account root of the bundle,\n" +
-			"with the same decision as eval --bundle, and lists those allowed with the deciding step and statements.\n" +
-			"Then lists the grants of the resource's own policy (a bucket policy for its objects, a role's trust\n" +
-			"policy) to principals outside the bundle: other accounts, the public (*), AWS services, federated\n" +
-			"providers, each with its statement and condition, as IAM Access Analyzer's external-access findings do.\n" +
-			"Exit 0 (also when nobody is allowed), 2 on bad input.",
 		Flags: append(bundleFlags(),
 			&cli.StringFlag{Name: "action", Usage: "service:Action", Required: true},
 			&cli.StringFlag{Name: "resource", Usage: "the resource ARN (or *)", Required: true},
@@ -42,7 +35,7 @@ func whoCanCommand() *cli.Command {
 			writeWhoCan(c.App.Writer, res)
 			return nil
 		},
-	}
+	})
 }
 
 func writeWhoCan(w io.Writer, res *access.WhoCanResult) {
