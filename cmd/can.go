@@ -9,30 +9,19 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-func canCommand() *cli.Command {
-	return withHelp(&cli.Command{
-		Name:      "can",
-		UsageText: "iam2rego can --bundle B --principal ARN [--context K=V]... [--format pretty|json]",
-		Flags: append(bundleFlags(),
-			&cli.StringFlag{Name: "principal", Usage: "the user or role ARN", Required: true},
-			&cli.StringSliceFlag{Name: "context", Usage: "a request context key, `KEY=VALUE` (repeatable; a VALUE starting with [ is a JSON array)"},
-		),
-		Action: func(c *cli.Context) error {
-			in, err := analysisInputs(c)
-			if err != nil {
-				return err
-			}
-			res, err := access.Can(c.Context, in.eng, in.bundle, c.String("principal"), in.context)
-			if err != nil {
-				return failed(exitBadData, "%s: %v", c.String("bundle"), err)
-			}
-			if in.format == "json" {
-				return writeIndented(c.App.Writer, res)
-			}
-			writeCan(c.App.Writer, res)
-			return nil
-		},
-	})
+// canFlags are the flags of `iam2rego can` (help/can.txt says what it does).
+func canFlags() []cli.Flag {
+	return append(bundleFlags(),
+		&cli.StringFlag{Name: "principal", Usage: "the user or role ARN", Required: true},
+		&cli.StringSliceFlag{Name: "context", Usage: "a request context key, `KEY=VALUE` (repeatable; a VALUE starting with [ is a JSON array)"},
+	)
+}
+
+// runCan is `iam2rego can`.
+func runCan(c *cli.Context) error {
+	return analyse(c, func(in *analysis) (*access.CanResult, error) {
+		return access.Can(c.Context, in.eng, in.bundle, c.String("principal"), in.context)
+	}, writeCan)
 }
 
 // writeCan prints one block per resource: the actions allowed on it.

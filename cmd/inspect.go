@@ -5,25 +5,24 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-func inspectCommand() *cli.Command {
-	return withHelp(&cli.Command{
-		Name:      "inspect",
-		ArgsUsage: "BUNDLE",
-		Flags:     append(append([]cli.Flag{formatFlag("pretty", "json")}, verificationFlags()...), bundleLimitFlags()...),
-		Action: func(c *cli.Context) error {
-			if c.NArg() != 1 {
-				return failed(exitBadData, "inspect needs exactly one BUNDLE")
-			}
-			path := c.Args().First()
-			b, verified, err := openBundle(path, c)
-			if err != nil {
-				return err
-			}
-			signed, err := bundles.HasSignature(path)
-			if err != nil {
-				return failed(exitBadData, "%s: %v", path, err)
-			}
-			return bundles.WriteSummary(c.App.Writer, bundles.Inspect(b, signed, verified), formatOf(c))
-		},
-	})
+// inspectFlags are the flags of `iam2rego inspect` (help/inspect.txt says what it does).
+func inspectFlags() []cli.Flag {
+	return append(append([]cli.Flag{formatFlag("pretty", "json")}, verificationFlags()...), bundleLimitFlags()...)
+}
+
+// runInspect is `iam2rego inspect`.
+func runInspect(c *cli.Context) error {
+	if c.NArg() != 1 {
+		return failed(exitBadData, "inspect needs exactly one BUNDLE")
+	}
+	path := c.Args().First()
+	b, verified, err := openBundle(path, c)
+	if err != nil {
+		return err
+	}
+	signed, err := bundles.HasSignature(path)
+	if err != nil {
+		return failed(exitBadData, "%s: %v", path, err)
+	}
+	return bundles.WriteSummary(c.App.Writer, bundles.Inspect(b, signed, verified), formatOf(c))
 }

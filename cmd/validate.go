@@ -10,32 +10,26 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-func validateCommand() *cli.Command {
-	return withHelp(&cli.Command{
-		Name:      "validate",
-		ArgsUsage: "FILE...",
-		Before:    setPatternLimit,
-		Flags: []cli.Flag{
-			patternLimitFlag(),
-			&cli.StringFlag{Name: "type", Value: "identity", Usage: "policy type: " + policyTypeList()},
-			formatFlag("pretty", "json"),
-		},
-		Action: func(c *cli.Context) error {
-			typ, err := parsePolicyType(c.String("type"))
-			if err != nil {
-				return err
-			}
-			format := formatOf(c)
-			if c.NArg() == 0 {
-				return failed(exitBadData, "validate needs at least one FILE")
-			}
-			var all []*schema.Error
-			for _, file := range c.Args().Slice() {
-				all = append(all, validateFile(c.Context, file, typ)...)
-			}
-			return reportDiagnostics(c.App.Writer, c.App.ErrWriter, all, format)
-		},
-	})
+// validateFlags are the flags of `iam2rego validate` (help/validate.txt says what it does).
+func validateFlags() []cli.Flag {
+	return []cli.Flag{patternLimitFlag(), typeFlag("identity"), formatFlag("pretty", "json")}
+}
+
+// runValidate is `iam2rego validate`.
+func runValidate(c *cli.Context) error {
+	typ, err := parsePolicyType(c.String("type"))
+	if err != nil {
+		return err
+	}
+	format := formatOf(c)
+	if c.NArg() == 0 {
+		return failed(exitBadData, "validate needs at least one FILE")
+	}
+	var all []*schema.Error
+	for _, file := range c.Args().Slice() {
+		all = append(all, validateFile(c.Context, file, typ)...)
+	}
+	return reportDiagnostics(c.App.Writer, c.App.ErrWriter, all, format)
 }
 
 // validateFile returns the diagnostics (errors and warnings) of one file.

@@ -9,33 +9,22 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-func whoCanCommand() *cli.Command {
-	return withHelp(&cli.Command{
-		Name:      "who-can",
-		UsageText: "iam2rego who-can --bundle B --action A --resource ARN [--resource-account ID] [--context K=V]... [--format pretty|json]",
-		Flags: append(bundleFlags(),
-			&cli.StringFlag{Name: "action", Usage: "service:Action", Required: true},
-			&cli.StringFlag{Name: "resource", Usage: "the resource ARN (or *)", Required: true},
-			&cli.StringFlag{Name: "resource-account", Usage: "the account owning the resource, when neither its ARN nor the bundle says"},
-			&cli.StringSliceFlag{Name: "context", Usage: "a request context key, `KEY=VALUE` (repeatable; a VALUE starting with [ is a JSON array)"},
-		),
-		Action: func(c *cli.Context) error {
-			in, err := analysisInputs(c)
-			if err != nil {
-				return err
-			}
-			q := access.Query{Action: c.String("action"), Resource: c.String("resource"), ResourceAccount: c.String("resource-account"), Context: in.context}
-			res, err := access.WhoCan(c.Context, in.eng, in.bundle, q)
-			if err != nil {
-				return failed(exitBadData, "%s: %v", c.String("bundle"), err)
-			}
-			if in.format == "json" {
-				return writeIndented(c.App.Writer, res)
-			}
-			writeWhoCan(c.App.Writer, res)
-			return nil
-		},
-	})
+// whoCanFlags are the flags of `iam2rego who-can` (help/who-can.txt says what it does).
+func whoCanFlags() []cli.Flag {
+	return append(bundleFlags(),
+		&cli.StringFlag{Name: "action", Usage: "service:Action", Required: true},
+		&cli.StringFlag{Name: "resource", Usage: "the resource ARN (or *)", Required: true},
+		&cli.StringFlag{Name: "resource-account", Usage: "the account owning the resource, when neither its ARN nor the bundle says"},
+		&cli.StringSliceFlag{Name: "context", Usage: "a request context key, `KEY=VALUE` (repeatable; a VALUE starting with [ is a JSON array)"},
+	)
+}
+
+// runWhoCan is `iam2rego who-can`.
+func runWhoCan(c *cli.Context) error {
+	return analyse(c, func(in *analysis) (*access.WhoCanResult, error) {
+		q := access.Query{Action: c.String("action"), Resource: c.String("resource"), ResourceAccount: c.String("resource-account"), Context: in.context}
+		return access.WhoCan(c.Context, in.eng, in.bundle, q)
+	}, writeWhoCan)
 }
 
 func writeWhoCan(w io.Writer, res *access.WhoCanResult) {

@@ -5,33 +5,15 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/iam2rego/iam2rego/internal/testbundle"
+
 	"github.com/iam2rego/iam2rego/analysis/kernel"
-	"github.com/iam2rego/iam2rego/bundles"
 	"github.com/iam2rego/iam2rego/rego"
 	"github.com/iam2rego/iam2rego/translator"
-	"github.com/iam2rego/iam2rego/translator/account"
-	"github.com/open-policy-agent/opa/v1/bundle"
 )
 
-func example(t *testing.T) *bundle.Bundle {
-	t.Helper()
-	exp, err := account.Load(account.Inputs{
-		AccountDetails: []string{"../../testdata/example/account-details.json"},
-		Org:            "../../testdata/example/organization.json",
-		Resources:      []string{"../../testdata/example/resource-policies.json"},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := bundles.Build(exp, bundles.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res.Bundle
-}
-
 func TestView(t *testing.T) {
-	v, err := kernel.NewView("example", example(t))
+	v, err := kernel.NewView("example", testbundle.Example(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +48,7 @@ func TestView(t *testing.T) {
 // for the raw input a client sends, on the example's requests.
 func TestDecideIsTheEnginesInput(t *testing.T) {
 	ctx := context.Background()
-	eng, err := rego.PrepareBundle(ctx, example(t))
+	eng, err := rego.PrepareBundle(ctx, testbundle.Example(t))
 	if err != nil {
 		t.Fatal(err)
 	}
