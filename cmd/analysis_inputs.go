@@ -19,21 +19,37 @@ type analysis struct {
 }
 
 func analysisInputs(c *cli.Context) (*analysis, error) {
-	a := &analysis{format: c.String("format")}
-	if err := checkFormat(a.format); err != nil {
-		return nil, err
-	}
+	a := &analysis{format: formatOf(c)}
 	var err error
 	if a.context, err = contextFromFlags(c); err != nil {
 		return nil, err
 	}
-	if a.bundle, _, err = openBundle(c.String("bundle"), c); err != nil {
+	path := c.String("bundle")
+	if a.bundle, _, err = openBundle(path, c); err != nil {
 		return nil, err
 	}
-	if a.eng, err = rego.PrepareBundle(c.Context, a.bundle); err != nil {
-		return nil, failed(exitBadData, "%s: %v", c.String("bundle"), err)
+	if a.eng, err = prepareBundle(c, path, a.bundle); err != nil {
+		return nil, err
 	}
 	return a, nil
+}
+
+// analyse runs an analysis of --bundle (who-can, can) and prints its
+// result: as JSON with --format json, else with pretty.
+func analyse[R any](c *cli.Context, run func(*analysis) (R, error), pretty func(io.Writer, R)) error {
+	in, err := analysisInputs(c)
+	if err != nil {
+		return err
+	}
+	res, err := run(in)
+	if err != nil {
+		return failed(exitBadData, "%s: %v", c.String("bundle"), err)
+	}
+	if in.format == "json" {
+		return writeIndented(c.App.Writer, res)
+	}
+	pretty(c.App.Writer, res)
+	return nil
 }
 
 // writeIndented prints v as indented JSON.

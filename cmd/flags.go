@@ -2,6 +2,8 @@ package cmd
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/iam2rego/iam2rego/translator"
@@ -33,12 +35,62 @@ func contextFromFlags(c *cli.Context) (map[string]any, error) {
 	return out, nil
 }
 
-// checkFormat accepts the two output formats every command offers.
-func checkFormat(format string) error {
-	if format != "pretty" && format != "json" {
-		return failed(exitBadData, "--format must be pretty or json, got %q", format)
+// format is the value of a command's --format flag: one of the formats
+// the command can write, checked when the flag is parsed (a bad value is
+// a usage error like an unknown flag).
+type format struct {
+	choices []string
+	value   string
+}
+
+func (f *format) Set(s string) error {
+	if !slices.Contains(f.choices, s) {
+		return fmt.Errorf("must be %s, got %q", orList(f.choices), s)
 	}
+	f.value = s
 	return nil
+}
+
+func (f *format) String() string { return f.value }
+
+// formatFlag is the --format flag of every command that writes output:
+// the first of choices is the default ("pretty" for every command but
+// compile, whose output is Rego).
+func formatFlag(choices ...string) cli.Flag {
+	return &cli.GenericFlag{Name: "format", Value: &format{choices: choices, value: choices[0]},
+		Usage: "output format: " + orList(choices)}
+}
+
+// formatOf is the --format a command was given (or its default).
+func formatOf(c *cli.Context) string {
+	return c.Generic("format").(*format).value
+}
+
+// orList writes "a, b or c"; andList "a, b and c".
+func orList(xs []string) string  { return list(xs, " or ") }
+func andList(xs []string) string { return list(xs, " and ") }
+
+func list(xs []string, last string) string {
+	if len(xs) == 1 {
+		return xs[0]
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + last + xs[len(xs)-1]
+}
+
+// typeFlag is --type, the policy type of the FILE arguments, with its
+// default ("": decided per file).
+func typeFlag(def string) cli.Flag {
+	usage := "policy type: " + policyTypeList()
+	if def == "" {
+		usage = "policy type of the FILE arguments: " + policyTypeList() + " (default: decided per file)"
+	}
+	return &cli.StringFlag{Name: "type", Value: def, Usage: usage}
+}
+
+// noRuleIndexingFlag switches OPA's rule index off (decisions must not
+// change: `make cases` runs the corpus both ways).
+func noRuleIndexingFlag() cli.Flag {
+	return &cli.BoolFlag{Name: "no-rule-indexing", Usage: "switch OPA's rule index off (decisions must not change)"}
 }
 
 func policyTypeList() string {
@@ -58,10 +110,12 @@ func parsePolicyType(s string) (translator.PolicyType, error) {
 	return "", failed(exitBadData, "--type must be one of %s, got %q", policyTypeList(), s)
 }
 
+const patternLimitName = "max-pattern-length"
+
 // patternLimitFlag is --max-pattern-length, for the commands that compile
 // policies (translator.MaxPatternChars).
 func patternLimitFlag() cli.Flag {
-	return &cli.IntFlag{Name: "max-pattern-length", Value: translator.DefaultMaxPatternChars,
+	return &cli.IntFlag{Name: patternLimitName, Value: translator.DefaultMaxPatternChars,
 		Usage: "the longest wildcard pattern (a policy string with * or ?) in characters; longer ones are input_too_large"}
 }
 
