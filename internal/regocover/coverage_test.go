@@ -50,6 +50,10 @@ func TestRegoCoverage(t *testing.T) {
 		},
 		Requests: filepath.Join(ex, "requests.jsonl"),
 		Expected: filepath.Join(ex, "requests.expected.json"),
+		More: []regocover.RequestFile{{
+			Requests: filepath.Join(ex, "plan-requests.jsonl"),
+			Expected: filepath.Join(ex, "plan-requests.expected.json"),
+		}},
 	})
 	if err != nil {
 		t.Fatal(err)

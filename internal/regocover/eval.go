@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/iam2rego/iam2rego/rego"
@@ -21,6 +22,7 @@ import (
 type Query struct {
 	pq       opa.PreparedEvalQuery
 	compiler *ast.Compiler
+	store    storage.Store
 	cov      *cover.Cover
 }
 
@@ -51,6 +53,7 @@ func prepare(ctx context.Context, args []func(*opa.Rego)) (*Query, error) {
 	q := &Query{compiler: newCompiler(), cov: cover.New()}
 	// A bundle activates into the store inside a write transaction.
 	store := inmem.New()
+	q.store = store
 	txn, err := store.NewTransaction(ctx, storage.WriteParams)
 	if err != nil {
 		return nil, err
@@ -146,4 +149,44 @@ func libraryName(file string, files map[string][]byte) string {
 		}
 	}
 	return ""
+}
+
+// buildQueries are what the build evaluates with the library: each
+// caller's record and plan (input: the principal's ARN), and what every
+// plan shares.
+var buildQueries = []string{"data.iam2rego.lib.build_caller", "data.iam2rego.lib.build_plan"}
+
+// traceBuild evaluates the build's queries over the bundle, traced: the
+// caller's record for every principal of the bundle, as rego.Callers does.
+func (q *Query) traceBuild(ctx context.Context, b *bundle.Bundle) error {
+	root, _ := b.Data["iam2rego"].(map[string]any)
+	principals, _ := root["principals"].(map[string]any)
+	arns := make([]string, 0, len(principals))
+	for arn := range principals {
+		arns = append(arns, arn)
+	}
+	sort.Strings(arns)
+	for i, query := range buildQueries {
+		pq, err := opa.New(opa.Compiler(q.compiler), opa.Store(q.store), opa.SetRegoVersion(ast.RegoV1), opa.Query(query)).PrepareForEval(ctx)
+		if err != nil {
+			return fmt.Errorf("preparing %s: %w", query, err)
+		}
+		inputs := []ast.Value{ast.NewObject()}
+		if i == 0 {
+			inputs = inputs[:0]
+			for _, arn := range arns {
+				inputs = append(inputs, ast.NewObject(ast.Item(ast.StringTerm("principal"), ast.StringTerm(arn))))
+			}
+		}
+		for _, in := range inputs {
+			rs, err := pq.Eval(ctx, opa.EvalParsedInput(in), opa.EvalQueryTracer(q.cov), opa.EvalMetrics(metrics.NoOp()))
+			if err != nil {
+				return fmt.Errorf("%s: %w", query, err)
+			}
+			if len(rs) != 1 {
+				return fmt.Errorf("%s is undefined for %v", query, in)
+			}
+		}
+	}
+	return nil
 }

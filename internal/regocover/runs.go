@@ -127,7 +127,13 @@ type Example struct {
 	Inputs   account.Inputs
 	Requests string // JSON Lines, `eval --bundle --requests`
 	Expected string // JSON list of {"id", "decision"}
+	// More are further request files, each with its expected decisions
+	// (testdata/example/plan-requests.jsonl: the decision plans' steps).
+	More []RequestFile
 }
+
+// RequestFile is a file of requests and the file of their decisions.
+type RequestFile struct{ Requests, Expected string }
 
 // Bundle builds the example's bundle as `iam2rego build` does (written
 // and read back as an archive), evaluates every request through it with
@@ -153,49 +159,70 @@ func Bundle(ctx context.Context, ex Example) (map[string]*FileCoverage, int, []M
 	if err != nil {
 		return nil, 0, nil, err
 	}
-	var expected []struct{ ID, Decision string }
-	raw, err := os.ReadFile(ex.Expected)
-	if err != nil {
-		return nil, 0, nil, err
-	}
-	if err := json.Unmarshal(raw, &expected); err != nil {
-		return nil, 0, nil, fmt.Errorf("%s: %v", ex.Expected, err)
-	}
-	want := map[string]string{}
-	for _, e := range expected {
-		want[e.ID] = e.Decision
-	}
-	f, err := os.Open(ex.Requests)
-	if err != nil {
-		return nil, 0, nil, err
-	}
-	defer f.Close()
-	reqs, errs, err := cases.LoadRequests(ex.Requests, f)
-	if err != nil {
-		return nil, 0, nil, err
-	}
 	var bad []Mismatch
-	for i, r := range reqs {
-		if errs[i] != nil {
-			return nil, 0, nil, errs[i]
-		}
-		in, err := ast.InterfaceToValue(r.Value())
+	n := 0
+	for _, rf := range append([]RequestFile{{ex.Requests, ex.Expected}}, ex.More...) {
+		k, m, err := q.decideFile(ctx, rf)
 		if err != nil {
 			return nil, 0, nil, err
 		}
-		d, err := q.Decide(ctx, in)
-		if err != nil {
-			return nil, 0, nil, fmt.Errorf("%s: request %v: %w", ex.Requests, r.ID, err)
-		}
-		id := fmt.Sprint(r.ID)
-		if w, ok := want[id]; !ok || w != Outcome(d) {
-			bad = append(bad, Mismatch{Where: ex.Requests + " (" + id + ")", Want: w, Got: Outcome(d)})
-		}
+		n += k
+		bad = append(bad, m...)
+	}
+	// The build's own queries (the callers' plans, what plans share) are
+	// the library's too: trace them over the bundle's principals.
+	if err := q.traceBuild(ctx, b); err != nil {
+		return nil, 0, nil, err
 	}
 	files, _, err := Library()
 	if err != nil {
 		return nil, 0, nil, err
 	}
 	cov, err := q.LibraryCoverage(files)
-	return cov, len(reqs), bad, err
+	return cov, n, bad, err
+}
+
+// decideFile decides every request of a file through the bundle, traced,
+// and lists those whose decision is not the expected one.
+func (q *Query) decideFile(ctx context.Context, rf RequestFile) (int, []Mismatch, error) {
+	var expected []struct{ ID, Decision string }
+	raw, err := os.ReadFile(rf.Expected)
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := json.Unmarshal(raw, &expected); err != nil {
+		return 0, nil, fmt.Errorf("%s: %v", rf.Expected, err)
+	}
+	want := map[string]string{}
+	for _, e := range expected {
+		want[e.ID] = e.Decision
+	}
+	f, err := os.Open(rf.Requests)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer f.Close()
+	reqs, errs, err := cases.LoadRequests(rf.Requests, f)
+	if err != nil {
+		return 0, nil, err
+	}
+	var bad []Mismatch
+	for i, r := range reqs {
+		if errs[i] != nil {
+			return 0, nil, errs[i]
+		}
+		in, err := ast.InterfaceToValue(r.Value())
+		if err != nil {
+			return 0, nil, err
+		}
+		d, err := q.Decide(ctx, in)
+		if err != nil {
+			return 0, nil, fmt.Errorf("%s: request %v: %w", rf.Requests, r.ID, err)
+		}
+		id := fmt.Sprint(r.ID)
+		if w, ok := want[id]; !ok || w != Outcome(d) {
+			bad = append(bad, Mismatch{Where: rf.Requests + " (" + id + ")", Want: w, Got: Outcome(d)})
+		}
+	}
+	return len(reqs), bad, nil
 }
