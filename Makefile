@@ -22,7 +22,7 @@ demo: build
 
 ## test: every test: formatting, vet, Go tests under -race, the decision corpus, the
 ## independent check against the oracle, and the Rego coverage of rego/lib by the corpus.
-test: check gotest cases oracle rego-coverage
+test: check gotest cases plans oracle rego-coverage
 
 check:
 	@out=$$(gofmt -l $$(find . -name '*.go' -not -path './.git/*')); \
@@ -32,9 +32,17 @@ check:
 # The oracle check and the coverage run are skipped here: `make oracle` and `make rego-coverage`
 # run them once, without the race detector (they start no goroutines of their own, and -race
 # makes their 3,500 decisions 5-10x slower).
-INDEPENDENT = ^TestOracle(Corpus|Random)$$|^TestRegoCoverage$$
+INDEPENDENT = ^TestOracle(Corpus|Random)$$|^TestRegoCoverage$$|^TestPlansOn
 gotest:
 	$(GO) test -race -count=1 -skip '$(INDEPENDENT)' ./...
+
+## plans: the decision plans held to the general path, without the race detector (their ~8,000
+## decisions take minutes under -race): every request of the mixes of the example, the corpus's
+## real export and a generated 100-principal account in several caller forms, and 1,500 random
+## requests per bundle, must get the general path's answer, explanation included.
+.PHONY: plans
+plans:
+	$(GO) test -count=1 -run '^TestPlansOn' ./benchmarks
 
 ## cases: the edge-case corpus (IAM-SEMANTICS.md §10 and more) through `iam2rego test`,
 ## with OPA's rule index on and off.
