@@ -85,6 +85,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			canCommand(),
 			lintCommand(),
 			diffCommand(),
+			replayCommand(),
 		},
 	}
 }
