@@ -93,8 +93,8 @@ func (c *Call) Input() map[string]any {
 
 // Unmapped reasons: why a record is not decided. Each is counted.
 const (
-	UnmappedMalformed  = "malformed_record"      // not an event object, or members of the wrong type
-	UnmappedNotAPICall = "not_an_api_call"       // eventType other than AwsApiCall (service events, sign-ins, insights)
+	UnmappedMalformed  = "malformed_record" // not an event object, or members of the wrong type
+	UnmappedNotAPICall = "not_an_api_call"  // eventType other than AwsApiCall (service events, sign-ins, insights)
 	UnmappedNoName     = "no_event_source_or_name"
 	UnmappedNotIAM     = "not_authorised_by_iam" // console sign-in and the like
 	UnmappedAction     = "unknown_action"        // the mapped action is not in the catalogue

@@ -46,11 +46,11 @@ func where(file, pointer string, line int) string {
 
 // Problem codes: why a file or a record could not be read.
 const (
-	ProblemUnreadable = "unreadable_file"    // cannot be opened or decompressed
-	ProblemNotLog     = "not_a_log"          // JSON, but neither {"Records": [...]} nor events
-	ProblemMalformed  = "malformed_json"     // a syntax error; a log file is read no further
-	ProblemTruncated  = "truncated"          // the file ends inside a record
-	ProblemTooLarge   = "record_too_large"   // longer than MaxRecordBytes
+	ProblemUnreadable = "unreadable_file"  // cannot be opened or decompressed
+	ProblemNotLog     = "not_a_log"        // JSON, but neither {"Records": [...]} nor events
+	ProblemMalformed  = "malformed_json"   // a syntax error; a log file is read no further
+	ProblemTruncated  = "truncated"        // the file ends inside a record
+	ProblemTooLarge   = "record_too_large" // longer than MaxRecordBytes
 	ProblemSymlink    = "symlink_not_followed"
 	ProblemNotRegular = "not_a_regular_file" // a device, FIFO or socket in a folder
 )

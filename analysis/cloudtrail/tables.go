@@ -63,8 +63,8 @@ func parseTables(data []byte) (*tables, error) {
 		Actions  []struct {
 			EventSource, EventName, Action, Source string
 		}
-		VersionedNames struct{ EventSource, Pattern, Source string }
-		Resources      []struct{ EventSource, ARN, Source string }
+		VersionedNames   struct{ EventSource, Pattern, Source string }
+		Resources        []struct{ EventSource, ARN, Source string }
 		DeniedErrorCodes struct {
 			Codes  []string
 			Source string
