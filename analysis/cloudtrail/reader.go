@@ -129,8 +129,20 @@ func (r *Reader) readPath(path string) error {
 			r.problem(Problem{Code: ProblemNotRegular, File: p, Message: "not a regular file"})
 			return nil
 		}
+		if !LogName(d.Name()) {
+			return nil // README.md, a manifest: not a log
+		}
 		return r.readFile(p, 0)
 	})
+}
+
+// LogName reports whether a file in a folder is read as a log: its name
+// ends in .json, .jsonl or .ndjson, gzip-compressed (.gz) or not, as
+// CloudTrail's own (ACCOUNT_CloudTrail_REGION_TIME_ID.json.gz) and Lake's
+// and Athena's exports do. A file given by name is read whatever its name.
+func LogName(name string) bool {
+	name = strings.TrimSuffix(strings.ToLower(name), ".gz")
+	return strings.HasSuffix(name, ".json") || strings.HasSuffix(name, ".jsonl") || strings.HasSuffix(name, ".ndjson")
 }
 
 func (r *Reader) readFile(path string, mode fs.FileMode) error {
