@@ -15,9 +15,12 @@ import (
 	"strings"
 )
 
-// MaxRecordBytes bounds one record (or one JSON Lines line). CloudTrail's
-// own events are at most 256 KB; a longer one is skipped, so that a hostile
-// file cannot make the reader hold more than this at once.
+// MaxRecordBytes bounds one record, so that a hostile file cannot make the
+// reader hold more than about this much at once (CloudTrail's own events
+// are at most 256 KB). A longer line of JSON Lines is a skipped line; a
+// longer record of a log file ends that file (reported), as the decoder
+// cannot resynchronise. A log file's record may pass the bound by one
+// 64 KiB read before it is caught.
 const MaxRecordBytes = 4 << 20
 
 // Item is one record as read: where it is, and its JSON.
@@ -210,8 +213,9 @@ func sniff(br *bufio.Reader) shape {
 
 var errTooLarge = errors.New("record too large")
 
-// boundedReader fails when the decoder has buffered more than
-// MaxRecordBytes past the start of the value it is decoding.
+// boundedReader fails when the decoder holds more than MaxRecordBytes
+// past the start of the value it is decoding. Reads are at most 64 KiB,
+// so that the decoder's read-ahead past a value stays small.
 type boundedReader struct {
 	r   io.Reader
 	n   int64
@@ -222,8 +226,14 @@ func (b *boundedReader) Read(p []byte) (int, error) {
 	if b.dec != nil && b.n-b.dec.InputOffset() > MaxRecordBytes {
 		return 0, errTooLarge
 	}
+	if len(p) > 64<<10 {
+		p = p[:64<<10]
+	}
 	n, err := b.r.Read(p)
 	b.n += int64(n)
+	if err == nil && b.dec != nil && b.n-b.dec.InputOffset() > MaxRecordBytes {
+		err = errTooLarge
+	}
 	return n, err
 }
 
