@@ -100,7 +100,7 @@ type jsonWriter struct {
 }
 
 func (j *jsonWriter) Event(ev *Event) error {
-	if !shown(ev, j.calls) {
+	if ev.Skipped || !shown(ev, j.calls) {
 		return nil
 	}
 	switch {
@@ -125,7 +125,7 @@ type prettyWriter struct {
 }
 
 func (p *prettyWriter) Event(ev *Event) error {
-	if !shown(ev, p.calls) {
+	if ev.Skipped || !shown(ev, p.calls) {
 		return nil
 	}
 	switch {
@@ -165,7 +165,7 @@ func statementText(st rego.Statement) string {
 
 func (p *prettyWriter) Summary(s *Summary) error {
 	w := p.w
-	fmt.Fprintf(w, "%d records in %d files: %d calls decided, %d unmapped\n", s.Records, s.Files, s.Calls, s.Records-s.Calls)
+	fmt.Fprintf(w, "%d records in %d files: %d calls decided, %d unmapped\n", s.Records, s.Files, s.Calls, s.Records-s.Calls-s.Skipped)
 	fmt.Fprintf(w, "AWS allowed %d, denied %d, other errors %d\n", s.AWSAllowed, s.AWSDenied, s.AWSFailed)
 	fmt.Fprintf(w, "agree %d, would break %d, fidelity gaps %d, not compared %d (undecided %d)\n", s.Agree, s.WouldBreak, s.FidelityGaps, s.NotCompared, s.Undecided)
 	for _, g := range s.Breaks {

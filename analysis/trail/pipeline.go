@@ -16,6 +16,8 @@ type Event struct {
 	Call     *cloudtrail.Call
 	Unmapped *cloudtrail.Unmapped
 	Problem  *cloudtrail.Problem
+	// Skipped is set for a call Source.Keep did not select.
+	Skipped bool
 	// Where names the record (file and pointer or line).
 	Where string
 
@@ -30,6 +32,9 @@ type Source struct {
 	// Workers is the number of goroutines mapping (and deciding); 0 means
 	// GOMAXPROCS.
 	Workers int
+	// Keep, when set, selects the calls to decide and report; the others
+	// are counted in Summary.Skipped.
+	Keep func(*cloudtrail.Call) bool
 }
 
 // job is one item of the stream with its position.
@@ -88,6 +93,9 @@ func scan(ctx context.Context, src Source, work func(*Event), sink func(*Event) 
 				} else {
 					ev.Where = j.item.Where()
 					ev.Call, ev.Unmapped = cloudtrail.Map(j.item)
+					if ev.Call != nil && src.Keep != nil && !src.Keep(ev.Call) {
+						ev.Call, ev.Skipped = nil, true
+					}
 					if ev.Call != nil && work != nil {
 						work(ev)
 					}

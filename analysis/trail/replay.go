@@ -39,6 +39,8 @@ type Summary struct {
 	Files   int `json:"files"`
 	Records int `json:"records"`
 	Calls   int `json:"calls"`
+	// Skipped counts calls not selected (generate replays one role's).
+	Skipped int `json:"skipped,omitempty"`
 	// AWS's outcomes of the calls.
 	AWSAllowed int `json:"aws_allowed"`
 	AWSDenied  int `json:"aws_denied"`
@@ -139,6 +141,10 @@ func compare(c *cloudtrail.Call, d rego.Decision) *Decided {
 
 func (s *Summary) add(ev *Event) {
 	switch {
+	case ev.Skipped:
+		s.Records++
+		s.Skipped++
+		return
 	case ev.Problem != nil:
 		s.Unreadable[ev.Problem.Code]++
 		s.example("unreadable "+ev.Problem.Code, ev.Where)
