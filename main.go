@@ -87,6 +87,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			diffCommand(),
 			replayCommand(),
 			unusedCommand(),
+			generateCommand(),
 		},
 	}
 }
