@@ -80,9 +80,14 @@ func buildPolicy(grants []grant, generalise bool) (*PolicyDocument, []string) {
 			rk := strings.Join(list, "\n")
 			byRes[rk] = append(byRes[rk], action)
 		}
-		for _, rk := range sortedKeys(byRes) {
+		rks := sortedKeys(byRes)
+		for _, rk := range rks {
+			sort.Strings(byRes[rk])
+		}
+		// Statements in the order of their first action.
+		sort.SliceStable(rks, func(i, j int) bool { return byRes[rks[i]][0] < byRes[rks[j]][0] })
+		for _, rk := range rks {
 			actions := byRes[rk]
-			sort.Strings(actions)
 			st := PolicyStatement{Effect: "Allow", Action: actions, Resource: strings.Split(rk, "\n")}
 			if k.condition != "" {
 				_ = json.Unmarshal([]byte(k.condition), &st.Condition)
