@@ -156,11 +156,11 @@ func statementText(st rego.Statement) string {
 	if st.Sid != "" {
 		id = fmt.Sprintf("Sid %q", st.Sid)
 	}
-	names := ""
+	policy := st.Policy
 	if len(st.Names) > 0 {
-		names = " " + strings.Join(st.Names, ", ")
+		policy = strings.Join(st.Names, ", ") // where the bundle attaches it
 	}
-	return fmt.Sprintf("%s %s of %s%s (%s)", st.Effect, id, st.Policy, names, st.Type)
+	return fmt.Sprintf("%s %s of %s (%s)", st.Effect, id, policy, st.Type)
 }
 
 func (p *prettyWriter) Summary(s *Summary) error {
@@ -169,7 +169,7 @@ func (p *prettyWriter) Summary(s *Summary) error {
 	fmt.Fprintf(w, "AWS allowed %d, denied %d, other errors %d\n", s.AWSAllowed, s.AWSDenied, s.AWSFailed)
 	fmt.Fprintf(w, "agree %d, would break %d, fidelity gaps %d, not compared %d (undecided %d)\n", s.Agree, s.WouldBreak, s.FidelityGaps, s.NotCompared, s.Undecided)
 	for _, g := range s.Breaks {
-		fmt.Fprintf(w, "  would break: %s %s ×%d (%s: %s), first %s\n", g.Principal, g.Action, g.Count, g.Step, g.Reason, g.First)
+		fmt.Fprintf(w, "  would break: %s %s ×%d (%s: %s), first %s; missing: %s\n", g.Principal, g.Action, g.Count, g.Step, g.Reason, g.First, strings.Join(g.Missing, "; "))
 	}
 	for _, g := range s.Gaps {
 		fmt.Fprintf(w, "  fidelity gap: %s %s ×%d, first %s; missing: %s\n", g.Principal, g.Action, g.Count, g.First, strings.Join(g.Missing, "; "))
