@@ -122,7 +122,7 @@ func TestBuildPolicyWidening(t *testing.T) {
 
 func TestTerraformQuoting(t *testing.T) {
 	doc := &PolicyDocument{Statement: []PolicyStatement{{Sid: "A", Effect: "Allow", Action: []string{"s3:GetObject"},
-		Resource: []string{"arn:aws:s3:::b/home/${aws:username}/*", "arn:aws:s3:::b/%{x}\"\\\n"},
+		Resource:  []string{"arn:aws:s3:::b/home/${aws:username}/*", "arn:aws:s3:::b/%{x}\"\\\n"},
 		Condition: map[string]map[string]any{"StringEquals": {"aws:PrincipalTag/team": []any{"ml", "ops"}}, "Bool": {"aws:SecureTransport": "true"}}}}}
 	got := Terraform("genai-kb.role", doc)
 	for _, want := range []string{
