@@ -11,8 +11,8 @@ import (
 	"strings"
 
 	"github.com/iam2rego/iam2rego/analysis/cloudtrail"
+	"github.com/iam2rego/iam2rego/analysis/diff"
 	"github.com/iam2rego/iam2rego/bundles"
-	"github.com/iam2rego/iam2rego/bundles/diff"
 	"github.com/iam2rego/iam2rego/rego"
 	"github.com/iam2rego/iam2rego/translator/account"
 	"github.com/open-policy-agent/opa/v1/bundle"

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/iam2rego/iam2rego/analysis/access"
 	"github.com/iam2rego/iam2rego/analysis/cloudtrail"
-	"github.com/iam2rego/iam2rego/bundles/access"
 	"github.com/iam2rego/iam2rego/rego"
 	"github.com/open-policy-agent/opa/v1/bundle"
 )
