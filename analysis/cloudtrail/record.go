@@ -31,6 +31,9 @@ type Record struct {
 	UserIdentity         Identity        `json:"userIdentity"`
 	// EventData is where a CloudTrail Lake row holds the event.
 	EventData json.RawMessage `json:"eventData"`
+
+	decoded    bool           // params has run
+	paramsMemo map[string]any // its result
 }
 
 // Resource is one entry of resources[].
@@ -84,7 +87,13 @@ type Issuer struct {
 // params decodes requestParameters: an object, a JSON string holding one
 // (Athena), or null.
 func (r *Record) params() map[string]any {
-	raw := r.RequestParameters
+	if !r.decoded {
+		r.paramsMemo, r.decoded = decodeParams(r.RequestParameters), true
+	}
+	return r.paramsMemo
+}
+
+func decodeParams(raw json.RawMessage) map[string]any {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil
 	}
