@@ -13,6 +13,7 @@ import (
 	"github.com/iam2rego/iam2rego/analysis/cloudtrail"
 	"github.com/iam2rego/iam2rego/analysis/diff"
 	"github.com/iam2rego/iam2rego/bundles"
+	"github.com/iam2rego/iam2rego/layout"
 	"github.com/iam2rego/iam2rego/rego"
 	"github.com/iam2rego/iam2rego/translator/account"
 	"github.com/open-policy-agent/opa/v1/bundle"
@@ -67,16 +68,18 @@ func Generate(ctx context.Context, role string, in account.Inputs, src Source) (
 	if err != nil {
 		return nil, err
 	}
-	root, _ := oldBundle.Data["iam2rego"].(map[string]any)
-	principals, _ := root["principals"].(map[string]any)
-	if _, ok := principals[role]; !ok || !strings.Contains(role, ":role/") {
+	data, err := layout.FromBundle(oldBundle)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := data.Principals[role]; !ok || !strings.Contains(role, ":role/") {
 		return nil, fmt.Errorf("%s is not a role of the account export", role)
 	}
 	oldEng, err := rego.PrepareBundle(ctx, oldBundle)
 	if err != nil {
 		return nil, err
 	}
-	grants, calls, err := roleGrants(ctx, oldEng, oldBundle, role, src)
+	grants, calls, err := roleGrants(ctx, oldEng, data.Documents, role, src)
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +120,7 @@ func Generate(ctx context.Context, role string, in account.Inputs, src Source) (
 // roleGrants reads the role's calls AWS did not deny and decides each
 // distinct (action, resource) against today's bundle, to keep the
 // condition of the identity statement that allows it.
-func roleGrants(ctx context.Context, eng *rego.Engine, b *bundle.Bundle, role string, src Source) ([]grant, int, error) {
+func roleGrants(ctx context.Context, eng *rego.Engine, docs map[string]string, role string, src Source) ([]grant, int, error) {
 	first := map[[2]string]*cloudtrail.Call{}
 	calls := 0
 	keep := src
@@ -134,7 +137,6 @@ func roleGrants(ctx context.Context, eng *rego.Engine, b *bundle.Bundle, role st
 	}); err != nil {
 		return nil, 0, err
 	}
-	docs := documents(b)
 	keys := make([][2]string, 0, len(first))
 	for k := range first {
 		keys = append(keys, k)
@@ -192,19 +194,6 @@ func statementCondition(doc string, index int) string {
 	}
 	out, _ := json.Marshal(c)
 	return string(out)
-}
-
-// documents are the bundle's policy documents by name.
-func documents(b *bundle.Bundle) map[string]string {
-	out := map[string]string{}
-	root, _ := b.Data["iam2rego"].(map[string]any)
-	docs, _ := root["documents"].(map[string]any)
-	for name, d := range docs {
-		if s, ok := d.(string); ok {
-			out[name] = s
-		}
-	}
-	return out
 }
 
 // check builds the account with the policy in place of the role's
