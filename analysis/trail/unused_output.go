@@ -37,7 +37,8 @@ func WriteUnusedPretty(w io.Writer, r *UnusedReport) error {
 			case s.Unused:
 				fmt.Fprintf(w, "  %s: unused in the window, last accessed %s\n", s.Service, s.LastAccessed)
 			default:
-				fmt.Fprintf(w, "  %s: last accessed %s; %d of %d actions used\n", s.Service, s.LastAccessed, used, used+len(s.UnusedActions)-countUsedBefore(s))
+				before := countUsedBefore(s)
+				fmt.Fprintf(w, "  %s: last accessed %s; %d of %d actions used in the window\n", s.Service, s.LastAccessed, used-before, used+len(s.UnusedActions)-before)
 				for _, a := range s.UsedActions {
 					fmt.Fprintf(w, "    used   %s: last %s, %d calls in the window\n", a.Action, a.LastAccessed, a.Calls)
 				}
