@@ -18,8 +18,9 @@
 // that is not a log: each is a counted, located skip (file and JSON
 // pointer or line), never a panic and never dropped silently.
 //
-// Mapping (mapping.go and the tables of mapping.json, each entry with the
-// AWS documentation it comes from) turns a record into a Call:
+// Mapping (call.go, identity.go, resource.go, context.go, and the tables of
+// mapping.json read by tables.go, each entry with the AWS documentation it
+// comes from) turns a record into a Call:
 //
 //   - eventSource + eventName → the IAM action. Most API names are their
 //     action; the exceptions (S3 ListObjects → s3:ListBucket, Bedrock

@@ -54,6 +54,11 @@ type PrincipalUsage struct {
 	// Truncated says that access.Can's probe bound cut the granted
 	// actions short.
 	Truncated bool `json:"truncated,omitempty"`
+	// UsedBeyondGrants lists actions the principal used that are not
+	// among the grants decided (a grant under a condition on a key the
+	// --context values do not give, or on a resource a witness does not
+	// show, such as one with a policy variable).
+	UsedBeyondGrants []ActionUse `json:"used_beyond_grants,omitempty"`
 }
 
 // ServiceUsage is one granted service of a principal.
@@ -218,6 +223,11 @@ func usage(principal string, can *access.CanResult, uses map[string]*use) Princi
 			s.Unused = false
 		}
 		s.UsedActions = append(s.UsedActions, ActionUse{Action: a, LastAccessed: u.last.UTC().Format(time.RFC3339), Calls: u.n})
+	}
+	for _, a := range sortedKeys(uses) {
+		if u := uses[a]; !granted[a] && !u.last.IsZero() {
+			pu.UsedBeyondGrants = append(pu.UsedBeyondGrants, ActionUse{Action: a, LastAccessed: u.last.UTC().Format(time.RFC3339), Calls: u.n})
+		}
 	}
 	for _, svc := range sortedKeys(bySvc) {
 		s := bySvc[svc]

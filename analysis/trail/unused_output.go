@@ -47,6 +47,9 @@ func WriteUnusedPretty(w io.Writer, r *UnusedReport) error {
 				}
 			}
 		}
+		for _, a := range p.UsedBeyondGrants {
+			fmt.Fprintf(w, "  also used, not among the grants decided: %s, last %s, %d calls in the window\n", a.Action, a.LastAccessed, a.Calls)
+		}
 		if p.Truncated {
 			fmt.Fprintln(w, "  (the granted actions were cut at access.MaxProbes requests)")
 		}

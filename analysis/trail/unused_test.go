@@ -36,6 +36,11 @@ func TestUnusedExample(t *testing.T) {
 	if s := svc["bedrock"]; s.Unused || !slices.Contains(s.UnusedActions, "bedrock:invokemodelwithresponsestream") || len(s.UsedActions) != 2 || s.UsedActions[0].Calls != 2 {
 		t.Errorf("bedrock %+v", s)
 	}
+	// ListBucket is granted under s3:prefix, which the grants are not
+	// decided with: its use is listed beyond the grants, not dropped.
+	if kb := byARN[kbRole]; len(kb.UsedBeyondGrants) != 1 || kb.UsedBeyondGrants[0].Action != "s3:listbucket" || kb.UsedBeyondGrants[0].Calls != 1 {
+		t.Errorf("kb role beyond grants: %+v", kb.UsedBeyondGrants)
+	}
 	// A window after the logs: every principal is unused, last uses kept.
 	rep, err = Unused(context.Background(), eng, b, Source{Paths: []string{corpusLogs}}, UnusedOptions{Since: time.Hour, Now: time.Date(2024, 9, 1, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
