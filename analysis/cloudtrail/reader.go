@@ -67,6 +67,9 @@ type Problem struct {
 	Message string `json:"message"`
 }
 
+// Where names the file and the record or line.
+func (p Problem) Where() string { return where(p.File, p.Pointer, p.Line) }
+
 func (p Problem) Error() string {
 	return fmt.Sprintf("%s: %s (%s)", where(p.File, p.Pointer, p.Line), p.Message, p.Code)
 }

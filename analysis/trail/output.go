@@ -130,7 +130,7 @@ func (p *prettyWriter) Event(ev *Event) error {
 	}
 	switch {
 	case ev.Problem != nil:
-		_, err := fmt.Fprintf(p.w, "unreadable %s\n", ev.Where)
+		_, err := fmt.Fprintf(p.w, "unreadable %s: %s (%s)\n", ev.Where, ev.Problem.Message, ev.Problem.Code)
 		return err
 	case ev.Unmapped != nil:
 		_, err := fmt.Fprintf(p.w, "unmapped   %s: %s (%s)\n", ev.Where, ev.Unmapped.Detail, ev.Unmapped.Reason)

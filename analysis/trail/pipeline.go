@@ -37,11 +37,16 @@ type Source struct {
 	Keep func(*cloudtrail.Call) bool
 }
 
-// job is one item of the stream with its position.
+// job is one item of the stream with its position; result is its event.
 type job struct {
 	seq     int
 	item    cloudtrail.Item
 	problem *cloudtrail.Problem
+}
+
+type result struct {
+	seq int
+	ev  *Event
 }
 
 // scan reads the logs of src, maps each record on every core, calls
@@ -56,10 +61,7 @@ func scan(ctx context.Context, src Source, work func(*Event), sink func(*Event) 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	jobs := make(chan job, 4*workers)
-	done := make(chan struct {
-		seq int
-		ev  *Event
-	}, 4*workers)
+	done := make(chan result, 4*workers)
 	rd := &cloudtrail.Reader{Stdin: src.Stdin}
 	var readErr error
 	readDone := make(chan struct{})
@@ -89,7 +91,7 @@ func scan(ctx context.Context, src Source, work func(*Event), sink func(*Event) 
 			for j := range jobs {
 				ev := &Event{}
 				if j.problem != nil {
-					ev.Problem, ev.Where = j.problem, j.problem.Error()
+					ev.Problem, ev.Where = j.problem, j.problem.Where()
 				} else {
 					ev.Where = j.item.Where()
 					ev.Call, ev.Unmapped = cloudtrail.Map(j.item)
@@ -101,10 +103,7 @@ func scan(ctx context.Context, src Source, work func(*Event), sink func(*Event) 
 					}
 				}
 				select {
-				case done <- struct {
-					seq int
-					ev  *Event
-				}{j.seq, ev}:
+				case done <- result{j.seq, ev}:
 				case <-ctx.Done():
 					return
 				}

@@ -147,7 +147,7 @@ func (s *Summary) add(ev *Event) {
 		return
 	case ev.Problem != nil:
 		s.Unreadable[ev.Problem.Code]++
-		s.example("unreadable "+ev.Problem.Code, ev.Where)
+		s.example("unreadable "+ev.Problem.Code, ev.Where+": "+ev.Problem.Message)
 		return
 	case ev.Unmapped != nil:
 		s.Records++
