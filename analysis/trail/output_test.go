@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 
 func replayTo(t *testing.T, format, calls string, paths ...string) (string, *Summary) {
@@ -81,6 +83,21 @@ func TestReplaySARIF(t *testing.T) {
 	}
 	if log.Runs[0].Properties.Summary.WouldBreak != 1 {
 		t.Errorf("properties %+v", log.Runs[0].Properties)
+	}
+	// The official SARIF 2.1.0 schema (testdata/sarif/ORIGIN.md), as lint
+	// and diff are checked.
+	c := jsonschema.NewCompiler()
+	c.Draft = jsonschema.Draft4
+	sch, err := c.Compile("../../testdata/sarif/sarif-schema-2.1.0.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc any
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if err := sch.Validate(doc); err != nil {
+		t.Errorf("the replay's SARIF does not validate: %#v", err)
 	}
 }
 

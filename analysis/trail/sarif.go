@@ -4,8 +4,8 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
-	"net/url"
-	"path/filepath"
+
+	"github.com/iam2rego/iam2rego/analysis/kernel"
 )
 
 // SARIF rule ids of a replay's results.
@@ -14,8 +14,15 @@ const (
 	FidelityGapRule = "iam2rego/fidelity-gap"
 )
 
-// sarifWriter streams a SARIF 2.1.0 log: the head, one result per
-// disagreement as it comes, then the counts as the run's properties.
+var replayRules = []kernel.SARIFRule{
+	{ID: WouldBreakRule, Name: kernel.RuleName("would-break"), ShortDescription: kernel.SARIFText{Text: "AWS allowed a logged call that the bundle denies"}},
+	{ID: FidelityGapRule, Name: kernel.RuleName("fidelity-gap"), ShortDescription: kernel.SARIFText{Text: "AWS denied a logged call that the bundle allows"}},
+}
+
+// sarifWriter streams a SARIF 2.1.0 log in the kernel's types (the shape
+// lint and diff write): the head, one result per disagreement as it
+// comes, then the counts as the run's properties. Logs are not held in
+// memory, so the results are not either.
 type sarifWriter struct {
 	w           *bufio.Writer
 	first       bool // the head is not written yet
@@ -24,53 +31,44 @@ type sarifWriter struct {
 
 func newSARIFWriter(w *bufio.Writer) *sarifWriter { return &sarifWriter{w: w, first: true} }
 
-func (s *sarifWriter) head() {
-	driver := map[string]any{
-		"name":           "iam2rego",
-		"informationUri": "https://github.com/iam2rego/iam2rego",
-		"rules": []any{
-			map[string]any{"id": WouldBreakRule, "name": "WouldBreak", "shortDescription": map[string]any{"text": "AWS allowed a logged call that the bundle denies"}},
-			map[string]any{"id": FidelityGapRule, "name": "FidelityGap", "shortDescription": map[string]any{"text": "AWS denied a logged call that the bundle allows"}},
-		},
+func (s *sarifWriter) head() error {
+	tool, err := json.Marshal(kernel.SARIFTool{Driver: kernel.SARIFDriver{Name: "iam2rego", InformationURI: kernel.InformationURI, Rules: replayRules}})
+	if err != nil {
+		return err
 	}
-	d, _ := json.Marshal(map[string]any{"driver": driver})
-	fmt.Fprintf(s.w, `{"$schema":"https://json.schemastore.org/sarif-2.1.0.json","version":"2.1.0","runs":[{"tool":%s,"results":[`, d)
+	schema, _ := json.Marshal(kernel.SARIFSchema)
+	_, err = fmt.Fprintf(s.w, `{"$schema":%s,"version":"2.1.0","runs":[{"tool":%s,"results":[`, schema, tool)
+	s.first = false
+	return err
 }
 
 func (s *sarifWriter) Event(ev *Event) error {
 	if s.first {
-		s.head()
-		s.first = false
+		if err := s.head(); err != nil {
+			return err
+		}
 	}
 	if ev.Call == nil || ev.Decision == nil {
 		return nil
 	}
-	var rule, level string
+	res := kernel.SARIFResult{Level: "error", RuleID: WouldBreakRule, RuleIndex: 0}
 	switch ev.Decision.Verdict {
 	case WouldBreak:
-		rule, level = WouldBreakRule, "error"
 	case FidelityGap:
-		rule, level = FidelityGapRule, "warning"
+		res.Level, res.RuleID, res.RuleIndex = "warning", FidelityGapRule, 1
 	default:
 		return nil
 	}
 	c := ev.Call
-	loc := map[string]any{"physicalLocation": map[string]any{"artifactLocation": map[string]any{"uri": fileURI(c.File)}}}
+	var region *kernel.SARIFRegion
 	if c.Line > 0 {
-		loc["physicalLocation"].(map[string]any)["region"] = map[string]any{"startLine": c.Line}
+		region = &kernel.SARIFRegion{StartLine: c.Line, StartColumn: 1}
 	}
-	if c.Pointer != "" {
-		loc["logicalLocations"] = []any{map[string]any{"fullyQualifiedName": c.Pointer, "kind": "object"}}
-	}
-	res := map[string]any{
-		"ruleId":    rule,
-		"level":     level,
-		"message":   map[string]any{"text": fmt.Sprintf("%s %s on %s at %s: %s", c.Principal, c.Action, c.Resource, c.EventTime, Explain(c, ev.Decision))},
-		"locations": []any{loc},
-		"properties": map[string]any{
-			"principal": c.Principal, "action": c.Action, "resource": c.Resource, "eventID": c.EventID,
-			"aws": c.AWS, "errorCode": c.ErrorCode, "decision": ev.Decision.Decision.Decision, "step": ev.Decision.Decision.Step,
-		},
+	res.Message = kernel.SARIFText{Text: fmt.Sprintf("%s %s on %s at %s: %s", c.Principal, c.Action, c.Resource, c.EventTime, Explain(c, ev.Decision))}
+	res.Locations = []kernel.SARIFLocation{kernel.Locate(c.File, c.Pointer, "object", region, "")}
+	res.Properties = map[string]any{
+		"principal": c.Principal, "action": c.Action, "resource": c.Resource, "eventID": c.EventID,
+		"aws": c.AWS, "errorCode": c.ErrorCode, "decision": ev.Decision.Decision.Decision, "step": ev.Decision.Decision.Step,
 	}
 	b, err := json.Marshal(res)
 	if err != nil {
@@ -86,8 +84,9 @@ func (s *sarifWriter) Event(ev *Event) error {
 
 func (s *sarifWriter) Summary(sum *Summary) error {
 	if s.first {
-		s.head()
-		s.first = false
+		if err := s.head(); err != nil {
+			return err
+		}
 	}
 	p, err := json.Marshal(map[string]any{"summary": sum})
 	if err != nil {
@@ -95,12 +94,4 @@ func (s *sarifWriter) Summary(sum *Summary) error {
 	}
 	fmt.Fprintf(s.w, `],"properties":%s}]}`+"\n", p)
 	return s.w.Flush()
-}
-
-// fileURI is a log file as a SARIF artifact URI.
-func fileURI(file string) string {
-	if filepath.IsAbs(file) {
-		return (&url.URL{Scheme: "file", Path: filepath.ToSlash(file)}).String()
-	}
-	return (&url.URL{Path: filepath.ToSlash(file)}).String()
 }
