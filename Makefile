@@ -56,12 +56,12 @@ golden:
 
 ## fuzz: every fuzz target, one after another, each for $(FUZZTIME) (default 60s):
 ## the JSON decoder and schemas, the account-export and organization readers, the
-## translator, and Decide on random requests. A crasher stops the run; go test writes it
+## translator, Decide on random requests, and the CloudTrail reader and mapping. A crasher stops the run; go test writes it
 ## to the package's testdata/fuzz/<Target>/, where plain `go test` (make test) replays
 ## it. FUZZMINTIME bounds the minimisation of each new input (large seeds such as the
 ## corpus export would otherwise stall a short run). `make fuzz-decide` and so on run one.
 FUZZMINTIME ?= 5s
-FUZZ_TARGETS = fuzz-decode fuzz-account fuzz-org fuzz-compile fuzz-decide
+FUZZ_TARGETS = fuzz-decode fuzz-account fuzz-org fuzz-compile fuzz-decide fuzz-trail
 FUZZ = $(GO) test -run '^$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME)
 
 .PHONY: $(FUZZ_TARGETS)
@@ -78,6 +78,8 @@ fuzz-compile:
 	$(FUZZ) -fuzz '^FuzzCompile$$' ./translator
 fuzz-decide:
 	$(FUZZ) -fuzz '^FuzzDecide$$' ./rego
+fuzz-trail:
+	$(FUZZ) -fuzz '^FuzzReader$$' ./analysis/cloudtrail
 
 ## conformance: differential runs against the oracle with fresh cases (SEED=N to repeat one);
 ## every disagreement must be a documented divergence (testdata/oracle/divergences.json).
