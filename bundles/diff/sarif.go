@@ -14,6 +14,10 @@ const sarifSchema = "https://json.schemastore.org/sarif-2.1.0.json"
 // NewAccessRule is the SARIF rule id of a new access result.
 const NewAccessRule = "iam2rego/new-access"
 
+// UnknownRule is the SARIF rule id of a planned value known only after
+// apply (a Terraform plan's terraform_unknown).
+const UnknownRule = "iam2rego/terraform-unknown"
+
 // WriteSARIF prints the new access as a SARIF 2.1.0 log: one result per
 // (principal, action, resource), located at the statement that grants
 // it (the input file and the statement's JSON pointer when the new side
@@ -31,6 +35,17 @@ func WriteSARIF(w io.Writer, r *Report, version string) error {
 			},
 		})
 	}
+	for _, u := range r.Unknown {
+		results = append(results, map[string]any{
+			"ruleId":  UnknownRule,
+			"level":   "error",
+			"message": map[string]any{"text": u.Message},
+			"locations": []any{map[string]any{
+				"physicalLocation": map[string]any{"artifactLocation": map[string]any{"uri": (&url.URL{Path: filepath.ToSlash(u.File)}).String()}},
+				"logicalLocations": []any{map[string]any{"fullyQualifiedName": u.Pointer, "kind": "object"}},
+			}},
+		})
+	}
 	log := map[string]any{
 		"$schema": sarifSchema,
 		"version": "2.1.0",
@@ -43,6 +58,10 @@ func WriteSARIF(w io.Writer, r *Report, version string) error {
 					"id":               NewAccessRule,
 					"name":             "NewAccess",
 					"shortDescription": map[string]any{"text": "The new policies grant access the old ones did not"},
+				}, map[string]any{
+					"id":               UnknownRule,
+					"name":             "KnownAfterApply",
+					"shortDescription": map[string]any{"text": "A planned policy or attachment is known only after apply"},
 				}},
 			}},
 			"results": results,

@@ -1,0 +1,245 @@
+package diff
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/iam2rego/iam2rego/rego"
+	"github.com/iam2rego/iam2rego/translator"
+	"github.com/iam2rego/iam2rego/translator/catalog"
+)
+
+// outsider is a principal a resource policy names that the NEW bundle
+// does not hold, and the caller a probe sends for it.
+type outsider struct {
+	kind string // public, account, principal, service or federated
+	who  string // as the policy names it
+}
+
+// caller is the request principal that stands for the outsider, and the
+// context keys its kind of request carries.
+func (o outsider) caller() (rego.Principal, map[string]any) {
+	switch o.kind {
+	case "account":
+		return rego.Principal{ARN: "arn:aws:iam::" + o.who + ":root"}, nil
+	case "principal", "service":
+		return rego.Principal{ARN: o.who}, nil
+	case "federated":
+		return rego.Principal{ARN: "anonymous"}, map[string]any{"aws:FederatedProvider": o.who}
+	}
+	return rego.Principal{ARN: "anonymous"}, nil
+}
+
+// outsiders lists the entries of a Principal element that NEW does not
+// hold: another account, a principal of one, the public, a service or a
+// federated provider (canonical users, an S3 ACL notion, are left out).
+// A principal of an account the bundle holds but not in it (a deleted
+// role, a session) is not outside access.
+func (s *Side) outsiders(p *translator.Principal) []outsider {
+	accounts := map[string]bool{}
+	for arn, rec := range s.data.Principals {
+		accounts[rec.Account] = true
+		accounts[arnAccount(arn)] = true
+	}
+	for id := range s.data.Accounts {
+		accounts[id] = true
+	}
+	var out []outsider
+	if p.Wildcard {
+		out = append(out, outsider{"public", "*"})
+	}
+	for _, a := range p.Accounts {
+		if !accounts[a.Account] {
+			out = append(out, outsider{"account", a.Account})
+		}
+	}
+	for _, arn := range p.ARNs {
+		if s.data.Principals[arn] == nil && !accounts[arnAccount(arn)] {
+			out = append(out, outsider{"principal", arn})
+		}
+	}
+	for _, svc := range p.Services {
+		out = append(out, outsider{"service", svc})
+	}
+	for _, f := range p.Federated {
+		out = append(out, outsider{"federated", f})
+	}
+	return out
+}
+
+// external probes what NEW's resource policies (role trust policies,
+// bucket and key policies, …) grant to principals outside the bundle,
+// as IAM Access Analyzer's "check no new access" does: per Allow
+// statement that names an outsider, each action it grants on the
+// resource (and a witness object under a bucket), in the contexts its
+// conditions put on either side, decided on both sides through the
+// library's decision (Engine.DecideInput). NEW allowing what OLD does not
+// is new access, with the statement that grants it.
+func (r *Report) external(ctx context.Context, sides [2]*Side, opts Options) error {
+	type key struct{ who, action, resource string }
+	done := map[key]bool{}
+	for _, res := range slices.Sorted(maps.Keys(sides[1].data.Resources)) {
+		rec := sides[1].data.Resources[res]
+		typ := translator.Resource
+		if isRoleARN(res) {
+			typ = translator.Trust
+		}
+		for _, name := range rec.Policy {
+			pol, err := sides[1].policy(name, typ)
+			if err != nil {
+				return err
+			}
+			for _, st := range pol.Statements {
+				if st.Effect != translator.Allow || st.Principal == nil || st.NotPrincipal {
+					continue
+				}
+				outs := sides[1].outsiders(st.Principal)
+				if len(outs) == 0 {
+					continue
+				}
+				actions := statementActions(st, res)
+				targets := externalResources(st, res)
+				ctxs := contexts(keyValues(st.Conditions, nil))
+				for _, o := range outs {
+					for _, action := range actions {
+						for _, target := range targets {
+							k := key{o.kind + " " + o.who, action, target}
+							if done[k] {
+								continue
+							}
+							found, ok := r.probeExternal(ctx, sides, o, action, target, rec.Account, ctxs, opts)
+							if !ok {
+								return nil
+							}
+							if found {
+								done[k] = true
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// statementActions are the catalogue actions (and literal uncatalogued
+// ones) a statement grants on a resource of this ARN's service.
+func statementActions(st *translator.Statement, res string) []string {
+	set := map[string]bool{}
+	acts := newActionSet(st)
+	add := func(a string) {
+		if compatible(a, res) && (!isRoleARN(res) || strings.HasPrefix(a, "sts:")) {
+			if raw, ok := acts.seen[a]; ok {
+				a = raw
+			}
+			set[a] = true
+		}
+	}
+	if !acts.all && !acts.not {
+		for a := range acts.set {
+			add(a)
+		}
+	} else {
+		for _, a := range catalog.AllActions() {
+			if acts.matches(a) {
+				add(a)
+			}
+		}
+	}
+	return slices.Sorted(maps.Keys(set))
+}
+
+// externalResources are the resource itself and, for a bucket, a witness
+// object for each pattern of the statement under it.
+func externalResources(st *translator.Statement, res string) []string {
+	out := []string{res}
+	if !strings.HasPrefix(res, "arn:aws:s3:::") || strings.Contains(res, "/") {
+		return out
+	}
+	for _, p := range st.Resources {
+		if strings.HasPrefix(p.Raw, res+"/") {
+			if w := witness(p.Raw, "s3:GetObject", "", nil); w != "" && !slices.Contains(out, w) {
+				out = append(out, w)
+			}
+		}
+	}
+	if !st.HasResource || st.NotResource {
+		out = append(out, res+"/iam2rego-witness")
+	}
+	return out
+}
+
+// probeExternal decides one outsider's request in each context until NEW
+// allows what OLD does not; it returns whether it found new access, and
+// false as its second result when the probe bound is hit.
+func (r *Report) probeExternal(ctx context.Context, sides [2]*Side, o outsider, action, res, acct string, ctxs []map[string]any, opts Options) (bool, bool) {
+	principal, extra := o.caller()
+	for _, in := range inputsFor(ctxs, true) {
+		if r.Stats.Probes >= opts.MaxProbes {
+			r.Stats.Truncated = true
+			return false, false
+		}
+		r.Stats.Probes++
+		c := maps.Clone(in.context)
+		maps.Copy(c, extra)
+		req := rego.Request{Principal: principal, Action: action, Resource: rego.Resource{ARN: res, Account: resourceAccount(sides, res, acct)}, Context: c}
+		var d [2]rego.Decision
+		for i, s := range sides {
+			if s.data.Resources[res] == nil && s.data.Resources[bucketOf(res)] == nil {
+				d[i] = rego.Decision{Decision: rego.ImplicitDeny}
+				continue
+			}
+			d[i] = s.engine.DecideInput(ctx, requestInput(req))
+			if d[i].Error != "" {
+				r.Stats.Undecided++
+				if len(r.Errors) < maxErrors {
+					r.Errors = append(r.Errors, s.Label+": "+principal.ARN+" "+action+" "+res+": "+d[i].Error)
+				}
+			}
+		}
+		if d[1].Allow && !d[0].Allow {
+			a := sides[1].access(req, d[1])
+			a.External = o.kind
+			a.Principal = o.who
+			if o.kind == "public" {
+				a.Principal = "* (public)"
+			}
+			r.Added = append(r.Added, a)
+			return true, true
+		}
+	}
+	return false, true
+}
+
+func bucketOf(arn string) string {
+	if rest, ok := strings.CutPrefix(arn, "arn:aws:s3:::"); ok {
+		b, _, _ := strings.Cut(rest, "/")
+		return "arn:aws:s3:::" + b
+	}
+	return arn
+}
+
+// requestInput is a request as the sidecar's clients send it (the input
+// of data.iam2rego.authz.decision).
+func requestInput(req rego.Request) map[string]any {
+	p := map[string]any{"arn": req.Principal.ARN}
+	res := map[string]any{"arn": req.Resource.ARN}
+	if req.Resource.Account != "" {
+		res["account"] = req.Resource.Account
+	}
+	if len(req.Resource.Tags) > 0 {
+		tags := map[string]any{}
+		for k, v := range req.Resource.Tags {
+			tags[k] = v
+		}
+		res["tags"] = tags
+	}
+	in := map[string]any{"principal": p, "action": req.Action, "resource": res}
+	if len(req.Context) > 0 {
+		in["context"] = req.Context
+	}
+	return in
+}
