@@ -429,7 +429,8 @@ func buildCommand() *cli.Command {
 		ArgsUsage: "[DIR]",
 		Description: "Inputs: --account-details FILE (repeatable; the output of `aws iam get-account-authorization-details`),\n" +
 			"--org FILE (organization tree with SCPs and RCPs), --resource-policies FILE|DIR (repeatable),\n" +
-			"or a folder DIR with an iam2rego.json manifest. AWS managed policies missing from the export\n" +
+			"or a folder DIR with an iam2rego.json manifest; --terraform-plan FILE applies a Terraform plan\n" +
+			"(terraform show -json) on top of them, or alone is the account. AWS managed policies missing from the export\n" +
 			"come from an embedded snapshot; the network is never used.\n\n" +
 			"Output: a bundle .tar.gz for OPA: .manifest (revision = content hash, roots [\"iam2rego\"],\n" +
 			"rego_version 1), iam2rego/policies.rego with the rules of every distinct policy document, the\n" +
@@ -440,7 +441,7 @@ func buildCommand() *cli.Command {
 			"Inputs are bounded: 64 MiB per file, --max-input-bytes (256 MiB) over all of them.\n" +
 			"Exit status: 0 ok, 2 bad input (every problem is listed as FILE: /pointer: message (code)).",
 		Before: setPatternLimit,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			patternLimitFlag(),
 			&cli.StringSliceFlag{Name: "account-details", Usage: "account export `FILE` (repeatable)"},
 			&cli.StringFlag{Name: "org", Usage: "organization `FILE` (see README, \"Organization file\")"},
@@ -453,7 +454,7 @@ func buildCommand() *cli.Command {
 			&cli.BoolFlag{Name: "warnings", Usage: "list every warning (by default only their number is printed)"},
 			&cli.Int64Flag{Name: "max-input-bytes", Value: account.DefaultMaxInputBytes, Usage: "refuse to read more than `N` bytes over all inputs (each file is also bounded by 64 MiB)"},
 			&cli.IntFlag{Name: "max-context-value-length", Usage: "the longest request context value (or list member) the bundle accepts, in characters; longer ones deny with an input error (default 65536)"},
-		},
+		}, terraformFlags()...),
 		Action: func(c *cli.Context) error {
 			in := account.Inputs{
 				AccountDetails: c.StringSlice("account-details"),
@@ -471,8 +472,8 @@ func buildCommand() *cli.Command {
 			default:
 				return failed(exitBadData, "build takes at most one DIR")
 			}
-			if in.Folder == "" && len(in.AccountDetails) == 0 {
-				return failed(exitBadData, "build needs --account-details FILE or a folder DIR")
+			if in.Folder == "" && len(in.AccountDetails) == 0 && c.String("terraform-plan") == "" {
+				return failed(exitBadData, "build needs --account-details FILE, a folder DIR or --terraform-plan FILE")
 			}
 			signing := bundles.Signing{Key: c.String("signing-key"), Secret: c.String("signing-secret"), Algorithm: c.String("signing-alg"), KeyID: c.String("signing-key-id")}
 			sign := signing.Key != "" || signing.Secret != ""
@@ -481,9 +482,9 @@ func buildCommand() *cli.Command {
 					return failed(exitBadData, "%v", err)
 				}
 			}
-			exp, err := account.Load(in)
+			exp, err := loadExport(c, in)
 			if err != nil {
-				return reportDiagnostics(c.App.Writer, c.App.ErrWriter, diagnosticsOf(err), "pretty")
+				return err
 			}
 			defer limitBuildMemory(exp.InputBytes)()
 			progress := bundles.NewProgress(terminal(c.App.ErrWriter))

@@ -6,9 +6,11 @@ import (
 	"io"
 	"strings"
 
+	"github.com/iam2rego/iam2rego/bundles"
 	"github.com/iam2rego/iam2rego/bundles/access"
 	"github.com/iam2rego/iam2rego/rego"
 	"github.com/iam2rego/iam2rego/rego/cases"
+	"github.com/iam2rego/iam2rego/translator/account"
 	"github.com/open-policy-agent/opa/v1/bundle"
 	"github.com/urfave/cli/v2"
 )
@@ -29,19 +31,24 @@ func whoCanCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "who-can",
 		Usage:     "list every principal of a bundle allowed an action on a resource, and who outside it the resource's policy lets in",
-		UsageText: "iam2rego who-can --bundle B --action A --resource ARN [--resource-account ID] [--context K=V]... [--format pretty|json]",
+		UsageText: "iam2rego who-can (--bundle B | [--account-details F]... [--org F] [--resource-policies F]... [--terraform-plan F]) --action A --resource ARN [--resource-account ID] [--context K=V]... [--format pretty|json]",
 		Description: "Decides the request for every user, every role (as its sessions) and every account root of the bundle,\n" +
 			"with the same decision as eval --bundle, and lists those allowed with the deciding step and statements.\n" +
 			"Then lists the grants of the resource's own policy (a bucket policy for its objects, a role's trust\n" +
 			"policy) to principals outside the bundle: other accounts, the public (*), AWS services, federated\n" +
 			"providers, each with its statement and condition, as IAM Access Analyzer's external-access findings do.\n" +
+			"Instead of --bundle, build inputs (--account-details, --org, --resource-policies) and --terraform-plan\n" +
+			"build the bundle in memory: who-can then answers for the account as planned, before apply.\n" +
 			"Exit 0 (also when nobody is allowed), 2 on bad input.",
-		Flags: append(bundleFlags(),
+		Flags: append(append(optionalBundle(bundleFlags()),
+			&cli.StringSliceFlag{Name: "account-details", Usage: "instead of --bundle: account export `FILE` (repeatable)"},
+			&cli.StringFlag{Name: "org", Usage: "with --account-details: organization `FILE`"},
+			&cli.StringSliceFlag{Name: "resource-policies", Usage: "with --account-details: resource policies `FILE` or DIR (repeatable)"},
 			&cli.StringFlag{Name: "action", Usage: "service:Action", Required: true},
 			&cli.StringFlag{Name: "resource", Usage: "the resource ARN (or *)", Required: true},
 			&cli.StringFlag{Name: "resource-account", Usage: "the account owning the resource, when neither its ARN nor the bundle says"},
 			&cli.StringSliceFlag{Name: "context", Usage: "a request context key, `KEY=VALUE` (repeatable; a VALUE starting with [ is a JSON array)"},
-		),
+		), terraformFlags()...),
 		Action: func(c *cli.Context) error {
 			in, err := analysisInputs(c)
 			if err != nil {
@@ -79,13 +86,46 @@ func analysisInputs(c *cli.Context) (*analysis, error) {
 	if a.context, err = contextFromFlags(c); err != nil {
 		return nil, err
 	}
-	if a.bundle, _, err = openBundle(c.String("bundle"), c); err != nil {
+	label := c.String("bundle")
+	if label == "" {
+		// who-can without --bundle: build one in memory from the inputs.
+		in := account.Inputs{AccountDetails: c.StringSlice("account-details"), Org: c.String("org"), Resources: c.StringSlice("resource-policies")}
+		if !hasBuildInputs(c, in) {
+			return nil, failed(exitBadData, "give --bundle, or build inputs (--account-details, --org, --resource-policies, --terraform-plan)")
+		}
+		exp, err := loadExport(c, in)
+		if err != nil {
+			return nil, err
+		}
+		res, err := bundles.Build(exp, bundles.Options{})
+		if err != nil {
+			return nil, reportDiagnostics(c.App.Writer, c.App.ErrWriter, diagnosticsOf(err), "pretty")
+		}
+		a.bundle, label = res.Bundle, "the built bundle"
+	} else if c.IsSet("account-details") || c.IsSet("org") || c.IsSet("resource-policies") || c.IsSet("terraform-plan") {
+		return nil, failed(exitBadData, "give --bundle or build inputs, not both")
+	} else if a.bundle, _, err = openBundle(label, c); err != nil {
 		return nil, err
 	}
 	if a.eng, err = rego.PrepareBundle(c.Context, a.bundle); err != nil {
-		return nil, failed(exitBadData, "%s: %v", c.String("bundle"), err)
+		return nil, failed(exitBadData, "%s: %v", label, err)
 	}
 	return a, nil
+}
+
+// optionalBundle makes --bundle optional (who-can can build one instead).
+func optionalBundle(flags []cli.Flag) []cli.Flag {
+	out := make([]cli.Flag, len(flags))
+	for i, f := range flags {
+		if sf, ok := f.(*cli.StringFlag); ok && sf.Name == "bundle" {
+			cp := *sf
+			cp.Required = false
+			cp.Usage += " (or build one from --account-details, --org, --resource-policies and --terraform-plan)"
+			f = &cp
+		}
+		out[i] = f
+	}
+	return out
 }
 
 // writeIndented prints v as indented JSON.
