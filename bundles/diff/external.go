@@ -109,6 +109,18 @@ func (r *Report) external(ctx context.Context, sides [2]*Side, opts Options) err
 							if done[k] {
 								continue
 							}
+							if o.kind == "principal" {
+								// A user or role of an account outside both
+								// bundles: the library cannot decide its
+								// requests (its identity policies are not
+								// there), so the grant is compared by
+								// statement, failing closed.
+								if resourceMatches(st, target) && !sides[0].covers(res, typ, o, action, target, st) {
+									r.Added = append(r.Added, sides[1].grantedBy(name, typ, st, o, action, target, res))
+								}
+								done[k] = true
+								continue
+							}
 							found, ok := r.probeExternal(ctx, sides, o, action, target, rec.Account, ctxs, opts)
 							if !ok {
 								return nil
@@ -242,4 +254,75 @@ func requestInput(req rego.Request) map[string]any {
 		in["context"] = req.Context
 	}
 	return in
+}
+
+// covers says whether OLD's policies of the resource already hold an
+// Allow statement that grants the same principal (by its ARN, its
+// account or "*") the action on the target under the same conditions as
+// NEW's statement st: then st is no new access.
+func (s *Side) covers(res string, typ translator.PolicyType, o outsider, action, target string, st *translator.Statement) bool {
+	rec := s.data.Resources[res]
+	if rec == nil {
+		return false
+	}
+	want := conditionsKey(st)
+	for _, name := range rec.Policy {
+		pol, err := s.policy(name, typ)
+		if err != nil {
+			return false
+		}
+		for _, x := range pol.Statements {
+			if x.Effect != translator.Allow || x.Principal == nil || x.NotPrincipal || !names(x.Principal, o.who) {
+				continue
+			}
+			if newActionSet(x).matches(strings.ToLower(action)) && resourceMatches(x, target) && conditionsKey(x) == want {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// names says whether a Principal element names the ARN: itself, its
+// account or everyone.
+func names(p *translator.Principal, arn string) bool {
+	if p.Wildcard || slices.Contains(p.ARNs, arn) {
+		return true
+	}
+	for _, a := range p.Accounts {
+		if a.Account == arnAccount(arn) {
+			return true
+		}
+	}
+	return false
+}
+
+// conditionsKey is a statement's conditions in a canonical form.
+func conditionsKey(st *translator.Statement) string {
+	parts := make([]string, len(st.Conditions))
+	for i, c := range st.Conditions {
+		vals := make([]string, len(c.Values))
+		for j, v := range c.Values {
+			vals[j] = v.Raw
+		}
+		slices.Sort(vals)
+		parts[i] = c.Operator + "\x00" + strings.ToLower(c.Key) + "\x00" + strings.Join(vals, "\x00")
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, "\x01")
+}
+
+// grantedBy is the new access of a statement compared by statement: the
+// outsider, the action and target, and the granting statement.
+func (s *Side) grantedBy(name string, typ translator.PolicyType, st *translator.Statement, o outsider, action, target, res string) Access {
+	g := Grant{Policy: name, Names: s.data.PolicyNames[name], Type: string(typ), Effect: "Allow", Sid: st.Sid, Index: st.Index, Pointer: st.Pointer}
+	if typ == translator.Trust {
+		g.Type = "resource"
+	}
+	for _, src := range s.sources[name] {
+		g.Sources = append(g.Sources, Source{File: src.File, Pointer: src.Pointer + st.Pointer})
+	}
+	return Access{Principal: o.who, Action: action, Resource: target, Context: map[string]any{}, External: o.kind,
+		Step: "by statement: " + o.who + " is in an account outside the bundle, whose own policies are unknown",
+		Statements: []Grant{g}}
 }
