@@ -323,6 +323,6 @@ func (s *Side) grantedBy(name string, typ translator.PolicyType, st *translator.
 		g.Sources = append(g.Sources, Source{File: src.File, Pointer: src.Pointer + st.Pointer})
 	}
 	return Access{Principal: o.who, Action: action, Resource: target, Context: map[string]any{}, External: o.kind,
-		Step: "by statement: " + o.who + " is in an account outside the bundle, whose own policies are unknown",
+		Step:       "by statement: " + o.who + " is in an account outside the bundle, whose own policies are unknown",
 		Statements: []Grant{g}}
 }
