@@ -104,4 +104,3 @@ func TestNewAccessFromOutside(t *testing.T) {
 		t.Errorf("a renamed Sid grants nothing new: %+v", got)
 	}
 }
-
