@@ -6,6 +6,10 @@ import (
 	"strings"
 )
 
+// MarkdownRows bounds the rows of each Markdown table (a job summary is
+// limited in size); the rest are counted.
+const MarkdownRows = 100
+
 // WriteMarkdown prints the report as a Markdown summary for a pull
 // request or a CI job summary ($GITHUB_STEP_SUMMARY): counts, then a
 // table of the new access with the statements that grant it, what a
@@ -22,7 +26,11 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 			return
 		}
 		fmt.Fprintf(w, "### %s\n\n| principal | action | resource | context | granted by |\n| --- | --- | --- | --- | --- |\n", title)
-		for _, a := range list {
+		for i, a := range list {
+			if i == MarkdownRows {
+				fmt.Fprintf(w, "\n… and %d more (the JSON and SARIF formats list them all).\n", len(list)-i)
+				break
+			}
 			who := mdCode(a.Principal)
 			if a.External != "" {
 				who += " (" + a.External + ", outside the account)"
