@@ -1,0 +1,226 @@
+package cmd
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/iam2rego/iam2rego/analysis/diff"
+	"github.com/iam2rego/iam2rego/bundles"
+	"github.com/iam2rego/iam2rego/schema"
+	"github.com/iam2rego/iam2rego/translator/account"
+	"github.com/iam2rego/iam2rego/translator/terraform"
+	"github.com/urfave/cli/v2"
+)
+
+func diffCommand() *cli.Command {
+	side := func(which string) []cli.Flag {
+		return []cli.Flag{
+			&cli.StringSliceFlag{Name: which + "-account-details", Usage: "build " + which + " from this account export `FILE` (repeatable) instead of an argument"},
+			&cli.StringFlag{Name: which + "-org", Usage: "with --" + which + "-account-details: the organization `FILE`"},
+			&cli.StringSliceFlag{Name: which + "-resource-policies", Usage: "with --" + which + "-account-details: resource policies `FILE` or DIR (repeatable)"},
+		}
+	}
+	flags := []cli.Flag{
+		&cli.StringFlag{Name: "format", Value: "pretty", Usage: "output format: pretty, json, sarif (SARIF 2.1.0, one result per new access) or markdown (a summary for a pull request)"},
+		&cli.StringFlag{Name: "terraform-plan", Usage: "NEW is OLD's build inputs (or the --new-* ones) with this Terraform plan applied (`FILE`: terraform show -json output); with no OLD, OLD is the plan's prior state"},
+		&cli.BoolFlag{Name: "terraform-allow-unknown", Usage: "with --terraform-plan: let --fail-on-new-access pass over planned values known only after apply (they are still listed)"},
+		&cli.BoolFlag{Name: "fail-on-new-access", Usage: "exit 1 when NEW grants access OLD did not (or when the probe bound cut the diff short)"},
+		&cli.IntFlag{Name: "max-probes", Value: diff.DefaultMaxProbes, Usage: "bound on the requests decided (each on both sides)"},
+		&cli.StringFlag{Name: "verification-key", Usage: "require valid signatures on bundle arguments, checked with this PEM public key file (or HMAC secret)"},
+		&cli.StringFlag{Name: "verification-alg", Value: "RS256", Usage: "with --verification-key: the signing algorithm"},
+		&cli.StringFlag{Name: "verification-key-id", Value: "iam2rego", Usage: "with --verification-key: the key id"},
+	}
+	return &cli.Command{
+		Name:      "diff",
+		Usage:     "list the access NEW grants that OLD did not (and the access it removes), per principal",
+		ArgsUsage: "OLD NEW",
+		Description: "OLD and NEW are each a bundle written by `iam2rego build` or a policy folder (`iam2rego build DIR`);\n" +
+			"--old-account-details/--old-org/--old-resource-policies (and --new-*) give a side as build flags instead.\n" +
+			"Both sides are decided with the real decision logic over a derived probe set: per principal, every\n" +
+			"catalogue action a statement of its old or new policies can grant, on the resources the bundles know\n" +
+			"and a witness ARN per resource pattern, in the contexts that put each condition on either side\n" +
+			"(README.md, \"diff\", says what it cannot see). Each new access names the statement that grants it.\n" +
+			"Flags go before OLD and NEW. Exit status: 0 done, 1 new access with --fail-on-new-access (or an\n" +
+			"incomplete diff: the probe bound was hit), 2 bad input or a probe that could not be decided.",
+		Flags: append(append(flags, side("old")...), side("new")...),
+		Action: func(c *cli.Context) error {
+			format := c.String("format")
+			if format != "pretty" && format != "json" && format != "sarif" && format != "markdown" {
+				return failed(exitBadData, "--format must be pretty, json, sarif or markdown, got %q", format)
+			}
+			args := c.Args().Slice()
+			var sides [2]*diff.Side
+			var unknown []*schema.Error
+			if plan := c.String("terraform-plan"); plan != "" {
+				var err error
+				if sides, unknown, err = loadPlanSides(c, plan, args); err != nil {
+					return err
+				}
+				args = nil
+			} else if c.Bool("terraform-allow-unknown") {
+				return failed(exitBadData, "--terraform-allow-unknown needs --terraform-plan")
+			}
+			for i, which := range []string{"old", "new"} {
+				if sides[i] != nil {
+					continue
+				}
+				s, rest, err := loadDiffSide(c, which, args)
+				if err != nil {
+					return err
+				}
+				sides[i], args = s, rest
+			}
+			if len(args) > 0 {
+				return failed(exitBadData, "diff takes OLD and NEW, got %d more arguments", len(args))
+			}
+			rep, err := diff.Run(c.Context, sides[0], sides[1], diff.Options{MaxProbes: c.Int("max-probes")})
+			if err != nil {
+				return failed(exitBadData, "%v", err)
+			}
+			rep.Unknown = unknown
+			switch format {
+			case "json":
+				err = diff.WriteJSON(c.App.Writer, rep)
+			case "sarif":
+				err = diff.WriteSARIF(c.App.Writer, rep, "")
+			case "markdown":
+				err = diff.WriteMarkdown(c.App.Writer, rep)
+			default:
+				err = diff.WritePretty(c.App.Writer, rep)
+			}
+			if err != nil {
+				return err
+			}
+			guard := c.Bool("fail-on-new-access")
+			blocked := guard && len(unknown) > 0 && !c.Bool("terraform-allow-unknown")
+			if blocked {
+				for _, u := range unknown {
+					fmt.Fprintln(c.App.ErrWriter, u.Error())
+				}
+			}
+			switch {
+			case rep.Stats.Undecided > 0:
+				return failed(exitBadData, "%d probes could not be decided, first: %s", rep.Stats.Undecided, rep.Errors[0])
+			case guard && len(rep.Added) > 0:
+				return failed(exitFailed, "%d new accesses", len(rep.Added))
+			case guard && rep.Stats.Truncated:
+				return failed(exitFailed, "the probe bound %d was hit: the diff is incomplete", rep.Stats.MaxProbes)
+			case blocked:
+				return failed(exitFailed, "%d planned values are known only after apply, so the new access cannot be checked (--terraform-allow-unknown passes them)", len(unknown))
+			}
+			return nil
+		},
+	}
+}
+
+// loadDiffSide loads OLD or NEW: from its --old-*/--new-* build flags, or
+// from the next argument (a bundle file or a policy folder).
+func loadDiffSide(c *cli.Context, which string, args []string) (*diff.Side, []string, error) {
+	in := account.Inputs{
+		AccountDetails: c.StringSlice(which + "-account-details"),
+		Org:            c.String(which + "-org"),
+		Resources:      c.StringSlice(which + "-resource-policies"),
+	}
+	if len(in.AccountDetails) == 0 {
+		if in.Org != "" || len(in.Resources) > 0 {
+			return nil, nil, failed(exitBadData, "--%s-org and --%s-resource-policies need --%s-account-details", which, which, which)
+		}
+		if len(args) == 0 {
+			return nil, nil, failed(exitBadData, "diff needs OLD and NEW (bundle files or policy folders)")
+		}
+		var v *bundles.Verification
+		if key := c.String("verification-key"); key != "" {
+			v = &bundles.Verification{Key: key, Algorithm: c.String("verification-alg"), KeyID: c.String("verification-key-id")}
+		}
+		s, err := diff.Load(c.Context, args[0], v)
+		if err != nil {
+			return nil, nil, diffInputError(c, err)
+		}
+		return s, args[1:], nil
+	}
+	s, err := diff.LoadInputs(c.Context, strings.Join(in.AccountDetails, ","), in)
+	if err != nil {
+		return nil, nil, diffInputError(c, err)
+	}
+	return s, args, nil
+}
+
+// diffInputError prints coded diagnostics one per line (exit 2), or the
+// error itself.
+func diffInputError(c *cli.Context, err error) error {
+	if list := diagnosticsOf(err); len(list) > 0 && list[0].Code != "internal_error" {
+		return reportDiagnostics(c.App.Writer, c.App.ErrWriter, list, "pretty")
+	}
+	return failed(exitBadData, "%v", err)
+}
+
+// loadPlanSides loads OLD and NEW for --terraform-plan. With OLD given
+// as build inputs (--old-* flags or a folder argument), or with no OLD at
+// all, OLD is those inputs with the plan's prior state laid over them
+// (what Terraform refreshed is the account now) and NEW the same inputs
+// with the plan applied: the diff shows what the plan changes. A bundle
+// OLD is taken as it is, and NEW is then the --new-* inputs with the plan.
+// It also returns the plan's unknown values.
+func loadPlanSides(c *cli.Context, plan string, args []string) ([2]*diff.Side, []*schema.Error, error) {
+	var sides [2]*diff.Side
+	inputs := func(which string) account.Inputs {
+		return account.Inputs{AccountDetails: c.StringSlice(which + "-account-details"), Org: c.String(which + "-org"), Resources: c.StringSlice(which + "-resource-policies")}
+	}
+	oldIn, newIn := inputs("old"), inputs("new")
+	if (oldIn.Org != "" || len(oldIn.Resources) > 0) && len(oldIn.AccountDetails) == 0 {
+		return sides, nil, failed(exitBadData, "--old-org and --old-resource-policies need --old-account-details")
+	}
+	if (newIn.Org != "" || len(newIn.Resources) > 0) && len(newIn.AccountDetails) == 0 {
+		return sides, nil, failed(exitBadData, "--new-org and --new-resource-policies need --new-account-details")
+	}
+	oldLabel := strings.Join(oldIn.AccountDetails, ",")
+	if len(args) > 0 {
+		if len(oldIn.AccountDetails) > 0 {
+			return sides, nil, failed(exitBadData, "give OLD as --old-account-details or as an argument, not both")
+		}
+		if st, err := os.Stat(args[0]); err == nil && st.IsDir() {
+			oldIn, oldLabel = account.Inputs{Folder: args[0]}, args[0]
+		} else {
+			s, _, err := loadDiffSide(c, "old", args)
+			if err != nil {
+				return sides, nil, err
+			}
+			sides[0] = s
+			if len(newIn.AccountDetails) == 0 {
+				return sides, nil, failed(exitBadData, "--terraform-plan cannot extend the bundle %s: give OLD as build inputs (--old-account-details …, or a folder) or NEW's with --new-account-details", args[0])
+			}
+		}
+		args = args[1:]
+	}
+	if len(args) > 0 {
+		return sides, nil, failed(exitBadData, "with --terraform-plan NEW is the plan applied to OLD's inputs: give OLD only (got %d more arguments)", len(args))
+	}
+	newBase, newLabel := oldIn, oldLabel
+	if len(newIn.AccountDetails) > 0 {
+		newBase, newLabel = newIn, strings.Join(newIn.AccountDetails, ",")
+	}
+	join := func(label, what string) string {
+		if label == "" {
+			return what
+		}
+		return label + " + " + what
+	}
+	if sides[0] == nil {
+		res, err := terraform.Load(oldIn, plan, terraform.Prior)
+		if err != nil {
+			return sides, nil, diffInputError(c, err)
+		}
+		if sides[0], err = diff.LoadExport(c.Context, join(oldLabel, plan+" (prior state)"), res.Export); err != nil {
+			return sides, nil, diffInputError(c, err)
+		}
+	}
+	res, err := terraform.Load(newBase, plan, terraform.Planned)
+	if err != nil {
+		return sides, nil, diffInputError(c, err)
+	}
+	if sides[1], err = diff.LoadExport(c.Context, join(newLabel, plan), res.Export); err != nil {
+		return sides, nil, diffInputError(c, err)
+	}
+	return sides, res.Unknown, nil
+}

@@ -1,0 +1,161 @@
+package cmd
+
+import (
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+const planDir = "testdata/terraform/"
+
+// TestTerraformPlanGuard holds issue 22's bars through the CLI: a plan that
+// adds s3:DeleteObject is new access for the role (exit 1 with
+// --fail-on-new-access); a new role's trust in a service is new access for
+// that service; renamed Sids and reordered statements are quiet; a policy
+// known only after apply fails the guard naming the resource; a malformed
+// plan is one line with its JSON pointer, exit 2.
+func TestTerraformPlanGuard(t *testing.T) {
+	guard := func(plan string, extra ...string) (int, string, string) {
+		args := append([]string{"diff", "--fail-on-new-access", "--old-account-details", exampleDetails, "--terraform-plan", planDir + plan}, extra...)
+		return runCLI(t, "", args...)
+	}
+	code, out, errs := guard("app-role-delete-object.plan.json")
+	if code != exitFailed || !strings.Contains(out, "new access (1):") ||
+		!regexp.MustCompile(`role/orders-api-task  s3:DeleteObject  arn:aws:s3:::acme-reports/invoices/`).MatchString(out) {
+		t.Errorf("DeleteObject: exit %d\n%s%s", code, out, errs)
+	}
+
+	code, out, errs = guard("app-role.plan.json", "--format", "json")
+	if code != exitFailed || !strings.Contains(out, `"principal": "ecs-tasks.amazonaws.com"`) || !strings.Contains(out, `"external": "service"`) ||
+		!strings.Contains(out, `"sid": "EcsTasks"`) {
+		t.Errorf("service trust: exit %d\n%s%s", code, out, errs)
+	}
+
+	code, out, errs = guard("app-role-sids.plan.json")
+	if code != exitOK || !strings.Contains(out, "new access (0):") || !strings.Contains(out, "removed access (0):") {
+		t.Errorf("Sid renames: exit %d\n%s%s", code, out, errs)
+	}
+
+	code, out, errs = guard("app-role-unknown-policy.plan.json")
+	if code != exitFailed || !strings.Contains(errs, "aws_iam_role_policy.app") || !strings.Contains(errs, "(terraform_unknown)") ||
+		!strings.Contains(errs, "known only after apply") {
+		t.Errorf("unknown policy: exit %d\n%s%s", code, out, errs)
+	}
+	// Allowed, the unknown is still listed; the service trust still fails.
+	code, out, _ = guard("app-role-unknown-policy.plan.json", "--terraform-allow-unknown", "--format", "markdown")
+	if code != exitFailed || !strings.Contains(out, "values known only after apply") || !strings.Contains(out, "aws_iam_role_policy.app") {
+		t.Errorf("unknown policy, allowed: exit %d\n%s", code, out)
+	}
+
+	code, _, errs = guard("malformed-actions.plan.json")
+	lines := strings.Split(strings.TrimRight(errs, "\n"), "\n")
+	if code != exitBadData || len(lines) != 1 || !strings.HasPrefix(lines[0], planDir+"malformed-actions.plan.json: /resource_changes/0/change/actions: ") {
+		t.Errorf("malformed plan: exit %d\n%s", code, errs)
+	}
+}
+
+// TestTerraformPlanCommands: build, lint and who-can read a plan alone or
+// on top of an export, and stop on unknown values unless told.
+func TestTerraformPlanCommands(t *testing.T) {
+	out := t.TempDir() + "/b.tar.gz"
+	if code, o, e := runCLI(t, "", "build", "--terraform-plan", planDir+"app-role.plan.json", "-o", out); code != exitOK {
+		t.Fatalf("build: exit %d\n%s%s", code, o, e)
+	}
+	code, o, e := runCLI(t, "", "who-can", "--bundle", out, "--action", "sts:AssumeRole", "--resource", "arn:aws:iam::111111111111:role/orders-api-task")
+	if code != exitOK || !strings.Contains(o, "service ecs-tasks.amazonaws.com") {
+		t.Errorf("who-can on the built plan: exit %d\n%s%s", code, o, e)
+	}
+	code, o, e = runCLI(t, "", "who-can", "--account-details", exampleDetails, "--terraform-plan", planDir+"app-role-delete-object.plan.json",
+		"--action", "s3:DeleteObject", "--resource", "arn:aws:s3:::acme-reports/invoices/a.pdf", "--resource-account", "111111111111")
+	if code != exitOK || !strings.Contains(o, "role/orders-api-task (role)") || !strings.Contains(o, "of 7 principals") {
+		t.Errorf("who-can with a plan: exit %d\n%s%s", code, o, e)
+	}
+	code, o, e = runCLI(t, "", "lint", "--account-details", exampleDetails, "--terraform-plan", planDir+"app-role.plan.json")
+	if code != exitOK || !strings.Contains(o, "in 13 policies") {
+		t.Errorf("lint with a plan: exit %d\n%s%s", code, o, e)
+	}
+	for _, cmd := range [][]string{
+		{"build", "-o", out},
+		{"lint"},
+		{"who-can", "--action", "s3:GetObject", "--resource", "*"},
+	} {
+		args := append(cmd, "--terraform-plan", planDir+"app-role-unknown-policy.plan.json")
+		code, _, e := runCLI(t, "", args...)
+		if code != exitBadData || !strings.Contains(e, "aws_iam_role_policy.app") {
+			t.Errorf("%s over an unknown policy: exit %d\n%s", cmd[0], code, e)
+		}
+		code, _, e = runCLI(t, "", append(args, "--terraform-allow-unknown")...)
+		if code != exitOK || !strings.Contains(e, "warning: aws_iam_role_policy.app") {
+			t.Errorf("%s over an unknown policy, allowed: exit %d\n%s", cmd[0], code, e)
+		}
+	}
+}
+
+// TestREADMETerraformExamples runs the commands of README.md's "Checking a
+// Terraform plan" and compares their output with what it shows, then the
+// GitHub Actions recipe's iam2rego commands on the same files.
+func TestREADMETerraformExamples(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := between(t, string(readme), "<!-- terraform-examples -->\n```sh\n", "```\n<!-- /terraform-examples -->")
+	var cmds [][]string
+	var outs []string
+	for _, part := range strings.Split(block, "$ bin/iam2rego ")[1:] {
+		cmd, rest, _ := strings.Cut(strings.ReplaceAll(part, "\\\n", ""), "\n")
+		cmds = append(cmds, strings.Fields(cmd))
+		outs = append(outs, rest)
+	}
+	if len(cmds) != 2 {
+		t.Fatalf("README shows %d commands, want 2", len(cmds))
+	}
+	for i, args := range cmds {
+		code, stdout, stderr := runCLI(t, "", args...)
+		if code != exitFailed {
+			t.Errorf("%v: exit %d, want 1 (README)\n%s", args, code, stderr)
+		}
+		if stdout != outs[i] {
+			t.Errorf("%v: output differs from README.md\ngot:\n%s\nREADME:\n%s", args, stdout, outs[i])
+		}
+	}
+	ci := between(t, string(readme), "<!-- terraform-ci -->\n```yaml\n", "```\n<!-- /terraform-ci -->")
+	files := strings.NewReplacer("export/account-details.json", exampleDetails, "tfplan.json", planDir+"app-role.plan.json")
+	var ran int
+	for _, line := range strings.Split(ci, "\n") {
+		cmd, ok := strings.CutPrefix(strings.TrimSpace(line), "run: iam2rego ")
+		if !ok {
+			continue
+		}
+		cmd, _, _ = strings.Cut(cmd, " >")
+		ran++
+		args := strings.Fields(files.Replace(cmd))
+		code, stdout, stderr := runCLI(t, "", args...)
+		switch {
+		case strings.Contains(cmd, "--format sarif"):
+			if code != exitOK || !strings.Contains(stdout, `"ruleId": "iam2rego/new-access"`) || !strings.Contains(stdout, "ecs-tasks.amazonaws.com gains sts:AssumeRole") {
+				t.Errorf("CI SARIF step: exit %d\n%s%s", code, stdout, stderr)
+			}
+		case strings.Contains(cmd, "--format markdown"):
+			if code != exitFailed || !strings.Contains(stdout, "**6 new access**") || !strings.Contains(stdout, "(service, outside the account)") {
+				t.Errorf("CI guard step: exit %d\n%s%s", code, stdout, stderr)
+			}
+		default:
+			t.Errorf("unexpected CI command %q", cmd)
+		}
+	}
+	if ran != 2 {
+		t.Errorf("the CI recipe has %d iam2rego commands, want 2", ran)
+	}
+}
+
+func between(t *testing.T, s, start, end string) string {
+	t.Helper()
+	_, rest, ok := strings.Cut(s, start)
+	block, _, ok2 := strings.Cut(rest, end)
+	if !ok || !ok2 {
+		t.Fatalf("README.md lacks the block %q … %q", start, end)
+	}
+	return block
+}
