@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"bytes"
 	"context"
 	"maps"
 	"slices"
@@ -82,6 +83,9 @@ func (r *Report) external(ctx context.Context, sides [2]*Side, opts Options) err
 	done := map[key]bool{}
 	for _, res := range slices.Sorted(maps.Keys(sides[1].data.Resources)) {
 		rec := sides[1].data.Resources[res]
+		if !opts.Exhaustive && externalUnchanged(sides, res) {
+			continue
+		}
 		typ := translator.Resource
 		if isRoleARN(res) {
 			typ = translator.Trust
@@ -135,6 +139,28 @@ func (r *Report) external(ctx context.Context, sides [2]*Side, opts Options) err
 		}
 	}
 	return nil
+}
+
+// externalUnchanged says whether what decides an outsider's requests on a
+// resource is the same on both sides: the same decision library, the same
+// resource record (policies by content, owner, tags), the same RCP levels
+// of its account and the same organization. Its requests then cannot
+// decide differently, and are not probed.
+func externalUnchanged(sides [2]*Side, res string) bool {
+	o, n := sides[0].data.Resources[res], sides[1].data.Resources[res]
+	if o == nil || n == nil || sides[0].library != sides[1].library || o.Account != n.Account ||
+		!slices.Equal(o.Policy, n.Policy) || !maps.Equal(o.Tags, n.Tags) ||
+		!bytes.Equal(sides[0].data.Organization, sides[1].data.Organization) {
+		return false
+	}
+	oa, na := sides[0].data.Accounts[n.Account], sides[1].data.Accounts[n.Account]
+	if (oa == nil) != (na == nil) {
+		return false
+	}
+	if oa != nil && !slices.EqualFunc(oa.RCPs, na.RCPs, slices.Equal[[]string]) {
+		return false
+	}
+	return true
 }
 
 // statementActions are the catalogue actions (and literal uncatalogued
