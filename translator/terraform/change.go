@@ -131,6 +131,10 @@ func (c *change) reference(attr string) (addr, field string, ok bool) {
 	}
 	i := strings.LastIndexByte(attrs[0], '.')
 	addr, field = module+attrs[0][:i], attrs[0][i+1:]
+	if _, ok := c.plan.docs[addr]; ok && strings.HasPrefix(attrs[0], "data.") {
+		// A data source read while planning is in the prior state only.
+		return addr, field, true
+	}
 	if len(c.plan.instances[addr]) != 1 {
 		return "", "", false
 	}
