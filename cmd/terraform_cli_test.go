@@ -159,3 +159,34 @@ func between(t *testing.T, s, start, end string) string {
 	}
 	return block
 }
+
+// TestTerraformPlanDiffSides: the plan alone is an account (OLD its prior
+// state); a bundle OLD takes NEW from --new-account-details and the plan;
+// flags that cannot apply are usage errors.
+func TestTerraformPlanDiffSides(t *testing.T) {
+	code, out, errs := runCLI(t, "", "diff", "--fail-on-new-access", "--format", "json", "--terraform-plan", planDir+"app-role-delete-object.plan.json")
+	if code != exitFailed || !strings.Contains(out, `"action": "s3:DeleteObject"`) || !strings.Contains(out, `"old": "`+planDir+`app-role-delete-object.plan.json (prior state)"`) {
+		t.Errorf("the plan alone: exit %d\n%s%s", code, out, errs)
+	}
+
+	b := t.TempDir() + "/old.tar.gz"
+	if code, o, e := runCLI(t, "", "build", "--account-details", exampleDetails, "-o", b); code != exitOK {
+		t.Fatalf("build: exit %d\n%s%s", code, o, e)
+	}
+	code, out, errs = runCLI(t, "", "diff", "--fail-on-new-access", "--new-account-details", exampleDetails, "--terraform-plan", planDir+"app-role.plan.json", b)
+	if code != exitFailed || !strings.Contains(out, "new access (6):") {
+		t.Errorf("a bundle OLD: exit %d\n%s%s", code, out, errs)
+	}
+	for _, args := range [][]string{
+		{"diff", "--terraform-plan", planDir + "app-role.plan.json", b},
+		{"diff", "--terraform-allow-unknown", b, b},
+		{"diff", "--terraform-plan", planDir + "app-role.plan.json", "--old-account-details", exampleDetails, b},
+		{"build", "--terraform-allow-unknown", "--account-details", exampleDetails, "-o", b},
+		{"who-can", "--bundle", b, "--account-details", exampleDetails, "--action", "s3:GetObject", "--resource", "*"},
+		{"who-can", "--action", "s3:GetObject", "--resource", "*"},
+	} {
+		if code, _, e := runCLI(t, "", args...); code != exitBadData || strings.Count(e, "\n") != 1 {
+			t.Errorf("%v: exit %d, want 2 with one line\n%s", args, code, e)
+		}
+	}
+}
