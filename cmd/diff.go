@@ -40,9 +40,14 @@ func diffCommand() *cli.Command {
 			"Both sides are decided with the real decision logic over a derived probe set: per principal, every\n" +
 			"catalogue action a statement of its old or new policies can grant, on the resources the bundles know\n" +
 			"and a witness ARN per resource pattern, in the contexts that put each condition on either side\n" +
-			"(README.md, \"diff\", says what it cannot see). Each new access names the statement that grants it.\n" +
+			"(README.md, \"diff\", says what it cannot see). Each new access names the statement that grants it;\n" +
+			"a NEW resource policy's grant to a principal outside the bundle (a service, another account, the\n" +
+			"public, a federated provider) is new access too. --terraform-plan FILE (terraform show -json) puts a\n" +
+			"Terraform plan on NEW's side: OLD is the inputs with the plan's prior state, NEW with the plan applied\n" +
+			"(README.md, \"Checking a Terraform plan\").\n" +
 			"Flags go before OLD and NEW. Exit status: 0 done, 1 new access with --fail-on-new-access (or an\n" +
-			"incomplete diff: the probe bound was hit), 2 bad input or a probe that could not be decided.",
+			"incomplete diff: the probe bound was hit, or a planned value known only after apply without\n" +
+			"--terraform-allow-unknown), 2 bad input or a probe that could not be decided.",
 		Flags: append(append(flags, side("old")...), side("new")...),
 		Action: func(c *cli.Context) error {
 			format := c.String("format")
