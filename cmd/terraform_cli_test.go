@@ -48,6 +48,12 @@ func TestTerraformPlanGuard(t *testing.T) {
 		t.Errorf("unknown policy, allowed: exit %d\n%s", code, out)
 	}
 
+	code, out, _ = guard("app-role-unknown-policy.plan.json", "--format", "sarif")
+	if code != exitFailed || !strings.Contains(out, `"ruleId": "iam2rego/terraform-unknown"`) ||
+		!strings.Contains(out, `"fullyQualifiedName": "/resource_changes/3/change/after/policy"`) {
+		t.Errorf("unknown policy, SARIF: exit %d\n%s", code, out)
+	}
+
 	code, _, errs = guard("malformed-actions.plan.json")
 	lines := strings.Split(strings.TrimRight(errs, "\n"), "\n")
 	if code != exitBadData || len(lines) != 1 || !strings.HasPrefix(lines[0], planDir+"malformed-actions.plan.json: /resource_changes/0/change/actions: ") {

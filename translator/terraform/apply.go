@@ -75,6 +75,8 @@ type applier struct {
 	// its name and type.
 	orgPolicies map[string]orgPolicy
 	unk         []*schema.Error
+	// deletedPolicies are the managed policies the plan deletes.
+	deletedPolicies []deletedPolicy
 }
 
 type orgPolicy struct {
@@ -111,6 +113,7 @@ func Apply(base *account.Export, p *Plan, state State) (*Result, error) {
 			a.apply(&change{plan: p, i: i, rc: rc})
 		}
 	}
+	a.checkDeleted()
 	if err := a.d.Err(); err != nil {
 		return nil, err
 	}

@@ -48,6 +48,7 @@ func (a *applier) remove(c *change, m map[string]any) {
 	case "aws_iam_policy":
 		arn, _ := v.m["arn"].(string)
 		delete(a.exp.Managed, arn)
+		a.deletedPolicies = append(a.deletedPolicies, deletedPolicy{arn, c})
 	case "aws_iam_role":
 		name, _ := v.m["name"].(string)
 		a.acct.Roles = slices.DeleteFunc(a.acct.Roles, func(r *account.Role) bool { return strings.EqualFold(r.Name, name) })
@@ -491,6 +492,42 @@ func (a *applier) groupMembers(v *vals, write bool) {
 			if a.user(name) == nil {
 				a.errorf(schema.CodeUnknownReference, v.c, v.side(), []any{"users"}, "user %s is neither in the export nor in the plan", name)
 			}
+		}
+	}
+}
+
+// deletedPolicy is a managed policy the plan deletes, and the change.
+type deletedPolicy struct {
+	arn string
+	c   *change
+}
+
+// checkDeleted reports a managed policy the plan deletes that an entity
+// still has attached (or as its boundary) after the plan: IAM refuses to
+// delete it, so the plan cannot apply as planned.
+func (a *applier) checkDeleted() {
+	for _, d := range a.deletedPolicies {
+		if _, ok := a.exp.Managed[d.arn]; ok {
+			continue // deleted and created again (a replacement)
+		}
+		var users []string
+		for _, u := range a.acct.Users {
+			if slices.Contains(u.Managed, d.arn) || u.Boundary == d.arn {
+				users = append(users, "user "+u.Name)
+			}
+		}
+		for _, g := range a.acct.Groups {
+			if slices.Contains(g.Managed, d.arn) {
+				users = append(users, "group "+g.Name)
+			}
+		}
+		for _, r := range a.acct.Roles {
+			if slices.Contains(r.Managed, d.arn) || r.Boundary == d.arn {
+				users = append(users, "role "+r.Name)
+			}
+		}
+		if len(users) > 0 {
+			a.errorf(schema.CodeUnknownReference, d.c, "before", []any{"arn"}, "deletes %s, which %s still uses after the plan (IAM refuses to delete an attached policy: detach it in the same plan)", d.arn, strings.Join(users, ", "))
 		}
 	}
 }

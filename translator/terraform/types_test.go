@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"encoding/json"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -219,3 +220,37 @@ func TestPlanErrors(t *testing.T) {
 }
 
 func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
+
+// TestDeletingAnAttachedPolicy: a plan that deletes a managed policy some
+// role still has attached cannot apply; the error points at the deletion.
+func TestDeletingAnAttachedPolicy(t *testing.T) {
+	data, err := os.ReadFile(plans + "/all-types.plan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	var keep []any
+	for _, rc := range m["resource_changes"].([]any) {
+		if rc.(map[string]any)["address"] == "aws_iam_policy.kb" {
+			keep = append(keep, rc)
+		}
+	}
+	m["resource_changes"] = keep
+	data, _ = json.Marshal(m)
+	p, err := Read("kb.json", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := account.Load(account.Inputs{AccountDetails: []string{example}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Apply(base, p, Planned)
+	list := schema.List(err)
+	if len(list) != 1 || list[0].Pointer != "/resource_changes/0/change/before/arn" || !strings.Contains(list[0].Message, "role genai-kb-role") {
+		t.Errorf("errors %v", list)
+	}
+}
