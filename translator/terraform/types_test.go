@@ -254,3 +254,44 @@ func TestDeletingAnAttachedPolicy(t *testing.T) {
 		t.Errorf("errors %v", list)
 	}
 }
+
+// TestDeletes applies deletes.plan.json: deletes of an inline policy of
+// each kind of holder, an attachment, a membership, a group (which leaves
+// its members), an RCP (detached everywhere) and an SCP attachment; an
+// attachment updated in place moves to its new policy.
+func TestDeletes(t *testing.T) {
+	res := load(t, "deletes.plan.json", exampleInputs, Planned)
+	e := res.Export
+	if agent := findRole(e, "genai-agent-role"); len(agent.Inline) != 0 {
+		t.Errorf("agent inline: %v", names(agent.Inline))
+	}
+	for _, u := range e.Accounts[0].Users {
+		switch u.Name {
+		case "alice":
+			if len(u.Inline) != 0 || len(u.Groups) != 0 {
+				t.Errorf("alice: %+v", u)
+			}
+		case "bob":
+			if len(u.Groups) != 0 || !slices.Equal(u.Managed, []string{"arn:aws:iam::aws:policy/AmazonBedrockReadOnly"}) {
+				t.Errorf("bob: %+v", u)
+			}
+		}
+	}
+	if len(e.Accounts[0].Groups) != 0 {
+		t.Errorf("the deleted group is still there: %+v", e.Accounts[0].Groups[0])
+	}
+	ou, _ := orgNode(e.Organization.Root, "ou-gen1-workload")
+	if !slices.Equal(names(ou), []string{"FullAWSAccess"}) {
+		t.Errorf("OU SCPs: %v", names(ou))
+	}
+	var rcps []string
+	walkUnits(e.Organization.Root, func(l *[]account.NamedDocument) { rcps = append(rcps, names(*l)...) }, typeRCP)
+	if slices.Contains(rcps, "DenyS3OutsideOrg") {
+		t.Errorf("the deleted RCP is still attached: %v", rcps)
+	}
+	// The prior state is the export itself: nothing is lost.
+	prior := load(t, "deletes.plan.json", exampleInputs, Prior).Export
+	if findRole(prior, "genai-agent-role").Inline == nil || len(prior.Accounts[0].Groups) != 1 {
+		t.Error("the prior state lost what the plan deletes")
+	}
+}
