@@ -82,6 +82,15 @@ func TestNewAccessFromOutside(t *testing.T) {
 		t.Errorf("a condition added to the trust grants nothing new: %+v", got)
 	}
 
+	github := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"},` +
+		`{"Sid":"GitHubActions","Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"},` +
+		`"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringLike":{"token.actions.githubusercontent.com:sub":"repo:acme/deploy:*"}}}]}`
+	got = externalDiff(t, old, exportWith(t, github, ownBucket))
+	if len(got) != 1 || got[0].External != "federated" || got[0].Action != "sts:AssumeRoleWithWebIdentity" || got[0].Statements[0].Sid != "GitHubActions" ||
+		got[0].Context["token.actions.githubusercontent.com:sub"] == nil {
+		t.Errorf("a federated provider added to the trust: %+v", got)
+	}
+
 	public := `{"Version":"2012-10-17","Statement":[{"Sid":"Public","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::data/public/*"}]}`
 	got = externalDiff(t, old, exportWith(t, lambdaTrust, public))
 	if len(got) != 1 || got[0].External != "public" || got[0].Resource != "arn:aws:s3:::data/public/x" || got[0].Statements[0].Sid != "Public" {
