@@ -105,12 +105,23 @@ func Apply(base *account.Export, p *Plan, state State) (*Result, error) {
 		a.exp.Accounts = append(a.exp.Accounts, a.acct)
 		sort.Slice(a.exp.Accounts, func(i, j int) bool { return a.exp.Accounts[i].ID < a.exp.Accounts[j].ID })
 	}
-	for _, phase := range phases {
-		for i, rc := range p.tf.ResourceChanges {
-			if rc == nil || rc.Change == nil || rc.Mode != tfjson.ManagedResourceMode || !contains(phase, rc.Type) {
-				continue
+	a.indexOrgPolicies()
+	// Everything that goes away goes first (relations before the entities
+	// that hold them), then everything is written in phase order: a
+	// replacement, or a deposed object deleted after its successor was
+	// created under the same name, never removes what the plan writes.
+	for _, remove := range []bool{true, false} {
+		for k := range phases {
+			phase := phases[k]
+			if remove {
+				phase = phases[len(phases)-1-k]
 			}
-			a.apply(&change{plan: p, i: i, rc: rc})
+			for i, rc := range p.tf.ResourceChanges {
+				if rc == nil || rc.Change == nil || rc.Mode != tfjson.ManagedResourceMode || !contains(phase, rc.Type) {
+					continue
+				}
+				a.apply(&change{plan: p, i: i, rc: rc}, remove)
+			}
 		}
 	}
 	a.checkDeleted()
@@ -145,14 +156,15 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// apply applies one change: the before entity goes away when the change
-// deletes it (or replaces it), and the after values are written when the
+// apply applies one change, in the removal pass or the write pass: the
+// before entity goes away when the change deletes it (or replaces it, or
+// updates a relation in place), and the after values are written when the
 // resource exists after apply. In the Prior state only before values are
 // written.
-func (a *applier) apply(c *change) {
+func (a *applier) apply(c *change, removal bool) {
 	acts := c.rc.Change.Actions
 	if a.state == Prior {
-		if c.before() != nil {
+		if !removal && c.before() != nil && c.rc.DeposedKey == "" {
 			a.res.Applied = append(a.res.Applied, c.rc.Address+" (prior state)")
 			a.write(c, c.before(), true)
 		}
@@ -161,12 +173,42 @@ func (a *applier) apply(c *change) {
 	if acts.Forget() || acts.Read() {
 		return
 	}
-	a.res.Applied = append(a.res.Applied, fmt.Sprintf("%s (%s)", c.rc.Address, actionNames(acts)))
-	if (acts.Delete() || acts.Replace() || acts.Update() && relations[c.rc.Type]) && c.before() != nil {
-		a.remove(c, c.before())
+	if removal {
+		if (acts.Delete() || acts.Replace() || acts.Update() && relations[c.rc.Type]) && c.before() != nil {
+			a.remove(c, c.before())
+		}
+		return
 	}
+	a.res.Applied = append(a.res.Applied, fmt.Sprintf("%s (%s)", c.rc.Address, actionNames(acts)))
 	if !acts.Delete() && c.after() != nil {
 		a.write(c, c.after(), false)
+	}
+}
+
+// indexOrgPolicies maps the ids (or addresses) of the plan's SCPs and
+// RCPs to their names before anything is applied, so that an attachment
+// removed before its policy is written can be matched. The documents are
+// added when the policies are written.
+func (a *applier) indexOrgPolicies() {
+	for i, rc := range a.p.tf.ResourceChanges {
+		if rc == nil || rc.Change == nil || rc.Type != "aws_organizations_policy" || rc.Mode != tfjson.ManagedResourceMode {
+			continue
+		}
+		c := &change{plan: a.p, i: i, rc: rc}
+		for _, m := range []map[string]any{c.before(), c.after()} {
+			name, _ := m["name"].(string)
+			typ, _ := m["type"].(string)
+			if name == "" || (typ != typeSCP && typ != typeRCP) {
+				continue
+			}
+			key := "\x00" + rc.Address
+			if id, _ := m["id"].(string); id != "" {
+				key = id
+			}
+			if _, ok := a.orgPolicies[key]; !ok {
+				a.orgPolicies[key] = orgPolicy{name: name, typ: typ}
+			}
+		}
 	}
 }
 

@@ -216,6 +216,9 @@ func (a *applier) orgAttachment(v *vals, write bool) {
 		a.unknown(v.c, []any{"policy_id"}, "the policy "+id+" (not defined in the plan, so its name and document)")
 		return
 	}
+	if write && pol.doc.Value == nil {
+		return // its content is unknown (reported there)
+	}
 	if a.exp.Organization == nil {
 		a.errorf(schema.CodeTerraformUnsupported, v.c, v.side(), []any{"target_id"}, "attaching %s to %s needs the organization: give --org", pol.name, target)
 		return
