@@ -163,3 +163,21 @@ func TestDeletedHolderIsNotAnError(t *testing.T) {
 		t.Errorf("a policy for a role that exists nowhere: %v", list)
 	}
 }
+
+// TestDeposedDeleteKeepsTheSuccessor: with create_before_destroy the old
+// object is deposed and deleted after its successor is created; the
+// successor, listed first, must survive.
+func TestDeposedDeleteKeepsTheSuccessor(t *testing.T) {
+	m := appPlan(t)
+	list := m["resource_changes"].([]any)
+	deposed := map[string]any{"address": "aws_iam_role.app", "mode": "managed", "type": "aws_iam_role", "name": "app", "deposed": "00000001",
+		"change": map[string]any{"actions": []any{"delete"}, "before": map[string]any{"name": "orders-api-task", "path": "/"}, "after": nil, "after_unknown": map[string]any{}}}
+	m["resource_changes"] = append(list, deposed)
+	res, err := applyMap(t, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := findRole(res.Export, "orders-api-task"); r == nil || len(r.Inline) != 1 {
+		t.Errorf("the successor was removed: %+v", r)
+	}
+}
