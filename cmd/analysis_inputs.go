@@ -21,10 +21,7 @@ type analysis struct {
 }
 
 func analysisInputs(c *cli.Context) (*analysis, error) {
-	a := &analysis{format: c.String("format")}
-	if err := checkFormat(a.format); err != nil {
-		return nil, err
-	}
+	a := &analysis{format: formatOf(c)}
 	var err error
 	if a.context, err = contextFromFlags(c); err != nil {
 		return nil, err
@@ -36,13 +33,13 @@ func analysisInputs(c *cli.Context) (*analysis, error) {
 		if !hasBuildInputs(c, in) {
 			return nil, failed(exitBadData, "give --bundle, or build inputs (--account-details, --org, --resource-policies, --terraform-plan)")
 		}
-		exp, err := loadExport(c, in)
+		exp, err := loadExport(c, in, a.format)
 		if err != nil {
 			return nil, err
 		}
 		res, err := bundles.Build(exp, bundles.Options{})
 		if err != nil {
-			return nil, reportDiagnostics(c.App.Writer, c.App.ErrWriter, diagnosticsOf(err), "pretty")
+			return nil, reportDiagnostics(c.App.Writer, c.App.ErrWriter, diagnosticsOf(err), a.format)
 		}
 		a.bundle, label = res.Bundle, "the built bundle"
 	} else if c.IsSet("account-details") || c.IsSet("org") || c.IsSet("resource-policies") || c.IsSet("terraform-plan") {
@@ -50,8 +47,8 @@ func analysisInputs(c *cli.Context) (*analysis, error) {
 	} else if a.bundle, _, err = openBundle(label, c); err != nil {
 		return nil, err
 	}
-	if a.eng, err = rego.PrepareBundle(c.Context, a.bundle); err != nil {
-		return nil, failed(exitBadData, "%s: %v", label, err)
+	if a.eng, err = prepareBundle(c, label, a.bundle); err != nil {
+		return nil, err
 	}
 	return a, nil
 }

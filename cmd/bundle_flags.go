@@ -2,12 +2,34 @@ package cmd
 
 import (
 	"github.com/iam2rego/iam2rego/bundles"
+	"github.com/iam2rego/iam2rego/internal/progress"
+	"github.com/iam2rego/iam2rego/rego"
 	"github.com/open-policy-agent/opa/v1/bundle"
 	"github.com/urfave/cli/v2"
 )
 
-// bundleLimitFlags bound what reading a bundle may cost (inspect, eval
-// --bundle): checked on the archive before OPA parses it, signed or not.
+// verificationFlags are the signature flags of every command that reads
+// bundles (inspect, eval, who-can, can, diff); verificationOf reads them.
+func verificationFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "verification-key", Usage: "require a valid signature, checked with this PEM public key `FILE` (or PEM text) or, for HS*, the file holding the HMAC secret; a path that names no file is an error"},
+		&cli.StringFlag{Name: "verification-secret", Usage: "HS* only: the HMAC secret as text, instead of --verification-key FILE (visible to other users in the process list)"},
+		&cli.StringFlag{Name: "verification-alg", Value: "RS256", Usage: "with --verification-key: the signing algorithm"},
+		&cli.StringFlag{Name: "verification-key-id", Value: "iam2rego", Usage: "with --verification-key: the key id"},
+	}
+}
+
+// verificationOf is the verification the flags ask for (nil: none).
+func verificationOf(c *cli.Context) *bundles.Verification {
+	key, secret := c.String("verification-key"), c.String("verification-secret")
+	if key == "" && secret == "" {
+		return nil
+	}
+	return &bundles.Verification{Key: key, Secret: secret, Algorithm: c.String("verification-alg"), KeyID: c.String("verification-key-id")}
+}
+
+// bundleLimitFlags bound what reading a bundle may cost: checked on the
+// archive before OPA parses it, signed or not.
 func bundleLimitFlags() []cli.Flag {
 	d := bundles.DefaultArchiveLimits
 	return []cli.Flag{
@@ -32,31 +54,41 @@ func bundleLimits(c *cli.Context) (bundles.ArchiveLimits, error) {
 	return l, nil
 }
 
-// openBundle reads a bundle, verifying its signature when a key is given.
-func openBundle(path string, c *cli.Context) (*bundle.Bundle, bool, error) {
-	var v *bundles.Verification
-	if key, secret := c.String("verification-key"), c.String("verification-secret"); key != "" || secret != "" {
-		v = &bundles.Verification{Key: key, Secret: secret, Algorithm: c.String("verification-alg"), KeyID: c.String("verification-key-id")}
+// bundleFlags are the flags of the commands that decide over one bundle
+// (who-can, can): --bundle, its signature and its bounds, --format.
+func bundleFlags() []cli.Flag {
+	flags := []cli.Flag{
+		&cli.StringFlag{Name: "bundle", Usage: "bundle `FILE` (.tar.gz) written by iam2rego build", Required: true},
+		formatFlag("pretty", "json"),
 	}
+	return append(append(flags, verificationFlags()...), bundleLimitFlags()...)
+}
+
+// openBundle reads a bundle within the limit flags, verifying its
+// signature when the flags give a key, with a progress bar on a terminal.
+func openBundle(path string, c *cli.Context) (b *bundle.Bundle, verified bool, err error) {
+	v := verificationOf(c)
 	limits, err := bundleLimits(c)
 	if err != nil {
 		return nil, false, err
 	}
-	b, err := bundles.ReadFileWithin(path, v, limits)
+	bar := progress.New(progress.Terminal(c.App.ErrWriter), "reading "+path, 0)
+	b, err = bundles.ReadFileReporting(path, v, limits, bar.Set)
+	bar.Done()
 	if err != nil {
 		return nil, false, failed(exitBadData, "%s: %v", path, unwrapPath(err))
 	}
 	return b, v != nil, nil
 }
 
-// bundleFlags are the flags every command that reads a bundle takes,
-// its size and shape bounds included (openBundle reads them).
-func bundleFlags() []cli.Flag {
-	return append([]cli.Flag{
-		&cli.StringFlag{Name: "bundle", Usage: "bundle file (.tar.gz) written by iam2rego build", Required: true},
-		&cli.StringFlag{Name: "verification-key", Usage: "require a valid signature, checked with this PEM public key file (or HMAC secret)"},
-		&cli.StringFlag{Name: "verification-alg", Value: "RS256", Usage: "with --verification-key: the signing algorithm"},
-		&cli.StringFlag{Name: "verification-key-id", Value: "iam2rego", Usage: "with --verification-key: the key id"},
-		&cli.StringFlag{Name: "format", Value: "pretty", Usage: "output format: pretty or json"},
-	}, bundleLimitFlags()...)
+// prepareBundle compiles a bundle's policies into the engine every
+// analysis decides with, with a spinner on a terminal.
+func prepareBundle(c *cli.Context, path string, b *bundle.Bundle, opts ...rego.Option) (*rego.Engine, error) {
+	bar := progress.New(progress.Terminal(c.App.ErrWriter), "compiling the policies of "+path, 0)
+	eng, err := rego.PrepareBundle(c.Context, b, opts...)
+	bar.Done()
+	if err != nil {
+		return nil, failed(exitBadData, "%s: %v", path, err)
+	}
+	return eng, nil
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/iam2rego/iam2rego/analysis/diff"
-	"github.com/iam2rego/iam2rego/bundles"
 	"github.com/iam2rego/iam2rego/schema"
 	"github.com/iam2rego/iam2rego/translator/account"
 	"github.com/iam2rego/iam2rego/translator/terraform"
@@ -22,15 +21,13 @@ func diffCommand() *cli.Command {
 		}
 	}
 	flags := []cli.Flag{
-		&cli.StringFlag{Name: "format", Value: "pretty", Usage: "output format: pretty, json, sarif (SARIF 2.1.0, one result per new access) or markdown (a summary for a pull request)"},
+		formatFlag("pretty", "json", "sarif", "markdown"),
 		&cli.StringFlag{Name: "terraform-plan", Usage: "NEW is OLD's build inputs (or the --new-* ones) with this Terraform plan applied (`FILE`: terraform show -json output); with no OLD, OLD is the plan's prior state"},
 		&cli.BoolFlag{Name: "terraform-allow-unknown", Usage: "with --terraform-plan: let --fail-on-new-access pass over planned values known only after apply (they are still listed)"},
 		&cli.BoolFlag{Name: "fail-on-new-access", Usage: "exit 1 when NEW grants access OLD did not (or when the probe bound cut the diff short)"},
 		&cli.IntFlag{Name: "max-probes", Value: diff.DefaultMaxProbes, Usage: "bound on the requests decided (each on both sides)"},
-		&cli.StringFlag{Name: "verification-key", Usage: "require valid signatures on bundle arguments, checked with this PEM public key file (or HMAC secret)"},
-		&cli.StringFlag{Name: "verification-alg", Value: "RS256", Usage: "with --verification-key: the signing algorithm"},
-		&cli.StringFlag{Name: "verification-key-id", Value: "iam2rego", Usage: "with --verification-key: the key id"},
 	}
+	flags = append(flags, verificationFlags()...)
 	return &cli.Command{
 		Name:      "diff",
 		Usage:     "list the access NEW grants that OLD did not (and the access it removes), per principal",
@@ -50,10 +47,7 @@ func diffCommand() *cli.Command {
 			"--terraform-allow-unknown), 2 bad input or a probe that could not be decided.",
 		Flags: append(append(flags, side("old")...), side("new")...),
 		Action: func(c *cli.Context) error {
-			format := c.String("format")
-			if format != "pretty" && format != "json" && format != "sarif" && format != "markdown" {
-				return failed(exitBadData, "--format must be pretty, json, sarif or markdown, got %q", format)
-			}
+			format := formatOf(c)
 			args := c.Args().Slice()
 			var sides [2]*diff.Side
 			var unknown []*schema.Error
@@ -134,11 +128,7 @@ func loadDiffSide(c *cli.Context, which string, args []string) (*diff.Side, []st
 		if len(args) == 0 {
 			return nil, nil, failed(exitBadData, "diff needs OLD and NEW (bundle files or policy folders)")
 		}
-		var v *bundles.Verification
-		if key := c.String("verification-key"); key != "" {
-			v = &bundles.Verification{Key: key, Algorithm: c.String("verification-alg"), KeyID: c.String("verification-key-id")}
-		}
-		s, err := diff.Load(c.Context, args[0], v)
+		s, err := diff.Load(c.Context, args[0], verificationOf(c))
 		if err != nil {
 			return nil, nil, diffInputError(c, err)
 		}

@@ -2,6 +2,8 @@ package cmd
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/iam2rego/iam2rego/translator"
@@ -33,12 +35,46 @@ func contextFromFlags(c *cli.Context) (map[string]any, error) {
 	return out, nil
 }
 
-// checkFormat accepts the two output formats every command offers.
-func checkFormat(format string) error {
-	if format != "pretty" && format != "json" {
-		return failed(exitBadData, "--format must be pretty or json, got %q", format)
+// format is the value of a command's --format flag: one of the formats
+// the command can write, checked when the flag is parsed (a bad value is
+// a usage error like an unknown flag).
+type format struct {
+	choices []string
+	value   string
+}
+
+func (f *format) Set(s string) error {
+	if !slices.Contains(f.choices, s) {
+		return fmt.Errorf("must be %s, got %q", orList(f.choices), s)
 	}
+	f.value = s
 	return nil
+}
+
+func (f *format) String() string { return f.value }
+
+// formatFlag is the --format flag of every command that writes output:
+// the first of choices is the default ("pretty" for every command but
+// compile, whose output is Rego).
+func formatFlag(choices ...string) cli.Flag {
+	return &cli.GenericFlag{Name: "format", Value: &format{choices: choices, value: choices[0]},
+		Usage: "output format: " + orList(choices)}
+}
+
+// formatOf is the --format a command was given (or its default).
+func formatOf(c *cli.Context) string {
+	return c.Generic("format").(*format).value
+}
+
+// orList writes "a, b or c"; andList "a, b and c".
+func orList(xs []string) string  { return list(xs, " or ") }
+func andList(xs []string) string { return list(xs, " and ") }
+
+func list(xs []string, last string) string {
+	if len(xs) == 1 {
+		return xs[0]
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + last + xs[len(xs)-1]
 }
 
 func policyTypeList() string {

@@ -16,18 +16,8 @@ func inspectCommand() *cli.Command {
 			"Before OPA parses anything, signed or not, the archive is checked against --max-bundle-bytes\n" +
 			"(uncompressed), --max-json-depth, --max-json-width and --max-json-elements (data.json,\n" +
 			".manifest, .signatures.json); a bundle past one is refused (exit 2).",
-		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "verification-key", Usage: "PEM public key `FILE` (or PEM text) the signature must verify with or, for HS*, the file holding the HMAC secret; a path that names no file is an error"},
-			&cli.StringFlag{Name: "verification-secret", Usage: "HS* only: the HMAC secret as text, instead of --verification-key FILE (visible to other users in the process list)"},
-			&cli.StringFlag{Name: "verification-alg", Value: "RS256", Usage: "the signing algorithm"},
-			&cli.StringFlag{Name: "verification-key-id", Value: "iam2rego", Usage: "the key id"},
-			&cli.StringFlag{Name: "format", Value: "pretty", Usage: "output format: pretty or json"},
-		}, bundleLimitFlags()...),
+		Flags: append(append([]cli.Flag{formatFlag("pretty", "json")}, verificationFlags()...), bundleLimitFlags()...),
 		Action: func(c *cli.Context) error {
-			format := c.String("format")
-			if err := checkFormat(format); err != nil {
-				return err
-			}
 			if c.NArg() != 1 {
 				return failed(exitBadData, "inspect needs exactly one BUNDLE")
 			}
@@ -40,7 +30,7 @@ func inspectCommand() *cli.Command {
 			if err != nil {
 				return failed(exitBadData, "%s: %v", path, err)
 			}
-			return bundles.WriteSummary(c.App.Writer, bundles.Inspect(b, signed, verified), format)
+			return bundles.WriteSummary(c.App.Writer, bundles.Inspect(b, signed, verified), formatOf(c))
 		},
 	}
 }

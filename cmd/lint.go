@@ -22,15 +22,16 @@ func lintCommand() *cli.Command {
 			"--org, --resource-policies and --terraform-plan are read as `iam2rego build` reads them, and every user and role is\n" +
 			"then checked for privilege-escalation paths over the policies it holds. Without --type, a file\n" +
 			"with Principal is a trust policy (sts: actions only) or a resource policy, else an identity policy.\n" +
-			"Every finding is printed as FILE: /json/pointer: message (code); README.md, \"iam2rego lint\", lists\n" +
-			"the rules. Exit status: 1 when a finding is at or above --fail-on, 2 on unreadable or invalid input\n" +
-			"(listed on stderr; the findings of the other inputs are still printed), 0 otherwise.",
+			"Every finding is printed as FILE: /json/pointer: message (code); the rules are listed below\n" +
+			"(README.md, \"iam2rego lint\", says more). Exit status: 1 when a finding is at or above --fail-on, 2 on unreadable or invalid input\n" +
+			"(listed on stderr; the findings of the other inputs are still printed), 0 otherwise.\n\n" +
+			"RULES:\n" + ruleList(),
 		Flags: append([]cli.Flag{
 			&cli.StringSliceFlag{Name: "account-details", Usage: "account export `FILE` (repeatable)"},
 			&cli.StringFlag{Name: "org", Usage: "organization `FILE`"},
 			&cli.StringSliceFlag{Name: "resource-policies", Usage: "resource policies `FILE` or DIR (repeatable)"},
 			&cli.StringFlag{Name: "type", Usage: "policy type of the FILE arguments: " + policyTypeList() + " (default: decided per file)"},
-			&cli.StringFlag{Name: "format", Value: "pretty", Usage: "output format: " + strings.Join(lint.Formats, ", ")},
+			formatFlag(lint.Formats...),
 			&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit 1 when a finding has this severity or a higher one: " + strings.Join(lint.Severities, ", ")},
 		}, terraformFlags()...),
 		Action: func(c *cli.Context) error {
@@ -45,10 +46,7 @@ func lintCommand() *cli.Command {
 				}
 				in.Type = typ
 			}
-			format, failOn := c.String("format"), c.String("fail-on")
-			if !slices.Contains(lint.Formats, format) {
-				return failed(exitBadData, "--format must be one of %s, got %q", strings.Join(lint.Formats, ", "), format)
-			}
+			format, failOn := formatOf(c), c.String("fail-on")
 			if !slices.Contains(lint.Severities, failOn) {
 				return failed(exitBadData, "--fail-on must be one of %s, got %q", strings.Join(lint.Severities, ", "), failOn)
 			}
@@ -57,7 +55,7 @@ func lintCommand() *cli.Command {
 			}
 			if c.String("terraform-plan") != "" || c.Bool("terraform-allow-unknown") {
 				// The plan applies to the build inputs: read them with it.
-				exp, err := loadExport(c, in.Build)
+				exp, err := loadExport(c, in.Build, "pretty")
 				if err != nil {
 					return err
 				}
@@ -79,4 +77,14 @@ func lintCommand() *cli.Command {
 			return nil
 		},
 	}
+}
+
+// ruleList is lint --help's table of rules: code, severity and what each
+// reports (analysis/lint's Rules, the same text as SARIF's rule table).
+func ruleList() string {
+	var b strings.Builder
+	for _, r := range lint.Rules {
+		fmt.Fprintf(&b, "   %-26s %-8s %s\n", r.Code, r.Severity, r.Short)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }

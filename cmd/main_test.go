@@ -77,7 +77,7 @@ const aliceCase = `{"id":"c1","principal":{"arn":"arn:aws:iam::111111111111:user
 func TestEvalPrintsOneLinePerCase(t *testing.T) {
 	other := strings.Replace(aliceCase, `"c1"`, `"c2"`, 1)
 	other = strings.Replace(other, "home/alice/x", "home/bob/x", 1)
-	code, stdout, stderr := runCLI(t, aliceCase+"\n\n"+other+"\n", "eval", "--cases", "-", "--explain")
+	code, stdout, stderr := runCLI(t, aliceCase+"\n\n"+other+"\n", "eval", "--cases", "-", "--explain", "--format", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -106,7 +106,7 @@ func TestEvalPrintsOneLinePerCase(t *testing.T) {
 
 func TestEvalReportsBadCasesAndExits2(t *testing.T) {
 	bad := strings.Replace(aliceCase, `"Allow","Action"`, `"allow","Action"`, 1)
-	code, stdout, _ := runCLI(t, bad+"\n"+aliceCase+"\n", "eval", "--cases", "-")
+	code, stdout, _ := runCLI(t, bad+"\n"+aliceCase+"\n", "eval", "--cases", "-", "--format", "json")
 	if code != exitBadData {
 		t.Fatalf("exit %d, want 2", code)
 	}

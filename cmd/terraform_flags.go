@@ -20,10 +20,10 @@ func terraformFlags() []cli.Flag {
 }
 
 // loadExport reads the build inputs and, with --terraform-plan, applies
-// the plan. Values the plan knows only after apply stop the command
+// the plan; problems are reported in the command's format. Values the plan knows only after apply stop the command
 // (exit 2, each listed as FILE: /pointer: message (terraform_unknown))
 // unless --terraform-allow-unknown, which lists them as warnings.
-func loadExport(c *cli.Context, in account.Inputs) (*account.Export, error) {
+func loadExport(c *cli.Context, in account.Inputs, format string) (*account.Export, error) {
 	plan := c.String("terraform-plan")
 	if plan == "" {
 		if c.Bool("terraform-allow-unknown") {
@@ -31,16 +31,16 @@ func loadExport(c *cli.Context, in account.Inputs) (*account.Export, error) {
 		}
 		exp, err := account.Load(in)
 		if err != nil {
-			return nil, reportDiagnostics(c.App.Writer, c.App.ErrWriter, diagnosticsOf(err), "pretty")
+			return nil, reportDiagnostics(c.App.Writer, c.App.ErrWriter, diagnosticsOf(err), format)
 		}
 		return exp, nil
 	}
 	res, err := terraform.Load(in, plan, terraform.Planned)
 	if err != nil {
-		return nil, reportDiagnostics(c.App.Writer, c.App.ErrWriter, diagnosticsOf(err), "pretty")
+		return nil, reportDiagnostics(c.App.Writer, c.App.ErrWriter, diagnosticsOf(err), format)
 	}
 	if len(res.Unknown) > 0 && !c.Bool("terraform-allow-unknown") {
-		return nil, reportDiagnostics(c.App.Writer, c.App.ErrWriter, res.Unknown, "pretty")
+		return nil, reportDiagnostics(c.App.Writer, c.App.ErrWriter, res.Unknown, format)
 	}
 	for _, u := range res.Unknown {
 		w := *u

@@ -12,12 +12,13 @@ func testCommand() *cli.Command {
 		ArgsUsage: "FILE...",
 		Description: "Each case's decision (Allow, ImplicitDeny, ExplicitDeny, or \"error\" for a case\n" +
 			"whose policies must be rejected) is compared with its \"expect\". Failing cases are\n" +
-			"printed with their explanation, then \"N passed, M failed\".\n" +
-			"Exit status: 0 all passed, 1 a case failed, 2 unreadable input.",
+			"printed with their explanation, then \"N passed, M failed\" (--format json: one object,\n" +
+			"{\"passed\", \"failed\", \"failures\"}). Exit status: 0 all passed, 1 a case failed, 2 unreadable input.",
 		Before: setPatternLimit,
 		Flags: []cli.Flag{
 			patternLimitFlag(),
 			&cli.BoolFlag{Name: "no-rule-indexing", Usage: "switch OPA's rule index off"},
+			formatFlag("pretty", "json"),
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
@@ -35,8 +36,15 @@ func testCommand() *cli.Command {
 			if err != nil {
 				return failed(exitBadData, "%v", err)
 			}
-			_, bad := cases.WriteTest(c.App.Writer, results)
-			if bad > 0 {
+			rep := cases.Test(results)
+			if formatOf(c) == "json" {
+				if err := rep.WriteJSON(c.App.Writer); err != nil {
+					return err
+				}
+			} else {
+				rep.WritePretty(c.App.Writer)
+			}
+			if rep.Failed > 0 {
 				return failed(exitFailed, "")
 			}
 			return nil

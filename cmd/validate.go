@@ -23,17 +23,14 @@ func validateCommand() *cli.Command {
 		Flags: []cli.Flag{
 			patternLimitFlag(),
 			&cli.StringFlag{Name: "type", Value: "identity", Usage: "policy type: " + policyTypeList()},
-			&cli.StringFlag{Name: "format", Value: "pretty", Usage: "output format: pretty or json"},
+			formatFlag("pretty", "json"),
 		},
 		Action: func(c *cli.Context) error {
 			typ, err := parsePolicyType(c.String("type"))
 			if err != nil {
 				return err
 			}
-			format := c.String("format")
-			if err := checkFormat(format); err != nil {
-				return err
-			}
+			format := formatOf(c)
 			if c.NArg() == 0 {
 				return failed(exitBadData, "validate needs at least one FILE")
 			}

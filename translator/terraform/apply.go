@@ -174,7 +174,10 @@ func (a *applier) apply(c *change, removal bool) {
 		return
 	}
 	if removal {
-		if (acts.Delete() || acts.Replace() || acts.Update() && relations[c.rc.Type]) && c.before() != nil {
+		// A relation updated in place to a value known only after apply
+		// keeps its before value: the change is left out, not the relation.
+		inPlace := acts.Update() && relations[c.rc.Type] && !c.anyUnknown()
+		if (acts.Delete() || acts.Replace() || inPlace) && c.before() != nil {
 			a.remove(c, c.before())
 		}
 		return

@@ -50,6 +50,40 @@ func (c *change) unknownAt(path ...any) bool {
 	return b
 }
 
+// anyUnknown says whether after_unknown marks any value but the id.
+func (c *change) anyUnknown() bool {
+	if m, ok := c.rc.Change.AfterUnknown.(map[string]any); ok {
+		for k, v := range m {
+			if k != "id" && holdsTrue(v) {
+				return true
+			}
+		}
+		return false
+	}
+	return holdsTrue(c.rc.Change.AfterUnknown)
+}
+
+// holdsTrue says whether an after_unknown value is or holds true.
+func holdsTrue(v any) bool {
+	switch x := v.(type) {
+	case bool:
+		return x
+	case map[string]any:
+		for _, y := range x {
+			if holdsTrue(y) {
+				return true
+			}
+		}
+	case []any:
+		for _, y := range x {
+			if holdsTrue(y) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // known is the planned value at path, ok false when it is unknown until
 // apply.
 func (c *change) known(path ...any) (any, bool) {

@@ -341,12 +341,14 @@ func (a *applier) inline(v *vals, kind string, write bool) {
 	if !ok {
 		return
 	}
-	*inline = slices.DeleteFunc(*inline, func(d account.NamedDocument) bool { return d.Name == name })
 	if !write {
+		*inline = slices.DeleteFunc(*inline, func(d account.NamedDocument) bool { return d.Name == name })
 		return
 	}
+	// An unknown (or invalid) document leaves the policy as it is.
 	doc, ok := v.policy([]any{"policy"}, "inline policy "+name+" of "+kind+" "+holder)
 	if ok {
+		*inline = slices.DeleteFunc(*inline, func(d account.NamedDocument) bool { return d.Name == name })
 		*inline = append(*inline, account.NamedDocument{Name: name, Document: *doc})
 	}
 }

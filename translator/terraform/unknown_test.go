@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"encoding/json"
+	"github.com/iam2rego/iam2rego/translator/account"
 	"os"
 	"path/filepath"
 	"strings"
@@ -179,5 +180,16 @@ func TestDeposedDeleteKeepsTheSuccessor(t *testing.T) {
 	}
 	if r := findRole(res.Export, "orders-api-task"); r == nil || len(r.Inline) != 1 {
 		t.Errorf("the successor was removed: %+v", r)
+	}
+}
+
+// TestUnknownUpdateKeepsTheBefore: an inline policy updated to a document
+// known only after apply keeps its current document (the change is left
+// out, not the policy), and the unknown is reported.
+func TestUnknownUpdateKeepsTheBefore(t *testing.T) {
+	res := load(t, "app-role-unknown-update.plan.json", account.Inputs{}, Planned)
+	r := findRole(res.Export, "orders-api-task")
+	if len(res.Unknown) != 1 || r == nil || len(r.Inline) != 1 || !strings.Contains(r.Inline[0].Document.Pointer, "/inline_policy/0/policy") {
+		t.Errorf("unknown %v, role %+v", res.Unknown, r)
 	}
 }
