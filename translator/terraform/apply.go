@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/iam2rego/iam2rego/arn"
 	"github.com/iam2rego/iam2rego/schema"
 	"github.com/iam2rego/iam2rego/translator/account"
 )
@@ -74,7 +75,10 @@ type applier struct {
 	// orgPolicies maps an organization policy's id (and its address) to
 	// its name and type.
 	orgPolicies map[string]orgPolicy
-	unk         []*schema.Error
+	// partition is the account's partition, from the plan's ARNs or the
+	// export's (aws by default): derived ARNs are built in it.
+	partition string
+	unk       []*schema.Error
 	// deletedPolicies are the managed policies the plan deletes.
 	deletedPolicies []deletedPolicy
 }
@@ -363,16 +367,32 @@ func (v *vals) policy(path []any, what string) (*account.Document, bool) {
 	return &doc, true
 }
 
-var accountARN = regexp.MustCompile(`^arn:aws[a-z-]*:(iam|sts)::([0-9]{12}):`)
+var accountID = regexp.MustCompile(`^[0-9]{12}$`)
+
+// iamAccount is the account and partition of an IAM or STS ARN.
+func iamAccount(s string) (account, partition string, ok bool) {
+	a, ok := arn.Parse(s)
+	if !ok || (a.Service != "iam" && a.Service != "sts") || !accountID.MatchString(a.Account) || !arn.KnownPartition(a.Partition) {
+		return "", "", false
+	}
+	return a.Account, a.Partition, true
+}
 
 // account is the account the plan's IAM resources live in: the one the
 // plan's IAM ARNs (or an aws_caller_identity data source) name, else the
 // export's only account.
 func (a *applier) account(base *account.Export) (string, error) {
 	found := map[string]string{} // account → pointer where seen
+	partitions := map[string]string{}
 	note := func(id, ptr string) {
 		if _, ok := found[id]; !ok {
 			found[id] = ptr
+		}
+	}
+	noteARN := func(s, ptr string) {
+		if id, partition, ok := iamAccount(s); ok {
+			note(id, ptr)
+			partitions[id] = partition
 		}
 	}
 	for i, rc := range a.p.tf.ResourceChanges {
@@ -386,6 +406,11 @@ func (a *applier) account(base *account.Export) (string, error) {
 					note(s, c.ptr("after", "account_id"))
 				}
 			}
+			if s, ok := c.known("arn"); ok {
+				if s, _ := s.(string); s != "" {
+					noteARN(s, c.ptr("after", "arn"))
+				}
+			}
 			continue
 		}
 		if !strings.HasPrefix(rc.Type, "aws_iam_") {
@@ -396,10 +421,8 @@ func (a *applier) account(base *account.Export) (string, error) {
 			if side == "after" {
 				m = c.after()
 			}
-			if s, _ := m["arn"].(string); s != "" {
-				if x := accountARN.FindStringSubmatch(s); x != nil && (side == "before" || !c.unknownAt("arn")) {
-					note(x[2], c.ptr(side, "arn"))
-				}
+			if s, _ := m["arn"].(string); s != "" && (side == "before" || !c.unknownAt("arn")) {
+				noteARN(s, c.ptr(side, "arn"))
 			}
 		}
 	}
@@ -413,6 +436,9 @@ func (a *applier) account(base *account.Export) (string, error) {
 				if r != nil && r.Type == "aws_caller_identity" {
 					if s, _ := r.AttributeValues["account_id"].(string); s != "" {
 						note(s, "/prior_state")
+					}
+					if s, _ := r.AttributeValues["arn"].(string); s != "" {
+						noteARN(s, "/prior_state")
 					}
 				}
 			}
@@ -428,12 +454,45 @@ func (a *applier) account(base *account.Export) (string, error) {
 		return "", schema.Errorf(schema.CodeTerraformUnsupported, a.p.File, found[ids[1]],
 			"the plan changes IAM in several accounts (%s); iam2rego applies a plan to one account", strings.Join(ids, ", "))
 	case len(ids) == 1:
+		a.partition = partitions[ids[0]]
+		if a.partition == "" {
+			a.partition = exportPartition(base, ids[0])
+		}
 		return ids[0], nil
 	case base != nil && len(base.Accounts) == 1:
+		a.partition = exportPartition(base, base.Accounts[0].ID)
 		return base.Accounts[0].ID, nil
 	}
 	return "", schema.Errorf(schema.CodeTerraformUnsupported, a.p.File, "",
 		"the plan does not say which account it changes (no IAM ARN, no data \"aws_caller_identity\"): give the account's export with --account-details")
+}
+
+// exportPartition is the partition of an account's entities in the
+// export (the default partition when it has none).
+func exportPartition(base *account.Export, id string) string {
+	if base != nil {
+		for _, acct := range base.Accounts {
+			if acct.ID != id {
+				continue
+			}
+			var arns []string
+			for _, r := range acct.Roles {
+				arns = append(arns, r.ARN)
+			}
+			for _, u := range acct.Users {
+				arns = append(arns, u.ARN)
+			}
+			for _, g := range acct.Groups {
+				arns = append(arns, g.ARN)
+			}
+			for _, s := range arns {
+				if _, partition, ok := iamAccount(s); ok {
+					return partition
+				}
+			}
+		}
+	}
+	return arn.DefaultPartition
 }
 
 func sortedKeys[V any](m map[string]V) []string {

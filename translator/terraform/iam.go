@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/iam2rego/iam2rego/arn"
 	"github.com/iam2rego/iam2rego/schema"
 	"github.com/iam2rego/iam2rego/translator/account"
 )
@@ -46,9 +47,9 @@ func (a *applier) remove(c *change, m map[string]any) {
 	v := a.vals(c, m, true)
 	switch t := c.rc.Type; t {
 	case "aws_iam_policy":
-		arn, _ := v.m["arn"].(string)
-		delete(a.exp.Managed, arn)
-		a.deletedPolicies = append(a.deletedPolicies, deletedPolicy{arn, c})
+		entityARN, _ := v.m["arn"].(string)
+		delete(a.exp.Managed, entityARN)
+		a.deletedPolicies = append(a.deletedPolicies, deletedPolicy{entityARN, c})
 	case "aws_iam_role":
 		name, _ := v.m["name"].(string)
 		a.acct.Roles = slices.DeleteFunc(a.acct.Roles, func(r *account.Role) bool { return strings.EqualFold(r.Name, name) })
@@ -90,7 +91,7 @@ func (a *applier) derive(addr string, kv ...string) {
 
 // iamARN is the ARN IAM gives an entity or policy of the account.
 func (a *applier) iamARN(kind, path, name string) string {
-	return "arn:aws:iam::" + a.acct.ID + ":" + kind + "/" + strings.TrimPrefix(path, "/") + name
+	return arn.IAM(a.partition, a.acct.ID, kind+"/"+strings.TrimPrefix(path, "/")+name).String()
 }
 
 // nameAndPath reads name and path ("/" by default); ok false when the
@@ -115,27 +116,27 @@ func (a *applier) writePolicy(v *vals) {
 	if !ok {
 		return
 	}
-	arn := a.iamARN("policy", path, name)
+	entityARN := a.iamARN("policy", path, name)
 	if known, _ := v.m["arn"].(string); known != "" && (v.before || !v.c.unknownAt("arn")) {
-		arn = known
+		entityARN = known
 	}
-	a.derive(v.c.rc.Address, "arn", arn, "id", arn, "name", name)
-	doc, ok := v.policy([]any{"policy"}, "the policy document of "+arn)
+	a.derive(v.c.rc.Address, "arn", entityARN, "id", entityARN, "name", name)
+	doc, ok := v.policy([]any{"policy"}, "the policy document of "+entityARN)
 	if !ok {
-		a.pending(arn)
+		a.pending(entityARN)
 		return
 	}
-	a.exp.Managed[arn] = &account.ManagedPolicy{ARN: arn, Name: name, Path: path, Document: *doc}
+	a.exp.Managed[entityARN] = &account.ManagedPolicy{ARN: entityARN, Name: name, Path: path, Document: *doc}
 }
 
 // pending marks a managed policy whose document is unknown: attaching it
 // is left out without a second report.
-func (a *applier) pending(arn string) {
-	a.derive("\x00pending", arn, "1")
+func (a *applier) pending(entityARN string) {
+	a.derive("\x00pending", entityARN, "1")
 }
 
-func (a *applier) isPending(arn string) bool {
-	_, ok := a.derived["\x00pending"][arn]
+func (a *applier) isPending(entityARN string) bool {
+	_, ok := a.derived["\x00pending"][entityARN]
 	return ok
 }
 
@@ -145,8 +146,8 @@ func (a *applier) writeEntity(v *vals, kind string) {
 	if !ok {
 		return
 	}
-	arn := a.iamARN(kind, path, name)
-	a.derive(v.c.rc.Address, "arn", arn, "name", name, "id", name)
+	entityARN := a.iamARN(kind, path, name)
+	a.derive(v.c.rc.Address, "arn", entityARN, "name", name, "id", name)
 	var inline *[]account.NamedDocument
 	var managed *[]string
 	switch kind {
@@ -156,11 +157,11 @@ func (a *applier) writeEntity(v *vals, kind string) {
 			r = &account.Role{Name: name}
 			a.acct.Roles = append(a.acct.Roles, r)
 		}
-		r.ARN, r.Path = arn, path
-		if doc, ok := v.policy([]any{"assume_role_policy"}, "the trust policy (assume_role_policy) of "+arn); ok {
+		r.ARN, r.Path = entityARN, path
+		if doc, ok := v.policy([]any{"assume_role_policy"}, "the trust policy (assume_role_policy) of "+entityARN); ok {
 			r.Trust = doc
 		}
-		if b, ok := v.str("permissions_boundary", "the permissions boundary of "+arn); ok {
+		if b, ok := v.str("permissions_boundary", "the permissions boundary of "+entityARN); ok {
 			if b != "" && !a.policyKnown(v, "permissions_boundary", b) {
 				b = r.Boundary
 			}
@@ -174,8 +175,8 @@ func (a *applier) writeEntity(v *vals, kind string) {
 			u = &account.User{Name: name}
 			a.acct.Users = append(a.acct.Users, u)
 		}
-		u.ARN, u.Path = arn, path
-		if b, ok := v.str("permissions_boundary", "the permissions boundary of "+arn); ok {
+		u.ARN, u.Path = entityARN, path
+		if b, ok := v.str("permissions_boundary", "the permissions boundary of "+entityARN); ok {
 			if b != "" && !a.policyKnown(v, "permissions_boundary", b) {
 				b = u.Boundary
 			}
@@ -189,25 +190,25 @@ func (a *applier) writeEntity(v *vals, kind string) {
 			g = &account.Group{Name: name}
 			a.acct.Groups = append(a.acct.Groups, g)
 		}
-		g.ARN, g.Path = arn, path
+		g.ARN, g.Path = entityARN, path
 		return
 	}
-	a.exclusiveLists(v, arn, inline, managed)
+	a.exclusiveLists(v, entityARN, inline, managed)
 }
 
 // exclusiveLists applies aws_iam_role's inline_policy blocks and
 // managed_policy_arns, which own the role's lists when the configuration
 // sets them. Unset, Terraform reports what exists (or, on create, an
 // unknown): the export's lists and the separate resources stay.
-func (a *applier) exclusiveLists(v *vals, arn string, inline *[]account.NamedDocument, managed *[]string) {
+func (a *applier) exclusiveLists(v *vals, entityARN string, inline *[]account.NamedDocument, managed *[]string) {
 	if _, has := v.m["inline_policy"]; has || v.c.unknownAt("inline_policy") {
 		switch val, known := v.c.known("inline_policy"); {
 		case v.before:
-			*inline = a.inlineBlocks(v, v.m["inline_policy"], arn)
+			*inline = a.inlineBlocks(v, v.m["inline_policy"], entityARN)
 		case !known && v.c.configured("inline_policy"):
-			a.unknown(v.c, []any{"inline_policy"}, "the inline policies of "+arn)
+			a.unknown(v.c, []any{"inline_policy"}, "the inline policies of "+entityARN)
 		case known:
-			if list := a.inlineBlocks(v, val, arn); len(list) > 0 || v.c.configured("inline_policy") {
+			if list := a.inlineBlocks(v, val, entityARN); len(list) > 0 || v.c.configured("inline_policy") {
 				*inline = list
 			}
 		}
@@ -218,10 +219,10 @@ func (a *applier) exclusiveLists(v *vals, arn string, inline *[]account.NamedDoc
 			*managed, _ = v.strings("managed_policy_arns", "")
 		case v.c.unknownAt("managed_policy_arns"):
 			if v.c.configured("managed_policy_arns") {
-				a.unknown(v.c, []any{"managed_policy_arns"}, "the managed policies attached to "+arn)
+				a.unknown(v.c, []any{"managed_policy_arns"}, "the managed policies attached to "+entityARN)
 			}
 		default:
-			list, ok := v.strings("managed_policy_arns", "the managed policies attached to "+arn)
+			list, ok := v.strings("managed_policy_arns", "the managed policies attached to "+entityARN)
 			if ok && (len(list) > 0 || v.c.configured("managed_policy_arns")) {
 				var keep []string
 				for _, p := range list {
@@ -237,20 +238,20 @@ func (a *applier) exclusiveLists(v *vals, arn string, inline *[]account.NamedDoc
 
 // inlineBlocks reads inline_policy blocks ({name, policy}); a block with
 // an empty name is the provider's placeholder for none.
-func (a *applier) inlineBlocks(v *vals, val any, arn string) []account.NamedDocument {
+func (a *applier) inlineBlocks(v *vals, val any, entityARN string) []account.NamedDocument {
 	list, _ := val.([]any)
 	out := []account.NamedDocument{}
 	for i, x := range list {
 		m, _ := x.(map[string]any)
 		name, _ := m["name"].(string)
 		if !v.before && v.c.unknownAt("inline_policy", i, "name") {
-			a.unknown(v.c, []any{"inline_policy", i, "name"}, "an inline policy name of "+arn)
+			a.unknown(v.c, []any{"inline_policy", i, "name"}, "an inline policy name of "+entityARN)
 			continue
 		}
 		if name == "" {
 			continue
 		}
-		if doc, ok := v.policy([]any{"inline_policy", i, "policy"}, "inline policy "+name+" of "+arn); ok {
+		if doc, ok := v.policy([]any{"inline_policy", i, "policy"}, "inline policy "+name+" of "+entityARN); ok {
 			out = append(out, account.NamedDocument{Name: name, Document: *doc})
 		}
 	}
@@ -261,14 +262,14 @@ func (a *applier) inlineBlocks(v *vals, val any, arn string) []account.NamedDocu
 // defined: in the export or the plan, or an AWS managed policy of the
 // embedded snapshot. A policy whose document is unknown is left out
 // quietly (it was reported); anything else is an unknown_reference.
-func (a *applier) policyKnown(v *vals, attr, arn string) bool {
-	if a.isPending(arn) {
+func (a *applier) policyKnown(v *vals, attr, entityARN string) bool {
+	if a.isPending(entityARN) {
 		return false
 	}
-	if _, err := a.exp.ResolveManaged(arn); err == nil {
+	if _, err := a.exp.ResolveManaged(entityARN); err == nil {
 		return true
 	}
-	a.errorf(schema.CodeUnknownReference, v.c, v.side(), []any{attr}, "managed policy %s is neither in the export, nor in the plan, nor an AWS managed policy", arn)
+	a.errorf(schema.CodeUnknownReference, v.c, v.side(), []any{attr}, "managed policy %s is neither in the export, nor in the plan, nor an AWS managed policy", entityARN)
 	return false
 }
 
@@ -359,13 +360,13 @@ func (a *applier) attachment(v *vals, kind string, write bool) {
 	if !ok {
 		return
 	}
-	arn, ok := v.str("policy_arn", "the policy attached to "+kind+" "+holder)
-	if !ok || arn == "" {
+	entityARN, ok := v.str("policy_arn", "the policy attached to "+kind+" "+holder)
+	if !ok || entityARN == "" {
 		return
 	}
-	*managed = slices.DeleteFunc(*managed, func(x string) bool { return x == arn })
-	if write && a.policyKnown(v, "policy_arn", arn) {
-		*managed = append(*managed, arn)
+	*managed = slices.DeleteFunc(*managed, func(x string) bool { return x == entityARN })
+	if write && a.policyKnown(v, "policy_arn", entityARN) {
+		*managed = append(*managed, entityARN)
 	}
 }
 
@@ -373,23 +374,23 @@ func (a *applier) attachment(v *vals, kind string, write bool) {
 // attached to exactly the users, roles and groups listed, in the whole
 // account.
 func (a *applier) exclusiveAttachment(v *vals, write bool) {
-	arn, ok := v.str("policy_arn", "the policy it attaches")
-	if !ok || arn == "" {
+	entityARN, ok := v.str("policy_arn", "the policy it attaches")
+	if !ok || entityARN == "" {
 		return
 	}
 	lists := map[string][]string{}
 	for _, kind := range []string{"users", "roles", "groups"} {
-		if lists[kind], ok = v.strings(kind, "the "+kind+" it attaches "+arn+" to"); !ok {
+		if lists[kind], ok = v.strings(kind, "the "+kind+" it attaches "+entityARN+" to"); !ok {
 			return
 		}
 	}
-	if write && !a.policyKnown(v, "policy_arn", arn) {
+	if write && !a.policyKnown(v, "policy_arn", entityARN) {
 		return
 	}
 	set := func(managed *[]string, name string, listed []string) {
-		*managed = slices.DeleteFunc(*managed, func(x string) bool { return x == arn })
+		*managed = slices.DeleteFunc(*managed, func(x string) bool { return x == entityARN })
 		if write && slices.ContainsFunc(listed, func(x string) bool { return strings.EqualFold(x, name) }) {
-			*managed = append(*managed, arn)
+			*managed = append(*managed, entityARN)
 		}
 	}
 	for _, u := range a.acct.Users {
@@ -500,8 +501,8 @@ func (a *applier) groupMembers(v *vals, write bool) {
 
 // deletedPolicy is a managed policy the plan deletes, and the change.
 type deletedPolicy struct {
-	arn string
-	c   *change
+	policyARN string
+	c         *change
 }
 
 // checkDeleted reports a managed policy the plan deletes that an entity
@@ -509,27 +510,27 @@ type deletedPolicy struct {
 // delete it, so the plan cannot apply as planned.
 func (a *applier) checkDeleted() {
 	for _, d := range a.deletedPolicies {
-		if _, ok := a.exp.Managed[d.arn]; ok {
+		if _, ok := a.exp.Managed[d.policyARN]; ok {
 			continue // deleted and created again (a replacement)
 		}
 		var users []string
 		for _, u := range a.acct.Users {
-			if slices.Contains(u.Managed, d.arn) || u.Boundary == d.arn {
+			if slices.Contains(u.Managed, d.policyARN) || u.Boundary == d.policyARN {
 				users = append(users, "user "+u.Name)
 			}
 		}
 		for _, g := range a.acct.Groups {
-			if slices.Contains(g.Managed, d.arn) {
+			if slices.Contains(g.Managed, d.policyARN) {
 				users = append(users, "group "+g.Name)
 			}
 		}
 		for _, r := range a.acct.Roles {
-			if slices.Contains(r.Managed, d.arn) || r.Boundary == d.arn {
+			if slices.Contains(r.Managed, d.policyARN) || r.Boundary == d.policyARN {
 				users = append(users, "role "+r.Name)
 			}
 		}
 		if len(users) > 0 {
-			a.errorf(schema.CodeUnknownReference, d.c, "before", []any{"arn"}, "deletes %s, which %s still uses after the plan (IAM refuses to delete an attached policy: detach it in the same plan)", d.arn, strings.Join(users, ", "))
+			a.errorf(schema.CodeUnknownReference, d.c, "before", []any{"arn"}, "deletes %s, which %s still uses after the plan (IAM refuses to delete an attached policy: detach it in the same plan)", d.policyARN, strings.Join(users, ", "))
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/iam2rego/iam2rego/arn"
 	"github.com/iam2rego/iam2rego/schema"
 	"github.com/iam2rego/iam2rego/translator/account"
 )
@@ -13,47 +14,47 @@ func (a *applier) writeOther(v *vals) {
 	switch v.c.rc.Type {
 	case "aws_s3_bucket":
 		if name, ok := v.m["bucket"].(string); ok && name != "" && (v.before || !v.c.unknownAt("bucket")) {
-			a.derive(v.c.rc.Address, "id", name, "bucket", name, "arn", "arn:aws:s3:::"+name)
+			a.derive(v.c.rc.Address, "id", name, "bucket", name, "arn", a.bucketARN(name))
 		}
 	case "aws_s3_bucket_policy":
 		bucket, ok := v.str("bucket", "the bucket")
 		if !ok || bucket == "" {
 			return
 		}
-		arn := "arn:aws:s3:::" + strings.TrimPrefix(bucket, "arn:aws:s3:::")
-		if doc, ok := v.policy([]any{"policy"}, "the bucket policy of "+arn); ok {
-			a.resource(arn).Policy = doc
+		resourceARN := a.bucketARN(bucket)
+		if doc, ok := v.policy([]any{"policy"}, "the bucket policy of "+resourceARN); ok {
+			a.resource(resourceARN).Policy = doc
 		}
 	case "aws_kms_key":
-		arn, _ := v.m["arn"].(string)
+		resourceARN, _ := v.m["arn"].(string)
 		if !v.before && v.c.unknownAt("arn") {
-			arn = ""
+			resourceARN = ""
 		}
-		if id, _ := v.m["key_id"].(string); id != "" && arn != "" {
-			a.derive(v.c.rc.Address, "arn", arn, "key_id", id, "id", id)
-			a.derive("\x00kms", id, arn)
+		if id, _ := v.m["key_id"].(string); id != "" && resourceARN != "" {
+			a.derive(v.c.rc.Address, "arn", resourceARN, "key_id", id, "id", id)
+			a.derive("\x00kms", id, resourceARN)
 		}
-		if arn == "" {
+		if resourceARN == "" {
 			if v.c.configured("policy") || !v.c.unknownAt("policy") {
 				a.unknown(v.c, []any{"arn"}, "the ARN of the new key (its key policy needs it)")
 			}
 			return
 		}
-		if doc, ok := v.policy([]any{"policy"}, "the key policy of "+arn); ok {
-			a.resource(arn).Policy = doc
+		if doc, ok := v.policy([]any{"policy"}, "the key policy of "+resourceARN); ok {
+			a.resource(resourceARN).Policy = doc
 		}
 	case "aws_kms_key_policy":
 		id, ok := v.str("key_id", "the key")
 		if !ok || id == "" {
 			return
 		}
-		arn := a.kmsARN(id)
-		if arn == "" {
+		resourceARN := a.kmsARN(id)
+		if resourceARN == "" {
 			a.errorf(schema.CodeUnknownReference, v.c, v.side(), []any{"key_id"}, "key %s is neither in the export nor in the plan (give its ARN)", id)
 			return
 		}
-		if doc, ok := v.policy([]any{"policy"}, "the key policy of "+arn); ok {
-			a.resource(arn).Policy = doc
+		if doc, ok := v.policy([]any{"policy"}, "the key policy of "+resourceARN); ok {
+			a.resource(resourceARN).Policy = doc
 		}
 	case "aws_organizations_policy":
 		a.writeOrgPolicy(v)
@@ -68,13 +69,13 @@ func (a *applier) removeOther(v *vals) {
 	switch v.c.rc.Type {
 	case "aws_s3_bucket_policy":
 		bucket, _ := v.m["bucket"].(string)
-		a.dropPolicy("arn:aws:s3:::" + strings.TrimPrefix(bucket, "arn:aws:s3:::"))
+		a.dropPolicy(a.bucketARN(bucket))
 	case "aws_s3_bucket":
 		bucket, _ := v.m["bucket"].(string)
-		a.dropResource("arn:aws:s3:::" + bucket)
+		a.dropResource(a.bucketARN(bucket))
 	case "aws_kms_key":
-		arn, _ := v.m["arn"].(string)
-		a.dropResource(arn)
+		resourceARN, _ := v.m["arn"].(string)
+		a.dropResource(resourceARN)
 	case "aws_kms_key_policy":
 		id, _ := v.m["key_id"].(string)
 		a.dropPolicy(a.kmsARN(id))
@@ -91,14 +92,23 @@ func (a *applier) removeOther(v *vals) {
 	}
 }
 
+// bucketARN is the ARN of a bucket given by name (or ARN), in the
+// account's partition.
+func (a *applier) bucketARN(bucket string) string {
+	if x, ok := arn.Parse(bucket); ok && x.Service == "s3" {
+		return bucket
+	}
+	return arn.ARN{Partition: a.partition, Service: "s3", Resource: bucket}.String()
+}
+
 // kmsARN is the ARN of a key given by id or ARN: from the plan's keys or
 // the export's resources; "" when neither has it.
 func (a *applier) kmsARN(id string) string {
 	if strings.HasPrefix(id, "arn:") {
 		return id
 	}
-	if arn, ok := a.derived["\x00kms"][id]; ok {
-		return arn
+	if resourceARN, ok := a.derived["\x00kms"][id]; ok {
+		return resourceARN
 	}
 	for _, r := range a.exp.Resources {
 		if strings.HasSuffix(r.ARN, ":key/"+id) {
@@ -109,33 +119,33 @@ func (a *applier) kmsARN(id string) string {
 }
 
 // resource finds (or adds) the record of a resource of the plan's account.
-func (a *applier) resource(arn string) *account.ResourcePolicy {
+func (a *applier) resource(resourceARN string) *account.ResourcePolicy {
 	for _, r := range a.exp.Resources {
-		if r.ARN == arn {
+		if r.ARN == resourceARN {
 			return r
 		}
 	}
-	r := &account.ResourcePolicy{ARN: arn, Account: a.acct.ID}
+	r := &account.ResourcePolicy{ARN: resourceARN, Account: a.acct.ID}
 	a.exp.Resources = append(a.exp.Resources, r)
 	return r
 }
 
 // dropPolicy removes a resource's policy (and the record, when it holds
 // nothing else).
-func (a *applier) dropPolicy(arn string) {
+func (a *applier) dropPolicy(resourceARN string) {
 	for _, r := range a.exp.Resources {
-		if r.ARN == arn {
+		if r.ARN == resourceARN {
 			r.Policy = nil
 		}
 	}
 	a.exp.Resources = slices.DeleteFunc(a.exp.Resources, func(r *account.ResourcePolicy) bool {
-		return r.ARN == arn && r.Policy == nil && len(r.Tags) == 0
+		return r.ARN == resourceARN && r.Policy == nil && len(r.Tags) == 0
 	})
 }
 
-func (a *applier) dropResource(arn string) {
+func (a *applier) dropResource(resourceARN string) {
 	a.exp.Resources = slices.DeleteFunc(a.exp.Resources, func(r *account.ResourcePolicy) bool {
-		return r.ARN == arn || strings.HasPrefix(r.ARN, arn+"/")
+		return r.ARN == resourceARN || strings.HasPrefix(r.ARN, resourceARN+"/")
 	})
 }
 

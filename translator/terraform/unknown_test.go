@@ -193,3 +193,18 @@ func TestUnknownUpdateKeepsTheBefore(t *testing.T) {
 		t.Errorf("unknown %v, role %+v", res.Unknown, r)
 	}
 }
+
+// TestPartition: derived ARNs are built in the partition of the plan's
+// own ARNs (here the caller identity's, in China).
+func TestPartition(t *testing.T) {
+	m := appPlan(t)
+	caller := m["prior_state"].(map[string]any)["values"].(map[string]any)["root_module"].(map[string]any)["resources"].([]any)[0].(map[string]any)
+	caller["values"].(map[string]any)["arn"] = "arn:aws-cn:iam::111111111111:user/ci"
+	res, err := applyMap(t, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := findRole(res.Export, "orders-api-task"); r == nil || r.ARN != "arn:aws-cn:iam::111111111111:role/orders-api-task" {
+		t.Errorf("role %+v", r)
+	}
+}
