@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/iam2rego/iam2rego/arn"
 	"github.com/iam2rego/iam2rego/rego"
 	"github.com/iam2rego/iam2rego/translator"
 	"github.com/iam2rego/iam2rego/translator/catalog"
@@ -19,12 +20,17 @@ type outsider struct {
 	who  string // as the policy names it
 }
 
-// caller is the request principal that stands for the outsider, and the
-// context keys its kind of request carries.
-func (o outsider) caller() (rego.Principal, map[string]any) {
+// caller is the request principal that stands for the outsider (an
+// account by its root, in the resource's partition), and the context keys
+// its kind of request carries.
+func (o outsider) caller(res string) (rego.Principal, map[string]any) {
 	switch o.kind {
 	case "account":
-		return rego.Principal{ARN: "arn:aws:iam::" + o.who + ":root"}, nil
+		partition := arn.DefaultPartition
+		if a, ok := arn.Parse(res); ok {
+			partition = a.Partition
+		}
+		return rego.Principal{ARN: arn.Root(partition, o.who).String()}, nil
 	case "principal", "service":
 		return rego.Principal{ARN: o.who}, nil
 	case "federated":
@@ -40,9 +46,9 @@ func (o outsider) caller() (rego.Principal, map[string]any) {
 // role, a session) is not outside access.
 func (s *Side) outsiders(p *translator.Principal) []outsider {
 	accounts := map[string]bool{}
-	for arn, rec := range s.data.Principals {
+	for principalARN, rec := range s.data.Principals {
 		accounts[rec.Account] = true
-		accounts[arnAccount(arn)] = true
+		accounts[arnAccount(principalARN)] = true
 	}
 	for id := range s.data.Accounts {
 		accounts[id] = true
@@ -56,9 +62,9 @@ func (s *Side) outsiders(p *translator.Principal) []outsider {
 			out = append(out, outsider{"account", a.Account})
 		}
 	}
-	for _, arn := range p.ARNs {
-		if s.data.Principals[arn] == nil && !accounts[arnAccount(arn)] {
-			out = append(out, outsider{"principal", arn})
+	for _, principalARN := range p.ARNs {
+		if s.data.Principals[principalARN] == nil && !accounts[arnAccount(principalARN)] {
+			out = append(out, outsider{"principal", principalARN})
 		}
 	}
 	for _, svc := range p.Services {
@@ -194,7 +200,7 @@ func statementActions(st *translator.Statement, res string) []string {
 // object for each pattern of the statement under it.
 func externalResources(st *translator.Statement, res string) []string {
 	out := []string{res}
-	if !strings.HasPrefix(res, "arn:aws:s3:::") || strings.Contains(res, "/") {
+	if a, ok := arn.Parse(res); !ok || a.Service != "s3" || strings.Contains(res, "/") {
 		return out
 	}
 	for _, p := range st.Resources {
@@ -214,7 +220,7 @@ func externalResources(st *translator.Statement, res string) []string {
 // allows what OLD does not; it returns whether it found new access, and
 // false as its second result when the probe bound is hit.
 func (r *Report) probeExternal(ctx context.Context, sides [2]*Side, o outsider, action, res, acct string, ctxs []map[string]any, opts Options) (bool, bool) {
-	principal, extra := o.caller()
+	principal, extra := o.caller(res)
 	for _, in := range inputsFor(ctxs, true) {
 		if r.Stats.Probes >= opts.MaxProbes {
 			r.Stats.Truncated = true
@@ -226,7 +232,8 @@ func (r *Report) probeExternal(ctx context.Context, sides [2]*Side, o outsider, 
 		req := rego.Request{Principal: principal, Action: action, Resource: rego.Resource{ARN: res, Account: resourceAccount(sides, res, acct)}, Context: c}
 		var d [2]rego.Decision
 		for i, s := range sides {
-			if s.data.Resources[res] == nil && s.data.Resources[bucketOf(res)] == nil {
+			bucket, _ := arn.Bucket(res)
+			if s.data.Resources[res] == nil && s.data.Resources[bucket] == nil {
 				d[i] = rego.Decision{Decision: rego.ImplicitDeny}
 				continue
 			}
@@ -250,14 +257,6 @@ func (r *Report) probeExternal(ctx context.Context, sides [2]*Side, o outsider, 
 		}
 	}
 	return false, true
-}
-
-func bucketOf(arn string) string {
-	if rest, ok := strings.CutPrefix(arn, "arn:aws:s3:::"); ok {
-		b, _, _ := strings.Cut(rest, "/")
-		return "arn:aws:s3:::" + b
-	}
-	return arn
 }
 
 // requestInput is a request as the sidecar's clients send it (the input
@@ -311,12 +310,12 @@ func (s *Side) covers(res string, typ translator.PolicyType, o outsider, action,
 
 // names says whether a Principal element names the ARN: itself, its
 // account or everyone.
-func names(p *translator.Principal, arn string) bool {
-	if p.Wildcard || slices.Contains(p.ARNs, arn) {
+func names(p *translator.Principal, principalARN string) bool {
+	if p.Wildcard || slices.Contains(p.ARNs, principalARN) {
 		return true
 	}
 	for _, a := range p.Accounts {
-		if a.Account == arnAccount(arn) {
+		if a.Account == arnAccount(principalARN) {
 			return true
 		}
 	}
