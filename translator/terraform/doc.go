@@ -42,7 +42,13 @@
 // policy = data.aws_iam_policy_document.x.json). Whatever cannot be derived
 // (a policy document, an attachment, a name) is a terraform_unknown
 // diagnostic naming the resource and the attribute (Result.Unknown): the
-// change is left out, and the commands refuse to pass a guard over it.
+// change is left out (an attachment or inline policy updated to an unknown
+// value keeps its current value), and the commands refuse to pass a guard
+// over it.
+//
+// The account is the one the plan's IAM ARNs (or a data
+// "aws_caller_identity") name, else the export's only account; derived
+// ARNs are built in its partition (package arn).
 //
 // # Errors
 //

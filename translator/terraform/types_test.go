@@ -295,3 +295,30 @@ func TestDeletes(t *testing.T) {
 		t.Error("the prior state lost what the plan deletes")
 	}
 }
+
+// TestTypesAreTheFixtures: every type Types lists has a change in the
+// fixtures, and every managed aws_ type of the fixtures is listed (a type
+// added to the applier gets a fixture).
+func TestTypesAreTheFixtures(t *testing.T) {
+	seen := map[string]bool{}
+	for _, f := range []string{"all-types.plan.json", "deletes.plan.json", "app-role.plan.json"} {
+		p, err := ReadFile(plans + "/" + f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, rc := range p.tf.ResourceChanges {
+			if rc.Mode == "managed" {
+				seen[rc.Type] = true
+			}
+		}
+	}
+	for _, typ := range Types() {
+		if !seen[typ] {
+			t.Errorf("no fixture changes %s", typ)
+		}
+		delete(seen, typ)
+	}
+	if len(seen) > 0 {
+		t.Errorf("the fixtures change types the applier does not list: %v", seen)
+	}
+}
