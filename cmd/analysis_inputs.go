@@ -68,6 +68,24 @@ func optionalBundle(flags []cli.Flag) []cli.Flag {
 	return out
 }
 
+// analyse runs an analysis of --bundle (who-can, can) and prints its
+// result: as JSON with --format json, else with pretty.
+func analyse[R any](c *cli.Context, run func(*analysis) (R, error), pretty func(io.Writer, R)) error {
+	in, err := analysisInputs(c)
+	if err != nil {
+		return err
+	}
+	res, err := run(in)
+	if err != nil {
+		return failed(exitBadData, "%s: %v", c.String("bundle"), err)
+	}
+	if in.format == "json" {
+		return writeIndented(c.App.Writer, res)
+	}
+	pretty(c.App.Writer, res)
+	return nil
+}
+
 // writeIndented prints v as indented JSON.
 func writeIndented(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)

@@ -12,7 +12,8 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-func diffCommand() *cli.Command {
+// diffFlags are the flags of `iam2rego diff` (help/diff.txt says what it does).
+func diffFlags() []cli.Flag {
 	side := func(which string) []cli.Flag {
 		return []cli.Flag{
 			&cli.StringSliceFlag{Name: which + "-account-details", Usage: "build " + which + " from this account export `FILE` (repeatable) instead of an argument"},
@@ -28,89 +29,73 @@ func diffCommand() *cli.Command {
 		&cli.IntFlag{Name: "max-probes", Value: diff.DefaultMaxProbes, Usage: "bound on the requests decided (each on both sides)"},
 	}
 	flags = append(flags, verificationFlags()...)
-	return &cli.Command{
-		Name:      "diff",
-		Usage:     "list the access NEW grants that OLD did not (and the access it removes), per principal",
-		ArgsUsage: "OLD NEW",
-		Description: "OLD and NEW are each a bundle written by `iam2rego build` or a policy folder (`iam2rego build DIR`);\n" +
-			"--old-account-details/--old-org/--old-resource-policies (and --new-*) give a side as build flags instead.\n" +
-			"Both sides are decided with the real decision logic over a derived probe set: per principal, every\n" +
-			"catalogue action a statement of its old or new policies can grant, on the resources the bundles know\n" +
-			"and a witness ARN per resource pattern, in the contexts that put each condition on either side\n" +
-			"(README.md, \"diff\", says what it cannot see). Each new access names the statement that grants it;\n" +
-			"a NEW resource policy's grant to a principal outside the bundle (a service, another account, the\n" +
-			"public, a federated provider) is new access too. --terraform-plan FILE (terraform show -json) puts a\n" +
-			"Terraform plan on NEW's side: OLD is the inputs with the plan's prior state, NEW with the plan applied\n" +
-			"(README.md, \"Checking a Terraform plan\").\n" +
-			"Flags go before OLD and NEW. Exit status: 0 done, 1 new access with --fail-on-new-access (or an\n" +
-			"incomplete diff: the probe bound was hit, or a planned value known only after apply without\n" +
-			"--terraform-allow-unknown), 2 bad input or a probe that could not be decided.",
-		Flags: append(append(flags, side("old")...), side("new")...),
-		Action: func(c *cli.Context) error {
-			format := formatOf(c)
-			args := c.Args().Slice()
-			var sides [2]*diff.Side
-			var unknown []*schema.Error
-			if plan := c.String("terraform-plan"); plan != "" {
-				var err error
-				if sides, unknown, err = loadPlanSides(c, plan, args); err != nil {
-					return err
-				}
-				args = nil
-			} else if c.Bool("terraform-allow-unknown") {
-				return failed(exitBadData, "--terraform-allow-unknown needs --terraform-plan")
-			}
-			for i, which := range []string{"old", "new"} {
-				if sides[i] != nil {
-					continue
-				}
-				s, rest, err := loadDiffSide(c, which, args)
-				if err != nil {
-					return err
-				}
-				sides[i], args = s, rest
-			}
-			if len(args) > 0 {
-				return failed(exitBadData, "diff takes OLD and NEW, got %d more arguments", len(args))
-			}
-			rep, err := diff.Run(c.Context, sides[0], sides[1], diff.Options{MaxProbes: c.Int("max-probes")})
-			if err != nil {
-				return failed(exitBadData, "%v", err)
-			}
-			rep.Unknown = unknown
-			switch format {
-			case "json":
-				err = diff.WriteJSON(c.App.Writer, rep)
-			case "sarif":
-				err = diff.WriteSARIF(c.App.Writer, rep, "")
-			case "markdown":
-				err = diff.WriteMarkdown(c.App.Writer, rep)
-			default:
-				err = diff.WritePretty(c.App.Writer, rep)
-			}
-			if err != nil {
-				return err
-			}
-			guard := c.Bool("fail-on-new-access")
-			blocked := guard && len(unknown) > 0 && !c.Bool("terraform-allow-unknown")
-			if blocked {
-				for _, u := range unknown {
-					fmt.Fprintln(c.App.ErrWriter, u.Error())
-				}
-			}
-			switch {
-			case rep.Stats.Undecided > 0:
-				return failed(exitBadData, "%d probes could not be decided, first: %s", rep.Stats.Undecided, rep.Errors[0])
-			case guard && len(rep.Added) > 0:
-				return failed(exitFailed, "%d new accesses", len(rep.Added))
-			case guard && rep.Stats.Truncated:
-				return failed(exitFailed, "the probe bound %d was hit: the diff is incomplete", rep.Stats.MaxProbes)
-			case blocked:
-				return failed(exitFailed, "%d planned values are known only after apply, so the new access cannot be checked (--terraform-allow-unknown passes them)", len(unknown))
-			}
-			return nil
-		},
+	return append(append(flags, side("old")...), side("new")...)
+}
+
+// runDiff is `iam2rego diff`.
+func runDiff(c *cli.Context) error {
+	format := formatOf(c)
+	args := c.Args().Slice()
+	var sides [2]*diff.Side
+	var unknown []*schema.Error
+	if plan := c.String("terraform-plan"); plan != "" {
+		var err error
+		if sides, unknown, err = loadPlanSides(c, plan, args); err != nil {
+			return err
+		}
+		args = nil
+	} else if c.Bool("terraform-allow-unknown") {
+		return failed(exitBadData, "--terraform-allow-unknown needs --terraform-plan")
 	}
+	for i, which := range []string{"old", "new"} {
+		if sides[i] != nil {
+			continue
+		}
+		s, rest, err := loadDiffSide(c, which, args)
+		if err != nil {
+			return err
+		}
+		sides[i], args = s, rest
+	}
+	if len(args) > 0 {
+		return failed(exitBadData, "diff takes OLD and NEW, got %d more arguments", len(args))
+	}
+	rep, err := diff.Run(c.Context, sides[0], sides[1], diff.Options{MaxProbes: c.Int("max-probes")})
+	if err != nil {
+		return failed(exitBadData, "%v", err)
+	}
+	rep.Unknown = unknown
+	switch format {
+	case "json":
+		err = diff.WriteJSON(c.App.Writer, rep)
+	case "sarif":
+		err = diff.WriteSARIF(c.App.Writer, rep, "")
+	case "markdown":
+		err = diff.WriteMarkdown(c.App.Writer, rep)
+	default:
+		err = diff.WritePretty(c.App.Writer, rep)
+	}
+	if err != nil {
+		return err
+	}
+	guard := c.Bool("fail-on-new-access")
+	blocked := guard && len(unknown) > 0 && !c.Bool("terraform-allow-unknown")
+	if blocked {
+		for _, u := range unknown {
+			fmt.Fprintln(c.App.ErrWriter, u.Error())
+		}
+	}
+	switch {
+	case rep.Stats.Undecided > 0:
+		return failed(exitBadData, "%d probes could not be decided, first: %s", rep.Stats.Undecided, rep.Errors[0])
+	case guard && len(rep.Added) > 0:
+		return failed(exitFailed, "%d new accesses", len(rep.Added))
+	case guard && rep.Stats.Truncated:
+		return failed(exitFailed, "the probe bound %d was hit: the diff is incomplete", rep.Stats.MaxProbes)
+	case blocked:
+		return failed(exitFailed, "%d planned values are known only after apply, so the new access cannot be checked (--terraform-allow-unknown passes them)", len(unknown))
+	}
+	return nil
 }
 
 // loadDiffSide loads OLD or NEW: from its --old-*/--new-* build flags, or

@@ -9,45 +9,25 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-func whoCanCommand() *cli.Command {
-	return &cli.Command{
-		Name:      "who-can",
-		Usage:     "list every principal of a bundle allowed an action on a resource, and who outside it the resource's policy lets in",
-		UsageText: "iam2rego who-can (--bundle B | [--account-details F]... [--org F] [--resource-policies F]... [--terraform-plan F]) --action A --resource ARN [--resource-account ID] [--context K=V]... [--format pretty|json]",
-		Description: "Decides the request for every user, every role (as its sessions) and every account root of the bundle,\n" +
-			"with the same decision as eval --bundle, and lists those allowed with the deciding step and statements.\n" +
-			"Then lists the grants of the resource's own policy (a bucket policy for its objects, a role's trust\n" +
-			"policy) to principals outside the bundle: other accounts, the public (*), AWS services, federated\n" +
-			"providers, each with its statement and condition, as IAM Access Analyzer's external-access findings do.\n" +
-			"Instead of --bundle, build inputs (--account-details, --org, --resource-policies) and --terraform-plan\n" +
-			"build the bundle in memory: who-can then answers for the account as planned, before apply.\n" +
-			"Exit 0 (also when nobody is allowed), 2 on bad input.",
-		Flags: append(append(optionalBundle(bundleFlags()),
-			&cli.StringSliceFlag{Name: "account-details", Usage: "instead of --bundle: account export `FILE` (repeatable)"},
-			&cli.StringFlag{Name: "org", Usage: "with --account-details: organization `FILE`"},
-			&cli.StringSliceFlag{Name: "resource-policies", Usage: "with --account-details: resource policies `FILE` or DIR (repeatable)"},
-			&cli.StringFlag{Name: "action", Usage: "service:Action", Required: true},
-			&cli.StringFlag{Name: "resource", Usage: "the resource ARN (or *)", Required: true},
-			&cli.StringFlag{Name: "resource-account", Usage: "the account owning the resource, when neither its ARN nor the bundle says"},
-			&cli.StringSliceFlag{Name: "context", Usage: "a request context key, `KEY=VALUE` (repeatable; a VALUE starting with [ is a JSON array)"},
-		), terraformFlags()...),
-		Action: func(c *cli.Context) error {
-			in, err := analysisInputs(c)
-			if err != nil {
-				return err
-			}
-			q := access.Query{Action: c.String("action"), Resource: c.String("resource"), ResourceAccount: c.String("resource-account"), Context: in.context}
-			res, err := access.WhoCan(c.Context, in.eng, in.bundle, q)
-			if err != nil {
-				return failed(exitBadData, "%s: %v", c.String("bundle"), err)
-			}
-			if in.format == "json" {
-				return writeIndented(c.App.Writer, res)
-			}
-			writeWhoCan(c.App.Writer, res)
-			return nil
-		},
-	}
+// whoCanFlags are the flags of `iam2rego who-can` (help/who-can.txt says what it does).
+func whoCanFlags() []cli.Flag {
+	return append(append(optionalBundle(bundleFlags()),
+		&cli.StringSliceFlag{Name: "account-details", Usage: "instead of --bundle: account export `FILE` (repeatable)"},
+		&cli.StringFlag{Name: "org", Usage: "with --account-details: organization `FILE`"},
+		&cli.StringSliceFlag{Name: "resource-policies", Usage: "with --account-details: resource policies `FILE` or DIR (repeatable)"},
+		&cli.StringFlag{Name: "action", Usage: "service:Action", Required: true},
+		&cli.StringFlag{Name: "resource", Usage: "the resource ARN (or *)", Required: true},
+		&cli.StringFlag{Name: "resource-account", Usage: "the account owning the resource, when neither its ARN nor the bundle says"},
+		&cli.StringSliceFlag{Name: "context", Usage: "a request context key, `KEY=VALUE` (repeatable; a VALUE starting with [ is a JSON array)"},
+	), terraformFlags()...)
+}
+
+// runWhoCan is `iam2rego who-can`.
+func runWhoCan(c *cli.Context) error {
+	return analyse(c, func(in *analysis) (*access.WhoCanResult, error) {
+		q := access.Query{Action: c.String("action"), Resource: c.String("resource"), ResourceAccount: c.String("resource-account"), Context: in.context}
+		return access.WhoCan(c.Context, in.eng, in.bundle, q)
+	}, writeWhoCan)
 }
 
 func writeWhoCan(w io.Writer, res *access.WhoCanResult) {

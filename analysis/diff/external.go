@@ -1,12 +1,13 @@
 package diff
 
 import (
-	"bytes"
 	"context"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 
+	"github.com/iam2rego/iam2rego/analysis/kernel"
 	"github.com/iam2rego/iam2rego/arn"
 	"github.com/iam2rego/iam2rego/rego"
 	"github.com/iam2rego/iam2rego/translator"
@@ -48,7 +49,7 @@ func (s *Side) outsiders(p *translator.Principal) []outsider {
 	accounts := map[string]bool{}
 	for principalARN, rec := range s.data.Principals {
 		accounts[rec.Account] = true
-		accounts[arnAccount(principalARN)] = true
+		accounts[arn.Account(principalARN)] = true
 	}
 	for id := range s.data.Accounts {
 		accounts[id] = true
@@ -63,7 +64,7 @@ func (s *Side) outsiders(p *translator.Principal) []outsider {
 		}
 	}
 	for _, principalARN := range p.ARNs {
-		if s.data.Principals[principalARN] == nil && !accounts[arnAccount(principalARN)] {
+		if s.data.Principals[principalARN] == nil && !accounts[arn.Account(principalARN)] {
 			out = append(out, outsider{"principal", principalARN})
 		}
 	}
@@ -93,7 +94,7 @@ func (r *Report) external(ctx context.Context, sides [2]*Side, opts Options) err
 			continue
 		}
 		typ := translator.Resource
-		if isRoleARN(res) {
+		if arn.IsRole(res) {
 			typ = translator.Trust
 		}
 		for _, name := range rec.Policy {
@@ -125,7 +126,7 @@ func (r *Report) external(ctx context.Context, sides [2]*Side, opts Options) err
 								// requests (its identity policies are not
 								// there), so the grant is compared by
 								// statement, failing closed.
-								if resourceMatches(st, target) && !sides[0].covers(res, typ, o, action, target, st) {
+								if kernel.MatchesResource(st, target) && !sides[0].covers(res, typ, o, action, target, st) {
 									r.Added = append(r.Added, sides[1].grantedBy(name, typ, st, o, action, target, res))
 								}
 								done[k] = true
@@ -156,7 +157,7 @@ func externalUnchanged(sides [2]*Side, res string) bool {
 	o, n := sides[0].data.Resources[res], sides[1].data.Resources[res]
 	if o == nil || n == nil || sides[0].library != sides[1].library || o.Account != n.Account ||
 		!slices.Equal(o.Policy, n.Policy) || !maps.Equal(o.Tags, n.Tags) ||
-		!bytes.Equal(sides[0].data.Organization, sides[1].data.Organization) {
+		!reflect.DeepEqual(sides[0].data.Organization, sides[1].data.Organization) {
 		return false
 	}
 	oa, na := sides[0].data.Accounts[n.Account], sides[1].data.Accounts[n.Account]
@@ -175,7 +176,7 @@ func statementActions(st *translator.Statement, res string) []string {
 	set := map[string]bool{}
 	acts := newActionSet(st)
 	add := func(a string) {
-		if compatible(a, res) && (!isRoleARN(res) || strings.HasPrefix(a, "sts:")) {
+		if kernel.Compatible(a, res) && (!arn.IsRole(res) || strings.HasPrefix(a, "sts:")) {
 			if raw, ok := acts.seen[a]; ok {
 				a = raw
 			}
@@ -205,7 +206,7 @@ func externalResources(st *translator.Statement, res string) []string {
 	}
 	for _, p := range st.Resources {
 		if strings.HasPrefix(p.Raw, res+"/") {
-			if w := witness(p.Raw, "s3:GetObject", "", nil); w != "" && !slices.Contains(out, w) {
+			if w := kernel.Witness(p.Raw, "s3:GetObject", "", nil); w != "" && !slices.Contains(out, w) {
 				out = append(out, w)
 			}
 		}
@@ -237,7 +238,7 @@ func (r *Report) probeExternal(ctx context.Context, sides [2]*Side, o outsider, 
 				d[i] = rego.Decision{Decision: rego.ImplicitDeny}
 				continue
 			}
-			d[i] = s.engine.DecideInput(ctx, requestInput(req))
+			d[i] = kernel.Decide(ctx, s.engine, req)
 			if d[i].Error != "" {
 				r.Stats.Undecided++
 				if len(r.Errors) < maxErrors {
@@ -259,28 +260,6 @@ func (r *Report) probeExternal(ctx context.Context, sides [2]*Side, o outsider, 
 	return false, true
 }
 
-// requestInput is a request as the sidecar's clients send it (the input
-// of data.iam2rego.authz.decision).
-func requestInput(req rego.Request) map[string]any {
-	p := map[string]any{"arn": req.Principal.ARN}
-	res := map[string]any{"arn": req.Resource.ARN}
-	if req.Resource.Account != "" {
-		res["account"] = req.Resource.Account
-	}
-	if len(req.Resource.Tags) > 0 {
-		tags := map[string]any{}
-		for k, v := range req.Resource.Tags {
-			tags[k] = v
-		}
-		res["tags"] = tags
-	}
-	in := map[string]any{"principal": p, "action": req.Action, "resource": res}
-	if len(req.Context) > 0 {
-		in["context"] = req.Context
-	}
-	return in
-}
-
 // covers says whether OLD's policies of the resource already hold an
 // Allow statement that grants the same principal (by its ARN, its
 // account or "*") the action on the target under the same conditions as
@@ -300,7 +279,7 @@ func (s *Side) covers(res string, typ translator.PolicyType, o outsider, action,
 			if x.Effect != translator.Allow || x.Principal == nil || x.NotPrincipal || !names(x.Principal, o.who) {
 				continue
 			}
-			if newActionSet(x).matches(strings.ToLower(action)) && resourceMatches(x, target) && conditionsKey(x) == want {
+			if newActionSet(x).matches(strings.ToLower(action)) && kernel.MatchesResource(x, target) && conditionsKey(x) == want {
 				return true
 			}
 		}
@@ -315,7 +294,7 @@ func names(p *translator.Principal, principalARN string) bool {
 		return true
 	}
 	for _, a := range p.Accounts {
-		if a.Account == arnAccount(principalARN) {
+		if a.Account == arn.Account(principalARN) {
 			return true
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/iam2rego/iam2rego/analysis/kernel"
 	"github.com/iam2rego/iam2rego/rego"
 	"github.com/iam2rego/iam2rego/translator"
 )
@@ -26,11 +27,11 @@ type class struct {
 // the statements that match it on each side. With exhaustive set, or for
 // sts: actions, every action is its own class.
 func classKey(action string, matching [2][]stmtRef, exhaustive bool) string {
-	if exhaustive || service(action) == "sts" {
+	if exhaustive || kernel.Service(action) == "sts" {
 		return action
 	}
 	var b strings.Builder
-	b.WriteString(service(action))
+	b.WriteString(kernel.Service(action))
 	for i, refs := range matching {
 		b.WriteString("\x01" + strconv.Itoa(i))
 		for _, ref := range refs {
@@ -148,7 +149,7 @@ func (r *Report) decide(ctx context.Context, sides [2]*Side, req rego.Request, o
 			d[i] = rego.Decision{Decision: rego.ImplicitDeny}
 			continue
 		}
-		d[i] = s.engine.Decide(ctx, req)
+		d[i] = kernel.Decide(ctx, s.engine, req)
 		if d[i].Error != "" {
 			r.Stats.Undecided++
 			if len(r.Errors) < maxErrors {
