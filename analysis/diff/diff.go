@@ -12,6 +12,7 @@ import (
 
 	"github.com/iam2rego/iam2rego/analysis/kernel"
 	"github.com/iam2rego/iam2rego/rego"
+	"github.com/iam2rego/iam2rego/schema"
 )
 
 // DefaultMaxProbes bounds the requests one diff decides (each on both
@@ -41,6 +42,10 @@ type Report struct {
 	Stats   Stats    `json:"stats"`
 	// Errors lists probes that could not be decided (first few).
 	Errors []string `json:"errors,omitempty"`
+	// Unknown lists what a Terraform plan on the NEW side knows only
+	// after apply (terraform_unknown): changes NEW leaves out, which no
+	// guard may pass.
+	Unknown []*schema.Error `json:"unknown,omitempty"`
 }
 
 // Stats counts what a diff did.
@@ -78,6 +83,11 @@ type Access struct {
 	ResourceTags map[string]string `json:"resource_tags,omitempty"`
 	Step         string            `json:"step"`
 	Statements   []Grant           `json:"statements"`
+	// External is set for a principal outside the NEW bundle that a
+	// resource policy (a role's trust, a bucket or key policy) lets in:
+	// public, account, principal, service or federated. Principal then
+	// names it as the policy does.
+	External string `json:"external,omitempty"`
 }
 
 // Grant is a statement of the allowing side's decision.
@@ -131,6 +141,11 @@ func Run(ctx context.Context, old, new *Side, opts Options) (*Report, error) {
 		}
 		if r.Stats.Truncated {
 			break
+		}
+	}
+	if !r.Stats.Truncated {
+		if err := r.external(ctx, [2]*Side{old, new}, opts); err != nil {
+			return nil, err
 		}
 	}
 	sortAccess(r.Added)

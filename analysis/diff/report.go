@@ -24,7 +24,11 @@ func WritePretty(w io.Writer, r *Report) error {
 	section := func(title string, list []Access) {
 		fmt.Fprintf(w, "%s (%d):\n", title, len(list))
 		for _, a := range list {
-			fmt.Fprintf(w, "  %s  %s  %s%s%s\n", a.Principal, a.Action, a.Resource, contextText(a.Context), tagText(a.ResourceTags))
+			outside := ""
+			if a.External != "" {
+				outside = " (" + a.External + ", outside the account)"
+			}
+			fmt.Fprintf(w, "  %s%s  %s  %s%s%s\n", a.Principal, outside, a.Action, a.Resource, contextText(a.Context), tagText(a.ResourceTags))
 			for _, g := range a.Statements {
 				fmt.Fprintf(w, "      %s\n", g.describe())
 			}
@@ -32,6 +36,12 @@ func WritePretty(w io.Writer, r *Report) error {
 	}
 	section("new access", r.Added)
 	section("removed access", r.Removed)
+	if len(r.Unknown) > 0 {
+		fmt.Fprintf(w, "known only after apply, left out of NEW (%d):\n", len(r.Unknown))
+		for _, u := range r.Unknown {
+			fmt.Fprintf(w, "  %s\n", u.Error())
+		}
+	}
 	s := r.Stats
 	fmt.Fprintf(w, "%d principals (%d unchanged), %d actions (%d with the same statements, %d decided as their class), %d probes (bound %d)\n",
 		s.Principals, s.Unchanged, s.Actions, s.SameStatements, s.Represented, s.Probes, s.MaxProbes)

@@ -24,6 +24,9 @@ type Inputs struct {
 	// Type is the policy type of the files in Paths; "" decides per
 	// document (trust, resource or identity; see detectType).
 	Type translator.PolicyType
+	// Export is an account read elsewhere (build inputs with a Terraform
+	// plan applied, translator/terraform), checked as Build's would be.
+	Export *account.Export
 }
 
 // Report is the outcome of a lint run.
@@ -66,6 +69,9 @@ func Run(in Inputs) *Report {
 		if exp != nil {
 			r.export(exp)
 		}
+	}
+	if in.Export != nil {
+		r.export(in.Export)
 	}
 	r.report.Findings = unique(r.findings.All())
 	r.report.Errors = unique(r.errs.All())
