@@ -77,7 +77,7 @@ func TestPlansOnRandomRequests(t *testing.T) {
 			{"aws:RequestedRegion": "us-east-1", "aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "30"},
 			{"aws:SourceIp": "10.1.2.3", "aws:CurrentTime": "2025-06-02T10:00:00Z"},
 			{"aws:CurrentTime": "2025-06-02"}, {"aws:MultiFactorAuthAge": "soon"}, {"aws:SourceIp": "not-an-ip"},
-			{"aws:SecureTransport": "yes"}, {"aws:PrincipalOrgID": "o-other"}, {"AWS:securetransport": "true", "aws:SecureTransport": "true"},
+			{"aws:SecureTransport": "yes"}, {"aws:PrincipalOrgID": "o-other"}, {"AWS:securetransport": "true", "aws:SecureTransport": "true"}, {"AWS:securetransport": "false", "aws:SecureTransport": "true"},
 			{"s3:prefix": []any{"a", "b"}}, {"aws:TagKeys": "single"}, {"aws:SourceArn": "arn:aws:bedrock:us-east-1:111111111111:agent/AGENT0001"},
 		}
 		rng := rand.New(rand.NewPCG(7, uint64(len(size))))

@@ -89,7 +89,7 @@ plan_context_ok if not input.context
 
 plan_context_ok if {
 	is_object(input.context)
-	count(plan_explicit) == count(input.context)
+	count({lower(k) | some k, _ in input.context}) == count(input.context)
 	every v in input.context {
 		is_string(v)
 		count(v) <= context_value_limit
@@ -99,7 +99,9 @@ plan_context_ok if {
 	}
 }
 
-# plan_explicit: the request's context keys lower-cased.
+# plan_explicit: the request's context keys lower-cased (read only once
+# plan_context_ok has found no two keys equal but for letter case, which
+# would make this object conflict).
 plan_explicit := {lower(k): v | some k, v in input.context}
 
 # plan_kind_ok: a sufficient test per kind, cheaper than the general
