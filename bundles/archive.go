@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/iam2rego/iam2rego/schema"
 	"github.com/open-policy-agent/opa/v1/bundle"
 )
 
@@ -132,7 +133,7 @@ func ReadFile(path string, v *Verification) (*bundle.Bundle, error) {
 // is checked (member names and kinds, sizes, the depth and width of its
 // JSON) before OPA's reader parses anything, signed or not.
 func ReadFileWithin(path string, v *Verification, l ArchiveLimits) (*bundle.Bundle, error) {
-	f, err := os.Open(path)
+	f, err := schema.OpenRegular(path)
 	if err != nil {
 		return nil, err
 	}
@@ -140,9 +141,6 @@ func ReadFileWithin(path string, v *Verification, l ArchiveLimits) (*bundle.Bund
 	st, err := f.Stat()
 	if err != nil {
 		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
 	}
 	if st.Size() > MaxBundleBytes {
 		return nil, fmt.Errorf("%s: %d bytes is larger than the %d-byte limit", path, st.Size(), MaxBundleBytes)
@@ -205,7 +203,7 @@ func read(r io.Reader, v *Verification, memberBytes int64) (*bundle.Bundle, erro
 // .signatures.json file. OPA's reader leaves Bundle.Signatures empty when
 // verification is skipped, so inspect asks the archive itself.
 func HasSignature(path string) (bool, error) {
-	f, err := os.Open(path)
+	f, err := schema.OpenRegular(path)
 	if err != nil {
 		return false, err
 	}
