@@ -405,7 +405,8 @@ func contextFromFlags(c *cli.Context) (map[string]any, error) {
 	return out, nil
 }
 
-// openBundle reads a bundle, verifying its signature when a key is given.
+// openBundle reads a bundle, verifying its signature when a key is given
+// and its consistency always (bundles.CheckConsistency).
 func openBundle(path string, c *cli.Context) (*bundle.Bundle, bool, error) {
 	var v *bundles.Verification
 	if key, secret := c.String("verification-key"), c.String("verification-secret"); key != "" || secret != "" {
@@ -418,6 +419,12 @@ func openBundle(path string, c *cli.Context) (*bundle.Bundle, bool, error) {
 	b, err := bundles.ReadFileWithin(path, v, limits)
 	if err != nil {
 		return nil, false, failed(exitBadData, "%s: %v", path, unwrapPath(err))
+	}
+	// Signed or not, the bundle's modules and callers must be what its
+	// documents and records compile to: the analyses read the one, the
+	// decision the other.
+	if err := bundles.CheckConsistency(c.Context, b); err != nil {
+		return nil, false, failed(exitBadData, "%s: %v", path, err)
 	}
 	return b, v != nil, nil
 }
