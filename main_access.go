@@ -35,7 +35,8 @@ func whoCanCommand() *cli.Command {
 			"Then lists the grants of the resource's own policy (a bucket policy for its objects, a role's trust\n" +
 			"policy) to principals outside the bundle: other accounts, the public (*), AWS services, federated\n" +
 			"providers, each with its statement and condition, as IAM Access Analyzer's external-access findings do.\n" +
-			"Exit 0 (also when nobody is allowed), 2 on bad input.",
+			"Exit 0 (also when nobody is allowed), 2 on bad input or when a principal's request could not be decided\n" +
+			"(each is listed as \"not decided (deny)\").",
 		Flags: append(bundleFlags(),
 			&cli.StringFlag{Name: "action", Usage: "service:Action", Required: true},
 			&cli.StringFlag{Name: "resource", Usage: "the resource ARN (or *)", Required: true},
@@ -53,10 +54,14 @@ func whoCanCommand() *cli.Command {
 				return failed(exitBadData, "%s: %v", c.String("bundle"), err)
 			}
 			if in.format == "json" {
-				return writeIndented(c.App.Writer, res)
+				err = writeIndented(c.App.Writer, res)
+			} else {
+				writeWhoCan(c.App.Writer, res)
 			}
-			writeWhoCan(c.App.Writer, res)
-			return nil
+			if err == nil && len(res.Errors) > 0 {
+				err = failed(exitBadData, "%s: %d of %d principals could not be decided, first %s: %s", c.String("bundle"), len(res.Errors), res.Checked, res.Errors[0].Principal, res.Errors[0].Decision.Error)
+			}
+			return err
 		},
 	}
 }
@@ -105,25 +110,36 @@ func canCommand() *cli.Command {
 			"identity policies, or of a resource policy in the bundle naming it or its account, can match, on the\n" +
 			"resources those statements can match: the resources the bundle knows, \"*\", and one witness ARN for\n" +
 			"every other pattern (wildcards and policy variables become \"x\", a \"*\" region us-east-1, a \"*\"\n" +
-			"account the principal's own). Lists the allowed ones. The decision is eval --bundle's.",
+			"account the principal's own). Lists the allowed ones. The decision is eval --bundle's.\n" +
+			"At most --max-probes requests are gathered and decided; the output says when the bound cut them short.\n" +
+			"Exit 0, 2 on bad input or when a request could not be decided (each is listed as \"not decided (deny)\").",
 		Flags: append(bundleFlags(),
 			&cli.StringFlag{Name: "principal", Usage: "the user or role ARN", Required: true},
+			&cli.IntFlag{Name: "max-probes", Value: access.DefaultMaxProbes, Usage: "bound on the requests gathered and decided (`N` > 0); the output says when it cut them short"},
 			&cli.StringSliceFlag{Name: "context", Usage: "a request context key, `KEY=VALUE` (repeatable; a VALUE starting with [ is a JSON array)"},
 		),
 		Action: func(c *cli.Context) error {
+			if n := c.Int("max-probes"); n <= 0 {
+				return failed(exitBadData, "--max-probes must be positive, got %d", n)
+			}
 			in, err := analysisInputs(c)
 			if err != nil {
 				return err
 			}
-			res, err := access.Can(c.Context, in.eng, in.bundle, c.String("principal"), in.context)
+			res, err := access.Can(c.Context, in.eng, in.bundle, c.String("principal"), in.context, c.Int("max-probes"))
 			if err != nil {
 				return failed(exitBadData, "%s: %v", c.String("bundle"), err)
 			}
 			if in.format == "json" {
-				return writeIndented(c.App.Writer, res)
+				err = writeIndented(c.App.Writer, res)
+			} else {
+				writeCan(c.App.Writer, res)
 			}
-			writeCan(c.App.Writer, res)
-			return nil
+			if err == nil && len(res.Errors) > 0 {
+				e := res.Errors[0]
+				err = failed(exitBadData, "%s: %d of %d requests could not be decided, first %s on %s: %s", c.String("bundle"), len(res.Errors), res.Checked, e.Action, e.Resource, e.Decision.Error)
+			}
+			return err
 		},
 	}
 }
@@ -132,7 +148,7 @@ func canCommand() *cli.Command {
 func writeCan(w io.Writer, res *access.CanResult) {
 	fmt.Fprintf(w, "%s: %d allowed of %d requests decided\n", res.Principal, len(res.Allowed), res.Checked)
 	if res.Truncated {
-		fmt.Fprintf(w, "(only the first %d candidate requests were decided)\n", access.MaxProbes)
+		fmt.Fprintf(w, "incomplete: only the first %d candidate requests were decided; raise --max-probes\n", res.MaxProbes)
 	}
 	for i := 0; i < len(res.Allowed); {
 		a := res.Allowed[i]
@@ -145,6 +161,9 @@ func writeCan(w io.Writer, res *access.CanResult) {
 			where = fmt.Sprintf("%s (for %s)", a.Resource, a.Pattern)
 		}
 		fmt.Fprintf(w, "  %s: %d actions\n    %s\n", where, len(actions), strings.Join(actions, ", "))
+	}
+	for _, e := range res.Errors {
+		fmt.Fprintf(w, "  %s on %s: not decided (deny): %s\n", e.Action, e.Resource, e.Decision.Error)
 	}
 }
 

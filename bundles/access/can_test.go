@@ -13,7 +13,7 @@ func TestCanExample(t *testing.T) {
 	b, eng := example(t)
 	ctx := context.Background()
 	inRegion := map[string]any{"aws:RequestedRegion": "us-east-1"}
-	res, err := access.Can(ctx, eng, b, agent, inRegion)
+	res, err := access.Can(ctx, eng, b, agent, inRegion, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +31,7 @@ func TestCanExample(t *testing.T) {
 	}
 
 	// Outside us-east-1 the SCP denies every Bedrock action.
-	res, err = access.Can(ctx, eng, b, agent, map[string]any{"aws:RequestedRegion": "eu-west-1"})
+	res, err = access.Can(ctx, eng, b, agent, map[string]any{"aws:RequestedRegion": "eu-west-1"}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +43,7 @@ func TestCanExample(t *testing.T) {
 
 	// Alice's AmazonBedrockReadOnly grants bedrock:Get* and List* on "*";
 	// none of them is a write.
-	res, err = access.Can(ctx, eng, b, alice, inRegion)
+	res, err = access.Can(ctx, eng, b, alice, inRegion, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestCanExample(t *testing.T) {
 		}
 	}
 
-	if _, err := access.Can(ctx, eng, b, "arn:aws:iam::111111111111:user/nobody", nil); err == nil {
+	if _, err := access.Can(ctx, eng, b, "arn:aws:iam::111111111111:user/nobody", nil, 0); err == nil {
 		t.Error("a principal the bundle does not hold is not an error")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/iam2rego/iam2rego/rego"
+	"github.com/iam2rego/iam2rego/rego/cases"
 	"github.com/open-policy-agent/opa/v1/bundle"
 )
 
@@ -57,7 +58,7 @@ func WhoCan(ctx context.Context, eng *rego.Engine, b *bundle.Bundle, q Query) (*
 	for i, arn := range callers {
 		reqs[i] = request(arn, q)
 	}
-	decisions := decideRequests(ctx, eng, reqs)
+	decisions := decideRequests(ctx, eng, reqs, nil)
 	res := &WhoCanResult{Query: q, Checked: len(callers), Allowed: []Grant{}, External: []External{}}
 	for i, arn := range callers {
 		g := Grant{Principal: arn, Kind: kindOf(v, arn), Decision: decisions[i]}
@@ -89,20 +90,30 @@ func Principals(b *bundle.Bundle) ([]string, error) {
 	return v.callers(), nil
 }
 
-// decideRequests decides every request on every core: the engine is
-// safe for concurrent use, and each answer is the one the same single
-// request gets.
-func decideRequests(ctx context.Context, eng *rego.Engine, reqs []rego.Request) []rego.Decision {
+// decideRequests decides every request on every core through the
+// engine's one decision path (cases.Decide: Engine.DecideValue over the
+// raw input eval --bundle sends): the engine is safe for concurrent use,
+// and each answer is the one `eval --bundle` gives the same request. Each
+// decision passes through keep (one call at a time) before it is stored,
+// when keep is set.
+func decideRequests(ctx context.Context, eng *rego.Engine, reqs []rego.Request, keep func(rego.Decision) rego.Decision) []rego.Decision {
 	out := make([]rego.Decision, len(reqs))
 	workers := min(runtime.GOMAXPROCS(0), len(reqs))
 	var wg sync.WaitGroup
+	var mu sync.Mutex
 	next := make(chan int)
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				out[i] = eng.Decide(ctx, reqs[i])
+				d := cases.Decide(ctx, eng, reqs[i])
+				if keep != nil {
+					mu.Lock()
+					d = keep(d)
+					mu.Unlock()
+				}
+				out[i] = d
 			}
 		}()
 	}

@@ -3,9 +3,12 @@ package cases
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+
+	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/iam2rego/iam2rego/rego"
 	"github.com/iam2rego/iam2rego/schema"
@@ -139,4 +142,48 @@ func WriteRequestResults(w io.Writer, results []RequestResult, explain bool, pre
 		fmt.Fprintf(w, "%s%s\n    %s\n", id, l.Decision, l.Explain.Describe())
 	}
 	return nil
+}
+
+// Input is the raw input of the decision library for a request: what
+// `eval --bundle` and a sidecar's clients send, so that an analysis that
+// decides req with Engine.DecideValue(Input(req)) gets eval's decision.
+// Without policies the library reads them from the bundle's data.
+func Input(req rego.Request) (ast.Value, error) {
+	in := map[string]any{
+		"principal": req.Principal,
+		"action":    req.Action,
+		"resource":  req.Resource,
+	}
+	if req.Policies.Identity != nil || req.Policies.Boundary != "" || req.Policies.Session != "" ||
+		req.Policies.Resource != "" || req.Policies.VPCE != "" || req.Policies.SCPs != nil || req.Policies.RCPs != nil {
+		in["policies"] = req.Policies
+	}
+	if req.Context != nil {
+		in["context"] = req.Context
+	}
+	if req.ManagementAccount != "" {
+		in["organization"] = map[string]any{"managementAccount": req.ManagementAccount}
+	}
+	b, err := json.Marshal(in)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber() // numbers as written
+	var generic any
+	if err := dec.Decode(&generic); err != nil {
+		return nil, err
+	}
+	return ast.InterfaceToValue(generic)
+}
+
+// Decide decides req with the engine's one path (Engine.DecideValue over
+// Input(req)); a request that cannot be turned into an input is a
+// fail-closed error decision.
+func Decide(ctx context.Context, eng *rego.Engine, req rego.Request) rego.Decision {
+	in, err := Input(req)
+	if err != nil {
+		return rego.Decision{Decision: rego.ImplicitDeny, Step: "error", Reason: err.Error(), Error: err.Error(), Statements: []rego.Statement{}}
+	}
+	return eng.DecideValue(ctx, in)
 }
