@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"strings"
 
 	"github.com/iam2rego/iam2rego/bundles"
@@ -20,8 +21,9 @@ func diffCommand() *cli.Command {
 	flags := []cli.Flag{
 		&cli.StringFlag{Name: "format", Value: "pretty", Usage: "output format: pretty, json or sarif (SARIF 2.1.0, one result per new access)"},
 		&cli.BoolFlag{Name: "fail-on-new-access", Usage: "exit 1 when NEW grants access OLD did not (or when the probe bound cut the diff short)"},
-		&cli.IntFlag{Name: "max-probes", Value: diff.DefaultMaxProbes, Usage: "bound on the requests decided (each on both sides)"},
-		&cli.StringFlag{Name: "verification-key", Usage: "require valid signatures on bundle arguments, checked with this PEM public key file (or HMAC secret)"},
+		&cli.IntFlag{Name: "max-probes", Value: diff.DefaultMaxProbes, Usage: "bound on the requests decided (`N` > 0, each on both sides); the time, memory and output of a diff stop with it"},
+		&cli.StringFlag{Name: "verification-key", Usage: "require valid signatures on both sides, checked with this PEM public key `FILE` (or PEM text), or, for HS*, the file holding the HMAC secret; both sides must then be bundle files"},
+		&cli.StringFlag{Name: "verification-secret", Usage: "HS* only: the HMAC secret as text, instead of --verification-key FILE (visible to other users in the process list)"},
 		&cli.StringFlag{Name: "verification-alg", Value: "RS256", Usage: "with --verification-key: the signing algorithm"},
 		&cli.StringFlag{Name: "verification-key-id", Value: "iam2rego", Usage: "with --verification-key: the key id"},
 	}
@@ -42,6 +44,9 @@ func diffCommand() *cli.Command {
 			format := c.String("format")
 			if format != "pretty" && format != "json" && format != "sarif" {
 				return failed(exitBadData, "--format must be pretty, json or sarif, got %q", format)
+			}
+			if n := c.Int("max-probes"); n <= 0 {
+				return failed(exitBadData, "--max-probes must be positive, got %d", n)
 			}
 			args := c.Args().Slice()
 			var sides [2]*diff.Side
@@ -98,9 +103,9 @@ func loadDiffSide(c *cli.Context, which string, args []string) (*diff.Side, []st
 		if len(args) == 0 {
 			return nil, nil, failed(exitBadData, "diff needs OLD and NEW (bundle files or policy folders)")
 		}
-		var v *bundles.Verification
-		if key := c.String("verification-key"); key != "" {
-			v = &bundles.Verification{Key: key, Algorithm: c.String("verification-alg"), KeyID: c.String("verification-key-id")}
+		v := diffVerification(c)
+		if st, err := os.Stat(args[0]); v != nil && err == nil && st.IsDir() {
+			return nil, nil, failed(exitBadData, "%s: --verification-key checks bundle signatures, and %s is a policy folder, which has none; diff the bundles built from it", args[0], strings.ToUpper(which))
 		}
 		s, err := diff.Load(c.Context, args[0], v)
 		if err != nil {
@@ -108,11 +113,24 @@ func loadDiffSide(c *cli.Context, which string, args []string) (*diff.Side, []st
 		}
 		return s, args[1:], nil
 	}
+	if diffVerification(c) != nil {
+		return nil, nil, failed(exitBadData, "--verification-key checks bundle signatures, and --%s-account-details builds %s from inputs, which have none; diff the bundles built from them", which, strings.ToUpper(which))
+	}
 	s, err := diff.LoadInputs(c.Context, strings.Join(in.AccountDetails, ","), in)
 	if err != nil {
 		return nil, nil, diffInputError(c, err)
 	}
 	return s, args, nil
+}
+
+// diffVerification is the signature check --verification-key or
+// --verification-secret asks for, or nil.
+func diffVerification(c *cli.Context) *bundles.Verification {
+	key, secret := c.String("verification-key"), c.String("verification-secret")
+	if key == "" && secret == "" {
+		return nil
+	}
+	return &bundles.Verification{Key: key, Secret: secret, Algorithm: c.String("verification-alg"), KeyID: c.String("verification-key-id")}
 }
 
 // diffInputError prints coded diagnostics one per line (exit 2), or the

@@ -18,7 +18,8 @@ import (
 func bundleFlags() []cli.Flag {
 	return append([]cli.Flag{
 		&cli.StringFlag{Name: "bundle", Usage: "bundle file (.tar.gz) written by iam2rego build", Required: true},
-		&cli.StringFlag{Name: "verification-key", Usage: "require a valid signature, checked with this PEM public key file (or HMAC secret)"},
+		&cli.StringFlag{Name: "verification-key", Usage: "require a valid signature, checked with this PEM public key `FILE` (or PEM text), or, for HS*, the file holding the HMAC secret"},
+		&cli.StringFlag{Name: "verification-secret", Usage: "HS* only: the HMAC secret as text, instead of --verification-key FILE (visible to other users in the process list)"},
 		&cli.StringFlag{Name: "verification-alg", Value: "RS256", Usage: "with --verification-key: the signing algorithm"},
 		&cli.StringFlag{Name: "verification-key-id", Value: "iam2rego", Usage: "with --verification-key: the key id"},
 		&cli.StringFlag{Name: "format", Value: "pretty", Usage: "output format: pretty or json"},

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/iam2rego/iam2rego/schema"
 )
 
 // bundleData is the part of data.iam2rego (bundles/build.go) that the
@@ -70,7 +72,39 @@ func readData(data map[string]any) (*bundleData, error) {
 	if d.Documents == nil {
 		return nil, fmt.Errorf("/iam2rego/documents: missing: the bundle comes from an older iam2rego; rebuild it")
 	}
+	if err := d.check(); err != nil {
+		return nil, err
+	}
 	return &d, nil
+}
+
+// check refuses records that are null: the probes read them without
+// asking again.
+func (d *bundleData) check() error {
+	if d.Principals == nil {
+		return fmt.Errorf("/iam2rego/principals: missing")
+	}
+	for arn, p := range d.Principals {
+		if p == nil {
+			return fmt.Errorf("%s: null, not a principal record", schema.Pointer("/iam2rego/principals", arn))
+		}
+	}
+	for arn, c := range d.Callers {
+		if c == nil {
+			return fmt.Errorf("%s: null, not a caller", schema.Pointer("/iam2rego/callers", arn))
+		}
+	}
+	for id, a := range d.Accounts {
+		if a == nil {
+			return fmt.Errorf("%s: null, not an account record", schema.Pointer("/iam2rego/accounts", id))
+		}
+	}
+	for arn, r := range d.Resources {
+		if r == nil {
+			return fmt.Errorf("%s: null, not a resource record", schema.Pointer("/iam2rego/resources", arn))
+		}
+	}
+	return nil
 }
 
 // envKey is what decides a principal's requests besides the policy
