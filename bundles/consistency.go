@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/iam2rego/iam2rego/rego"
 	"github.com/iam2rego/iam2rego/schema"
@@ -113,14 +115,32 @@ func (c *consistency) modules() (map[string][]byte, error) {
 		return nil, err
 	}
 	names := sortedKeys(docs)
+	texts := make([][]byte, len(names))
+	errs := make([]error, len(names))
+	// Compiling is most of the check's time: one worker per core.
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), max(len(names), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				texts[i], errs[i] = compiledRules(names[i], docs[names[i]], uses[names[i]])
+			}
+		}()
+	}
+	for i := range names {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	var buf bytes.Buffer
 	buf.WriteString(policiesHeader)
-	for _, n := range names {
-		text, err := compiledRules(n, docs[n], uses[n])
-		if err != nil {
-			return nil, err
+	for i := range names {
+		if errs[i] != nil {
+			return nil, errs[i] // the first by name: the same error every run
 		}
-		buf.Write(text)
+		buf.Write(texts[i])
 	}
 	out := map[string][]byte{}
 	if len(names) > 0 {
