@@ -147,7 +147,11 @@ func canCommand() *cli.Command {
 
 // writeCan prints one block per resource: the actions allowed on it.
 func writeCan(w io.Writer, res *access.CanResult) {
-	fmt.Fprintf(w, "%s: %d allowed of %d requests decided\n", res.Principal, len(res.Allowed), res.Checked)
+	if len(res.Errors) > 0 {
+		fmt.Fprintf(w, "%s: %d allowed and %d not decided (deny) of %d requests\n", res.Principal, len(res.Allowed), len(res.Errors), res.Checked)
+	} else {
+		fmt.Fprintf(w, "%s: %d allowed of %d requests decided\n", res.Principal, len(res.Allowed), res.Checked)
+	}
 	if res.Truncated {
 		fmt.Fprintf(w, "incomplete: only the first %d candidate requests were decided; raise --max-probes\n", res.MaxProbes)
 	}
