@@ -154,6 +154,11 @@ func Input(req rego.Request) (ast.Value, error) {
 		"action":    req.Action,
 		"resource":  req.Resource,
 	}
+	if p := req.Principal; p.Tags == nil && p.FederatedBy == "" && p.RoleARN == "" && p.UserID == "" && p.CanonicalUser == "" {
+		// A principal by ARN alone, as eval --bundle --principal sends it:
+		// the library then reads everything else from the bundle's caller.
+		in["principal"] = req.Principal.ARN
+	}
 	if req.Policies.Identity != nil || req.Policies.Boundary != "" || req.Policies.Session != "" ||
 		req.Policies.Resource != "" || req.Policies.VPCE != "" || req.Policies.SCPs != nil || req.Policies.RCPs != nil {
 		in["policies"] = req.Policies
