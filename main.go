@@ -230,7 +230,8 @@ func evalCommand() *cli.Command {
 			"With --bundle B: answers --principal/--action/--resource (one request, explained) or\n" +
 			"--requests FILE|- (JSON Lines {\"id\",\"principal\",\"action\",\"resource\",\"context\"}) from\n" +
 			"the bundle's data: the principal's policies, groups, boundary, tags, account, OU path.\n" +
-			"A role ARN as --principal asks what the role's sessions may do.",
+			"A role ARN as --principal asks what the role's sessions may do. A bundle whose modules or callers\n" +
+			"are not what its documents and records compile to is refused (exit 2), signed or not.",
 		Before: setPatternLimit,
 		Flags: append([]cli.Flag{
 			patternLimitFlag(),
@@ -554,7 +555,8 @@ func inspectCommand() *cli.Command {
 			"With --verification-key the signature must be present and valid, or the exit status is 2.\n" +
 			"Before OPA parses anything, signed or not, the archive is checked against --max-bundle-bytes\n" +
 			"(uncompressed), --max-json-depth, --max-json-width and --max-json-elements (data.json,\n" +
-			".manifest, .signatures.json); a bundle past one is refused (exit 2).",
+			".manifest, .signatures.json); a bundle past one is refused (exit 2), and so is one that is not\n" +
+			"self-consistent: its modules and callers must be what its documents and records compile to.",
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "verification-key", Usage: "PEM public key `FILE` (or PEM text) the signature must verify with or, for HS*, the file holding the HMAC secret; a path that names no file is an error"},
 			&cli.StringFlag{Name: "verification-secret", Usage: "HS* only: the HMAC secret as text, instead of --verification-key FILE (visible to other users in the process list)"},
