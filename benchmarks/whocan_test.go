@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/iam2rego/iam2rego/analysis/access"
 	"github.com/iam2rego/iam2rego/benchmarks/gen/accountgen"
 	"github.com/iam2rego/iam2rego/bundles"
-	"github.com/iam2rego/iam2rego/bundles/access"
 	"github.com/iam2rego/iam2rego/rego"
 )
 

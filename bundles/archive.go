@@ -133,6 +133,13 @@ func ReadFile(path string, v *Verification) (*bundle.Bundle, error) {
 // is checked (member names and kinds, sizes, the depth and width of its
 // JSON) before OPA's reader parses anything, signed or not.
 func ReadFileWithin(path string, v *Verification, l ArchiveLimits) (*bundle.Bundle, error) {
+	return ReadFileReporting(path, v, l, nil)
+}
+
+// ReadFileReporting reads a bundle as ReadFileWithin does and, when report
+// is set, reports the bytes of the archive read so far: it is read twice
+// (checked, then parsed), so the total is twice its size.
+func ReadFileReporting(path string, v *Verification, l ArchiveLimits, report func(done, total int64)) (*bundle.Bundle, error) {
 	f, err := schema.OpenRegular(path)
 	if err != nil {
 		return nil, err
@@ -145,15 +152,33 @@ func ReadFileWithin(path string, v *Verification, l ArchiveLimits) (*bundle.Bund
 	if st.Size() > MaxBundleBytes {
 		return nil, fmt.Errorf("%s: %d bytes is larger than the %d-byte limit", path, st.Size(), MaxBundleBytes)
 	}
+	r := &countingReader{r: f, total: 2 * st.Size(), report: report}
 	// Scan the archive first (member names, kinds, counts, sizes, JSON
 	// shape) so that nothing hostile reaches OPA's reader.
-	if err := l.Check(io.LimitReader(f, MaxBundleBytes)); err != nil {
+	if err := l.Check(io.LimitReader(r, MaxBundleBytes)); err != nil {
 		return nil, err
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return nil, err
 	}
-	return read(io.LimitReader(f, MaxBundleBytes), v, l.MemberBytes)
+	r.done = st.Size()
+	return read(io.LimitReader(r, MaxBundleBytes), v, l.MemberBytes)
+}
+
+// countingReader reports the bytes read through it.
+type countingReader struct {
+	r           io.Reader
+	done, total int64
+	report      func(done, total int64)
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.done += int64(n)
+	if c.report != nil {
+		c.report(min(c.done, c.total), c.total)
+	}
+	return n, err
 }
 
 // Read reads a bundle from r as ReadFile does, holding the compressed

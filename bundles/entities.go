@@ -244,15 +244,51 @@ func tags(t map[string]string) map[string]string {
 	return t
 }
 
+// countDocuments is the number of times Build compiles a document (a
+// policy attached twice is compiled, or found compiled, twice): the total
+// of its progress.
 func countDocuments(exp *account.Export) int {
 	n := 0
-	for _, a := range exp.Accounts {
-		for _, u := range a.Users {
-			n += len(u.Inline) + len(u.Managed) + 1
-		}
-		for _, r := range a.Roles {
-			n += len(r.Inline) + len(r.Managed) + 2
+	one := func(set bool) {
+		if set {
+			n++
 		}
 	}
-	return n + len(exp.Resources)
+	for _, a := range exp.Accounts {
+		groups := map[string]*account.Group{}
+		for _, g := range a.Groups {
+			groups[g.Name] = g
+		}
+		for _, u := range a.Users {
+			n += len(u.Inline) + len(u.Managed)
+			for _, gn := range u.Groups {
+				if g, ok := groups[gn]; ok {
+					n += len(g.Inline) + len(g.Managed)
+				}
+			}
+			one(u.Boundary != "")
+		}
+		for _, r := range a.Roles {
+			n += len(r.Inline) + len(r.Managed)
+			one(r.Boundary != "")
+			one(r.Trust != nil)
+		}
+	}
+	if exp.Organization != nil && exp.Organization.Root != nil {
+		var walk func(u *account.OrgUnit)
+		walk = func(u *account.OrgUnit) {
+			n += len(u.SCPs) + len(u.RCPs)
+			for _, a := range u.Accounts {
+				n += len(a.SCPs) + len(a.RCPs)
+			}
+			for _, c := range u.Units {
+				walk(c)
+			}
+		}
+		walk(exp.Organization.Root)
+	}
+	for _, r := range exp.Resources {
+		one(r.Policy != nil)
+	}
+	return n
 }

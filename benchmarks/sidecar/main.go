@@ -39,7 +39,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/iam2rego/iam2rego/bundles/sidecar"
+	"github.com/iam2rego/iam2rego/benchmarks/gen/accountgen"
+	"github.com/iam2rego/iam2rego/internal/sidecar"
 	"github.com/iam2rego/iam2rego/rego"
 	"github.com/iam2rego/iam2rego/rego/cases"
 	"github.com/open-policy-agent/opa/v1/bundle"
@@ -125,7 +126,7 @@ func run(ctx context.Context, o options) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	gen, err := sidecar.GenerateAccount(sidecar.GenOptions{Principals: o.principals, Seed: 1})
+	gen, err := accountgen.GenerateAccount(accountgen.GenOptions{Principals: o.principals, Seed: 1})
 	if err != nil {
 		return false, err
 	}
@@ -370,7 +371,7 @@ func post(ctx context.Context, client *http.Client, url string, body []byte, buf
 // checkAnswers asks each distinct request once: every answer must be a
 // decision (no input errors); with gen, the generated requests must get
 // the decisions they were written for (the first 200 of them).
-func checkAnswers(ctx context.Context, t *target, gen *sidecar.Generated) error {
+func checkAnswers(ctx context.Context, t *target, gen *accountgen.Generated) error {
 	n := len(t.bodies)
 	if gen != nil {
 		n = 200
@@ -491,7 +492,7 @@ func execOutput(bin string, args ...string) (string, error) {
 
 // inProcess measures the decision in-process, without HTTP: what each
 // sidecar request costs in evaluation alone.
-func inProcess(ctx context.Context, built map[string]*bundle.Bundle, gen *sidecar.Generated, d time.Duration) (map[string]time.Duration, error) {
+func inProcess(ctx context.Context, built map[string]*bundle.Bundle, gen *accountgen.Generated, d time.Duration) (map[string]time.Duration, error) {
 	out := map[string]time.Duration{}
 	pq, err := opa.New(opa.Query("data.iam2rego.authz.allow"), opa.ParsedBundle("floor", built["floor"])).PrepareForEval(ctx)
 	if err != nil {

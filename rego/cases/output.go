@@ -108,34 +108,89 @@ func (r Result) Outcome() string {
 	return r.Decision.Decision
 }
 
+// TestReport is what `iam2rego test` reports: the counts and every
+// failing case. A case without `expect` fails: it asserts nothing.
+type TestReport struct {
+	Passed   int           `json:"passed"`
+	Failed   int           `json:"failed"`
+	Failures []TestFailure `json:"failures"`
+}
+
+// TestFailure is one failing case: what it expected and what it got,
+// with the error or the explanation of the decision.
+type TestFailure struct {
+	ID          any          `json:"id"`
+	File        string       `json:"file"`
+	Expect      string       `json:"expect"`
+	Got         string       `json:"got"`
+	Description string       `json:"description,omitempty"`
+	Error       string       `json:"error,omitempty"`
+	Explain     *Explanation `json:"explain,omitempty"`
+	err         error
+}
+
+// Test compares every result with its case's expect.
+func Test(results []Result) *TestReport {
+	rep := &TestReport{Failures: []TestFailure{}}
+	for _, r := range results {
+		got := r.Outcome()
+		if r.Case.Expect != "" && got == r.Case.Expect {
+			rep.Passed++
+			continue
+		}
+		rep.Failed++
+		f := TestFailure{ID: r.Case.ID, File: r.Case.File, Expect: r.Case.Expect, Got: got, Description: r.Case.Description, err: r.Err}
+		switch {
+		case r.Err != nil:
+			f.Error = oneLine(r.Err)
+		case r.Decision.Error != "":
+			f.Error = r.Decision.Error
+			f.Explain = r.Explain()
+		default:
+			f.Explain = r.Explain()
+		}
+		rep.Failures = append(rep.Failures, f)
+	}
+	return rep
+}
+
 // WriteTest prints every failing case with its explanation, then
 // "N passed, M failed". A case without `expect` fails: it asserts nothing.
 func WriteTest(w io.Writer, results []Result) (passed, failed int) {
-	for _, r := range results {
-		got := r.Outcome()
-		switch {
-		case r.Case.Expect == "":
-			failed++
-			fmt.Fprintf(w, "FAIL %s (%s): the case has no \"expect\", so it asserts nothing\n", r.Case.IDString(), r.Case.File)
-		case got == r.Case.Expect:
-			passed++
-		default:
-			failed++
-			fmt.Fprintf(w, "FAIL %s (%s): expected %s, got %s\n", r.Case.IDString(), r.Case.File, r.Case.Expect, got)
-			if r.Case.Description != "" {
-				fmt.Fprintf(w, "    %s\n", r.Case.Description)
+	rep := Test(results)
+	rep.WritePretty(w)
+	return rep.Passed, rep.Failed
+}
+
+// WritePretty prints the report for people.
+func (rep *TestReport) WritePretty(w io.Writer) {
+	for _, f := range rep.Failures {
+		id := (&Case{ID: f.ID}).IDString()
+		if f.Expect == "" {
+			fmt.Fprintf(w, "FAIL %s (%s): the case has no \"expect\", so it asserts nothing\n", id, f.File)
+			continue
+		}
+		fmt.Fprintf(w, "FAIL %s (%s): expected %s, got %s\n", id, f.File, f.Expect, f.Got)
+		if f.Description != "" {
+			fmt.Fprintf(w, "    %s\n", f.Description)
+		}
+		if f.err != nil {
+			for _, line := range strings.Split(f.err.Error(), "\n") {
+				fmt.Fprintf(w, "    %s\n", line)
 			}
-			if r.Err != nil {
-				for _, line := range strings.Split(r.Err.Error(), "\n") {
-					fmt.Fprintf(w, "    %s\n", line)
-				}
-			} else {
-				fmt.Fprintf(w, "    %s\n", r.Explain().Describe())
-			}
+		} else {
+			fmt.Fprintf(w, "    %s\n", f.Explain.Describe())
 		}
 	}
-	fmt.Fprintf(w, "%d passed, %d failed\n", passed, failed)
-	return passed, failed
+	fmt.Fprintf(w, "%d passed, %d failed\n", rep.Passed, rep.Failed)
+}
+
+// WriteJSON prints the report as one indented JSON object.
+func (rep *TestReport) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(rep)
 }
 
 func oneLine(err error) string {

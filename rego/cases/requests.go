@@ -82,6 +82,29 @@ func raw(m json.RawMessage) any {
 	return v
 }
 
+// DecideRequests decides every request that could be read with eng (the
+// one decision path, Engine.DecideInput), calling progress after each,
+// and counts those that could not be decided and those not allowed.
+func DecideRequests(ctx context.Context, eng *rego.Engine, reqs []BundleRequest, errs []error, progress func(done, total int)) (results []RequestResult, bad, denied int) {
+	results = make([]RequestResult, len(reqs))
+	for i, req := range reqs {
+		results[i] = RequestResult{ID: req.ID, Err: errs[i]}
+		if errs[i] == nil {
+			results[i].Decision = eng.DecideInput(ctx, req.Value())
+		}
+		switch l := results[i].Line(false); {
+		case l.Error != "":
+			bad++
+		case l.Decision != rego.Allow:
+			denied++
+		}
+		if progress != nil {
+			progress(i+1, len(reqs))
+		}
+	}
+	return results, bad, denied
+}
+
 // Line builds the output line of a decided request; statements name their
 // policy by where the bundle attaches it.
 func (r RequestResult) Line(explain bool) EvalLine {

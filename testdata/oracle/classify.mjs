@@ -282,7 +282,7 @@ function runBoth(cases) {
   writeFileSync(file, cases.map((c) => JSON.stringify(c)).join('\n') + '\n')
   const input = readFileSync(file)
   const oracle = spawnSync('node', [join(oracleDir, 'simulate.mjs')], { input, maxBuffer: 1 << 30 })
-  const ours = spawnSync(args.iam2rego, ['eval', '--cases', '-', '--explain', '--allow-case-errors'], { input, maxBuffer: 1 << 30 })
+  const ours = spawnSync(args.iam2rego, ['eval', '--format', 'json', '--cases', '-', '--explain', '--allow-case-errors'], { input, maxBuffer: 1 << 30 })
   if (oracle.status !== 0 || ours.status !== 0) throw new Error(`engine failed: ${oracle.stderr}${ours.stderr}`)
   const byId = (buf) => new Map(buf.toString().split('\n').filter((l) => l.trim()).map((l) => { const o = JSON.parse(l); return [String(o.id), o] }))
   return { oracle: byId(oracle.stdout), ours: byId(ours.stdout) }

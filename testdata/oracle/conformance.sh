@@ -30,7 +30,7 @@ run() { # name n profile min-percent [identity-only]
     cases=(--cases "$out/cases.jsonl")
   fi
   local line
-  line=$(OUT_DIR=$out "$compare" --seed "$seed" --n "$n" --profile "$profile" "${cases[@]}" -- "$bin" eval --cases - --allow-case-errors 2>"$out/compare.err" | tail -1) || true
+  line=$(OUT_DIR=$out "$compare" --seed "$seed" --n "$n" --profile "$profile" "${cases[@]}" -- "$bin" eval --format json --cases - --allow-case-errors 2>"$out/compare.err" | tail -1) || true
   local pass=${line%% passed*} fail=${line#*, }
   fail=${fail%% failed*}
   local pct

@@ -49,7 +49,7 @@ grep -E 'requests for|wrote [0-9]+ cases' "$work/gotest.out" | sed 's/^ *gaad_te
 cat >"$work/as-requests.sh" <<SH
 #!/usr/bin/env bash
 node -e 'require("readline").createInterface({input:process.stdin}).on("line",l=>{const c=JSON.parse(l);const r={id:c.id,principal:c.principal.arn,action:c.action,resource:{arn:c.resource.arn,account:c.resource.account}};if(c.context)r.context=c.context;console.log(JSON.stringify(r))})' |
-  "$bin" eval --bundle "$work/a.tar.gz" --requests - || true
+  "$bin" eval --format json --bundle "$work/a.tar.gz" --requests - || true
 SH
 chmod +x "$work/as-requests.sh"
 
@@ -74,5 +74,5 @@ run() { # label, command...
   fi
 }
 run "eval --bundle (policies from the bundle)" bundle "$work/as-requests.sh"
-run "eval --cases (flattened policies in the case)" cases "$bin" eval --cases - --allow-case-errors
+run "eval --cases (flattened policies in the case)" cases "$bin" eval --format json --cases - --allow-case-errors
 exit $status

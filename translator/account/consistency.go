@@ -3,6 +3,8 @@ package account
 import (
 	"strings"
 
+	arnpkg "github.com/iam2rego/iam2rego/arn"
+
 	"github.com/iam2rego/iam2rego/schema"
 )
 
@@ -29,8 +31,8 @@ func (r *gaadReader) checkNamed(list string, m map[string]any, ptr string, ids m
 	if arn == "" || name == "" {
 		return // missing: reported by the schema
 	}
-	parts, ok := arnParts(arn)
-	res, isKind := strings.CutPrefix(parts[5], k.kind+"/")
+	parsed, ok := arnpkg.Parse(arn)
+	res, isKind := strings.CutPrefix(parsed.Resource, k.kind+"/")
 	if !ok || !isKind {
 		return // not an ARN of this kind: reported by the schema
 	}

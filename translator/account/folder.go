@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 
+	arnpkg "github.com/iam2rego/iam2rego/arn"
+
 	"github.com/iam2rego/iam2rego/schema"
 	"github.com/iam2rego/iam2rego/translator/managed"
 )
@@ -187,7 +189,7 @@ func (fr *folderReader) account(m map[string]any, ptr string) {
 		return
 	}
 	fa := &folderAccount{fr: fr, acct: &Account{ID: id}, ptr: ptr, policies: map[string]bool{}}
-	partition := "aws"
+	partition := orDefault(str(m, "partition"), arnpkg.DefaultPartition)
 	names := map[string]string{}
 	for i, p := range list(m, "policies") {
 		pm := object(p)
@@ -200,7 +202,7 @@ func (fr *folderReader) account(m map[string]any, ptr string) {
 			continue
 		}
 		ipath := orDefault(str(pm, "path"), "/")
-		arn := "arn:" + partition + ":iam::" + id + ":policy" + ipath + name
+		arn := arnpkg.IAM(partition, id, "policy"+ipath+name).String()
 		fa.policies[arn] = true
 		if doc, ok := fr.doc(file, schema.Pointer(pp, "file")); ok {
 			fr.b.addManaged(&ManagedPolicy{ARN: arn, Name: name, Path: ipath, Document: doc})
@@ -216,7 +218,7 @@ func (fr *folderReader) account(m map[string]any, ptr string) {
 			continue
 		}
 		ipath := orDefault(str(gm, "path"), "/")
-		grp := &Group{ARN: "arn:" + partition + ":iam::" + id + ":group" + ipath + name, Name: name, Path: ipath, ID: str(gm, "id")}
+		grp := &Group{ARN: arnpkg.IAM(partition, id, "group"+ipath+name).String(), Name: name, Path: ipath, ID: str(gm, "id")}
 		grp.Inline = fa.inline(gm, gp)
 		grp.Managed = fa.managed(gm, gp, "group "+name)
 		groups[name] = true
@@ -231,7 +233,7 @@ func (fr *folderReader) account(m map[string]any, ptr string) {
 			continue
 		}
 		ipath := orDefault(str(um, "path"), "/")
-		usr := &User{ARN: "arn:" + partition + ":iam::" + id + ":user" + ipath + name, Name: name, Path: ipath, ID: str(um, "id")}
+		usr := &User{ARN: arnpkg.IAM(partition, id, "user"+ipath+name).String(), Name: name, Path: ipath, ID: str(um, "id")}
 		usr.Inline = fa.inline(um, up)
 		usr.Managed = fa.managed(um, up, "user "+name)
 		seen := map[string]bool{}
@@ -262,7 +264,7 @@ func (fr *folderReader) account(m map[string]any, ptr string) {
 			continue
 		}
 		ipath := orDefault(str(rm, "path"), "/")
-		role := &Role{ARN: "arn:" + partition + ":iam::" + id + ":role" + ipath + name, Name: name, Path: ipath, ID: str(rm, "id")}
+		role := &Role{ARN: arnpkg.IAM(partition, id, "role"+ipath+name).String(), Name: name, Path: ipath, ID: str(rm, "id")}
 		if t := str(rm, "trust"); t != "" {
 			if doc, ok := fr.doc(t, schema.Pointer(rp, "trust")); ok {
 				role.Trust = &doc
@@ -349,7 +351,7 @@ func (fa *folderAccount) boundary(m map[string]any, ptr, who string) string {
 // checkRef requires a policy to be an AWS managed policy in the snapshot
 // or a customer managed policy defined in the same account.
 func (fa *folderAccount) checkRef(ref policyRef) {
-	switch acct := arnAccount(ref.arn); {
+	switch acct := arnpkg.Account(ref.arn); {
 	case fa.policies[ref.arn]:
 	case acct == "aws":
 		if !managed.Has(ref.arn) {

@@ -228,3 +228,37 @@ func TestReadFolderMissing(t *testing.T) {
 	_, err = ReadFolder(bad)
 	wantDiags(t, err, filepath.Join(bad, ManifestName), diag{schema.CodeSchemaType, "/accounts"})
 }
+
+// TestFolderPartition: an account's partition names its entities and
+// customer managed policies; an unknown partition is refused.
+func TestFolderPartition(t *testing.T) {
+	policy := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`
+	dir := writeFiles(t, map[string]string{
+		"iam2rego.json": `{"accounts": [{"id": "111111111111", "partition": "aws-cn",
+  "policies": [{"name": "read", "file": "p.json"}],
+  "groups": [{"name": "devs"}],
+  "users": [{"name": "alice", "groups": ["devs"], "managed": ["arn:aws-cn:iam::111111111111:policy/read"]}],
+  "roles": [{"name": "app", "path": "/svc/"}]}]}`,
+		"p.json": policy,
+	})
+	exp, err := ReadFolder(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := exp.Accounts[0]
+	for got, want := range map[string]string{
+		a.Users[0].ARN:  "arn:aws-cn:iam::111111111111:user/alice",
+		a.Groups[0].ARN: "arn:aws-cn:iam::111111111111:group/devs",
+		a.Roles[0].ARN:  "arn:aws-cn:iam::111111111111:role/svc/app",
+	} {
+		if got != want {
+			t.Errorf("ARN %q, want %q", got, want)
+		}
+	}
+	if _, err := exp.ResolveManaged("arn:aws-cn:iam::111111111111:policy/read"); err != nil {
+		t.Errorf("the customer managed policy is not in the aws-cn partition: %v", err)
+	}
+	bad := writeFiles(t, map[string]string{"iam2rego.json": `{"accounts": [{"id": "111111111111", "partition": "aws-moon"}]}`})
+	_, err = ReadFolder(bad)
+	wantFileDiags(t, err, fdiag{filepath.Join(bad, ManifestName), schema.CodeSchemaEnum, "/accounts/0/partition"})
+}

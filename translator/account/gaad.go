@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	arnpkg "github.com/iam2rego/iam2rego/arn"
+
 	"github.com/iam2rego/iam2rego/schema"
 	"github.com/iam2rego/iam2rego/translator/managed"
 )
@@ -114,7 +116,7 @@ func (r *gaadReader) read(root map[string]any) {
 }
 
 func (r *gaadReader) checkAccount(arn, ptr string) {
-	acct := arnAccount(arn)
+	acct := arnpkg.Account(arn)
 	if acct == "" || acct == "aws" {
 		return
 	}
@@ -337,7 +339,7 @@ func (r *gaadReader) checkRef(ref policyRef) {
 	if _, ok := r.defined[ref.arn]; ok {
 		return
 	}
-	if arnAccount(ref.arn) == "aws" {
+	if arnpkg.Account(ref.arn) == "aws" {
 		if !managed.Has(ref.arn) {
 			r.errorf(schema.CodeUnknownReference, ref.ptr, "%s uses %s, which is neither in Policies nor an AWS managed policy known to iam2rego (%s)", ref.who, ref.arn, managed.Source)
 		}

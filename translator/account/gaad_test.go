@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	arnpkg "github.com/iam2rego/iam2rego/arn"
+
 	"github.com/iam2rego/iam2rego/schema"
 	"github.com/iam2rego/iam2rego/translator/managed"
 )
@@ -133,7 +135,7 @@ func TestGAADManagedReferencesResolve(t *testing.T) {
 		if mp.ARN != arn || mp.Document.Value == nil || mp.Name == "" || mp.Path == "" {
 			t.Errorf("%s: %+v", arn, mp)
 		}
-		if arnAccount(arn) == "aws" {
+		if arnpkg.Account(arn) == "aws" {
 			aws++
 			doc, name, ok := managed.Lookup(arn)
 			if !ok || name != mp.Name {

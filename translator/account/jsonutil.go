@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/iam2rego/iam2rego/arn"
+
 	"github.com/iam2rego/iam2rego/schema"
 )
 
@@ -122,31 +124,14 @@ func tagMap(v any) map[string]string {
 	return out
 }
 
-// arnParts splits an ARN into its six parts (the last keeps its colons);
-// ok is false when s has fewer than six parts.
-func arnParts(s string) (parts [6]string, ok bool) {
-	p := strings.SplitN(s, ":", 6)
-	if len(p) != 6 || p[0] != "arn" {
-		return parts, false
-	}
-	copy(parts[:], p)
-	return parts, true
-}
-
-// arnAccount is the account part of an ARN ("" when there is none).
-func arnAccount(s string) string {
-	p, _ := arnParts(s)
-	return p[4]
-}
-
 // iamPath returns the path of an IAM ARN such as
 // arn:aws:iam::1:user/division/alice ("/division/").
-func iamPath(arn string) string {
-	p, ok := arnParts(arn)
+func iamPath(s string) string {
+	a, ok := arn.Parse(s)
 	if !ok {
 		return ""
 	}
-	res := p[5]
+	res := a.Resource
 	first := strings.IndexByte(res, '/')
 	last := strings.LastIndexByte(res, '/')
 	if first < 0 {

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	arnpkg "github.com/iam2rego/iam2rego/arn"
+
 	"github.com/iam2rego/iam2rego/schema"
 )
 
@@ -22,7 +24,7 @@ func (e *Export) ResolveManaged(arn string) (*ManagedPolicy, error) {
 	}
 	who, file := e.referrers(arn)
 	kind := "customer managed policy"
-	if arnAccount(arn) == "aws" {
+	if arnpkg.Account(arn) == "aws" {
 		kind = "AWS managed policy"
 	}
 	msg := "the " + kind + " " + arn + " is neither in the export nor in the embedded snapshot of AWS managed policies"

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	arnpkg "github.com/iam2rego/iam2rego/arn"
+
 	"github.com/iam2rego/iam2rego/schema"
 )
 
@@ -111,9 +113,8 @@ func (s *resourceSet) parse(file string, data []byte, d *schema.Diagnostics) {
 			continue
 		}
 		ptr := schema.Pointer("", "resources", i)
-		parts, _ := arnParts(arn)
-		if parts[4] != "" && parts[4] != acct {
-			d.Add(schema.Errorf(schema.CodeAccountMismatch, file, schema.Pointer(ptr, "account"), "%s is in account %s, not %s", arn, parts[4], acct))
+		if owner := arnpkg.Account(arn); owner != "" && owner != acct {
+			d.Add(schema.Errorf(schema.CodeAccountMismatch, file, schema.Pointer(ptr, "account"), "%s is in account %s, not %s", arn, owner, acct))
 		}
 		if first, dup := s.at[arn]; dup {
 			d.Add(schema.Errorf(schema.CodeDuplicateResource, file, schema.Pointer(ptr, "arn"), "resource %s is already defined in %s at %s; give each resource once, with its one policy", arn, first.file, first.ptr))
@@ -123,8 +124,8 @@ func (s *resourceSet) parse(file string, data []byte, d *schema.Diagnostics) {
 		r := &ResourcePolicy{ARN: arn, Account: acct, Tags: tagMap(m["tags"])}
 		if present(m, "policy") {
 			pp := schema.Pointer(ptr, "policy")
-			if isS3Object(parts) {
-				d.Add(schema.Errorf(schema.CodeInvalidResource, file, pp, "%s is an S3 object, which cannot have a resource-based policy; put the policy on the bucket arn:%s:s3:::%s, where it also covers the objects", arn, parts[1], strings.SplitN(parts[5], "/", 2)[0]))
+			if bucket, isObject := arnpkg.Bucket(arn); isObject {
+				d.Add(schema.Errorf(schema.CodeInvalidResource, file, pp, "%s is an S3 object, which cannot have a resource-based policy; put the policy on the bucket %s, where it also covers the objects", arn, bucket))
 			} else if doc, ok := document(file, pp, m["policy"], d); ok {
 				r.Policy = &doc
 			}
@@ -135,10 +136,6 @@ func (s *resourceSet) parse(file string, data []byte, d *schema.Diagnostics) {
 
 // isS3Object reports an S3 object ARN (arn:aws:s3:::bucket/key). Access
 // points and other S3 resources carry a region or account.
-func isS3Object(p [6]string) bool {
-	return p[2] == "s3" && p[3] == "" && p[4] == "" && strings.Contains(p[5], "/")
-}
-
 // unwrapPath drops the path from an *fs.PathError, since diagnostics name
 // the file already.
 func unwrapPath(err error) error {

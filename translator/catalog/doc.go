@@ -25,7 +25,7 @@
 //     resource type; Expand("s3:Put*") lists the actions a pattern matches;
 //     SupportsKey("s3:ListBucket", "s3:prefix") tells whether a condition
 //     key applies to an action (its own keys and its resource types'; every
-//     known global key). iam2rego lint (translator/lint) uses these.
+//     known global key). iam2rego lint (analysis/lint) uses these.
 //   - Counts and Source describe the snapshot.
 //
 // All look-ups are case-insensitive (ASCII case folding only, as IAM names

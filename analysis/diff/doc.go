@@ -1,0 +1,21 @@
+// Package diff is part of the packaging stage: it compares two account
+// states, each a bundle written by `iam2rego build` or the build inputs
+// that make one, and lists the access the new state grants that the old
+// one did not (and the access it removes), per principal.
+//
+// It decides with the engine's one decision path (rego.PrepareBundle,
+// then Engine.DecideValue over eval's raw input, cases.Decide) over a probe set derived from the policies themselves,
+// not sampled: per principal, every catalogue action a statement of its
+// old or new policies can match, crossed with the resources the bundles
+// know and a witness ARN for each resource pattern, crossed with the
+// context values the conditions of those statements test, on both sides
+// of each comparison. Principals and actions whose statements are the
+// same on both sides are skipped, and actions the very same statements
+// match are decided as one class. The probes are bounded
+// (Options.MaxProbes); a report says when the bound cut them short. README.md, "diff", lists what
+// the method cannot see.
+//
+// It reads bundles (their data.iam2rego.documents) and builds inputs with
+// package bundles, so it sits after bundles and rego in the pipeline;
+// only the command line (cmd/diff.go) imports it.
+package diff

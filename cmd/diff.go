@@ -1,0 +1,126 @@
+package cmd
+
+import (
+	"os"
+	"strings"
+
+	"github.com/iam2rego/iam2rego/analysis/diff"
+	"github.com/iam2rego/iam2rego/translator/account"
+	"github.com/urfave/cli/v2"
+)
+
+func diffCommand() *cli.Command {
+	side := func(which string) []cli.Flag {
+		return []cli.Flag{
+			&cli.StringSliceFlag{Name: which + "-account-details", Usage: "build " + which + " from this account export `FILE` (repeatable) instead of an argument"},
+			&cli.StringFlag{Name: which + "-org", Usage: "with --" + which + "-account-details: the organization `FILE`"},
+			&cli.StringSliceFlag{Name: which + "-resource-policies", Usage: "with --" + which + "-account-details: resource policies `FILE` or DIR (repeatable)"},
+		}
+	}
+	flags := []cli.Flag{
+		formatFlag("pretty", "json", "sarif"),
+		&cli.BoolFlag{Name: "fail-on-new-access", Usage: "exit 1 when NEW grants access OLD did not (or when the probe bound cut the diff short)"},
+		&cli.IntFlag{Name: "max-probes", Value: diff.DefaultMaxProbes, Usage: "bound on the requests decided (`N` > 0, each on both sides); the time, memory and output of a diff stop with it"},
+	}
+	flags = append(flags, verificationFlags()...)
+	return &cli.Command{
+		Name:      "diff",
+		Usage:     "list the access NEW grants that OLD did not (and the access it removes), per principal",
+		ArgsUsage: "OLD NEW",
+		Description: "OLD and NEW are each a bundle written by `iam2rego build` or a policy folder (`iam2rego build DIR`);\n" +
+			"--old-account-details/--old-org/--old-resource-policies (and --new-*) give a side as build flags instead.\n" +
+			"Both sides are decided with the real decision logic over a derived probe set: per principal, every\n" +
+			"catalogue action a statement of its old or new policies can grant, on the resources the bundles know\n" +
+			"and a witness ARN per resource pattern, in the contexts that put each condition on either side\n" +
+			"(README.md, \"diff\", says what it cannot see). Each new access names the statement that grants it.\n" +
+			"Flags go before OLD and NEW. Exit status: 0 done, 1 new access with --fail-on-new-access (or an\n" +
+			"incomplete diff: the probe bound was hit), 2 bad input or a probe that could not be decided.",
+		Flags: append(append(flags, side("old")...), side("new")...),
+		Action: func(c *cli.Context) error {
+			format := formatOf(c)
+			if n := c.Int("max-probes"); n <= 0 {
+				return failed(exitBadData, "--max-probes must be positive, got %d", n)
+			}
+			args := c.Args().Slice()
+			var sides [2]*diff.Side
+			for i, which := range []string{"old", "new"} {
+				s, rest, err := loadDiffSide(c, which, args)
+				if err != nil {
+					return err
+				}
+				sides[i], args = s, rest
+			}
+			if len(args) > 0 {
+				return failed(exitBadData, "diff takes OLD and NEW, got %d more arguments", len(args))
+			}
+			rep, err := diff.Run(c.Context, sides[0], sides[1], diff.Options{MaxProbes: c.Int("max-probes")})
+			if err != nil {
+				return failed(exitBadData, "%v", err)
+			}
+			switch format {
+			case "json":
+				err = diff.WriteJSON(c.App.Writer, rep)
+			case "sarif":
+				err = diff.WriteSARIF(c.App.Writer, rep, "")
+			default:
+				err = diff.WritePretty(c.App.Writer, rep)
+			}
+			if err != nil {
+				return err
+			}
+			switch {
+			case rep.Stats.Undecided > 0:
+				return failed(exitBadData, "%d probes could not be decided, first: %s", rep.Stats.Undecided, rep.Errors[0])
+			case c.Bool("fail-on-new-access") && len(rep.Added) > 0:
+				return failed(exitFailed, "%d new accesses", len(rep.Added))
+			case c.Bool("fail-on-new-access") && rep.Stats.Truncated:
+				return failed(exitFailed, "the probe bound %d was hit: the diff is incomplete", rep.Stats.MaxProbes)
+			}
+			return nil
+		},
+	}
+}
+
+// loadDiffSide loads OLD or NEW: from its --old-*/--new-* build flags, or
+// from the next argument (a bundle file or a policy folder).
+func loadDiffSide(c *cli.Context, which string, args []string) (*diff.Side, []string, error) {
+	in := account.Inputs{
+		AccountDetails: c.StringSlice(which + "-account-details"),
+		Org:            c.String(which + "-org"),
+		Resources:      c.StringSlice(which + "-resource-policies"),
+	}
+	if len(in.AccountDetails) == 0 {
+		if in.Org != "" || len(in.Resources) > 0 {
+			return nil, nil, failed(exitBadData, "--%s-org and --%s-resource-policies need --%s-account-details", which, which, which)
+		}
+		if len(args) == 0 {
+			return nil, nil, failed(exitBadData, "diff needs OLD and NEW (bundle files or policy folders)")
+		}
+		v := verificationOf(c)
+		if st, err := os.Stat(args[0]); v != nil && err == nil && st.IsDir() {
+			return nil, nil, failed(exitBadData, "%s: --verification-key checks bundle signatures, and %s is a policy folder, which has none; diff the bundles built from it", args[0], strings.ToUpper(which))
+		}
+		s, err := diff.Load(c.Context, args[0], v)
+		if err != nil {
+			return nil, nil, diffInputError(c, err)
+		}
+		return s, args[1:], nil
+	}
+	if verificationOf(c) != nil {
+		return nil, nil, failed(exitBadData, "--verification-key checks bundle signatures, and --%s-account-details builds %s from inputs, which have none; diff the bundles built from them", which, strings.ToUpper(which))
+	}
+	s, err := diff.LoadInputs(c.Context, strings.Join(in.AccountDetails, ","), in)
+	if err != nil {
+		return nil, nil, diffInputError(c, err)
+	}
+	return s, args, nil
+}
+
+// diffInputError prints coded diagnostics one per line (exit 2), or the
+// error itself.
+func diffInputError(c *cli.Context, err error) error {
+	if list := diagnosticsOf(err); len(list) > 0 && list[0].Code != "internal_error" {
+		return reportDiagnostics(c.App.Writer, c.App.ErrWriter, list, "pretty")
+	}
+	return failed(exitBadData, "%v", err)
+}
