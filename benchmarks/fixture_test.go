@@ -105,6 +105,9 @@ var (
 	engines = map[string]*rego.Engine{}
 )
 
+// gaadSmall is the corpus's real account export.
+const gaadSmall = "../../shared/corpus/gaad-small.json"
+
 // inputsFor returns the build inputs of a size, generating the account
 // the first time.
 func inputsFor(tb testing.TB, size string) account.Inputs {
@@ -116,9 +119,13 @@ func inputsFor(tb testing.TB, size string) account.Inputs {
 			Resources:      []string{filepath.Join(exampleDir, "resource-policies.json")},
 		}
 	}
+	if size == "gaad-small" {
+		// A real export (../shared/corpus, see its README).
+		return account.Inputs{AccountDetails: []string{gaadSmall}}
+	}
 	n, err := strconv.Atoi(size)
 	if err != nil || n < 1 {
-		tb.Fatalf("account size %q: want \"example\" or a number of principals", size)
+		tb.Fatalf("account size %q: want \"example\", \"gaad-small\" or a number of principals", size)
 	}
 	dir := sizeDir(size)
 	if _, err := os.Stat(filepath.Join(dir, "inputs.json")); err == nil {
@@ -174,7 +181,7 @@ func getFixture(tb testing.TB, size string) *fixture {
 	f.exp = exp
 	// A bundle built by an earlier run sharing tmpRoot (cmd/report's
 	// build step) is reused: the inputs are the same.
-	if data, err := os.ReadFile(filepath.Join(sizeDir(size), "bundle.tar.gz")); err == nil && size != "example" {
+	if data, err := os.ReadFile(filepath.Join(sizeDir(size), "bundle.tar.gz")); err == nil && size != "example" && size != "gaad-small" {
 		f.bundle = data
 		fixtures[size] = f
 		return f
@@ -186,7 +193,7 @@ func getFixture(tb testing.TB, size string) *fixture {
 	if f.bundle, err = bundles.Encode(res.Bundle); err != nil {
 		tb.Fatal(err)
 	}
-	if size != "example" {
+	if size != "example" && size != "gaad-small" {
 		saveBundle(size, f.bundle)
 	}
 	fixtures[size] = f

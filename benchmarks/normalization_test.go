@@ -2,38 +2,53 @@ package benchmarks_test
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/iam2rego/iam2rego/rego"
 )
 
-// TestGoNormalisationOnBundles: over the example account and a generated
-// 100-principal account, for every principal and every request of the
+// TestPlansOnBundles: over the example account, the corpus's real export
+// (gaad-small) and a generated 100-principal account, for every principal and every request of the
 // benchmark mix, in several caller forms (the role itself, a session of it,
-// a session with tags, the account root, a service, a stranger),
-// Engine.Decide's Go normalisation builds exactly the input the Rego
-// library builds, and the decisions (Go chain against Rego chain) are the
-// same, reasons and statements included.
-func TestGoNormalisationOnBundles(t *testing.T) {
+// a session with tags, the account root, a service, a stranger), the
+// decision (its plan where it has one) is exactly the general path's,
+// reasons and statements included; and the mix's own requests take their
+// plans.
+func TestPlansOnBundles(t *testing.T) {
 	ctx := context.Background()
-	for _, size := range []string{"example", "100"} {
+	for _, size := range []string{"example", "gaad-small", "100"} {
 		f := getFixture(t, size)
 		eng := engineFor(t, f)
-		n, decided := 0, map[string]int{}
+		n, planned, mix, mixPlanned, decided := 0, 0, 0, 0, map[string]int{}
 		for i, p := range f.ranked {
 			if size != "example" && i%5 != 0 {
 				continue // a fifth of the larger account's principals keeps make test short
 			}
 			for _, r := range requestMix(p, f.exp) {
-				for _, v := range variants(r, p.ARN) {
+				for j, v := range variants(r, p.ARN) {
 					n++
-					if err := eng.CheckNormalization(ctx, v); err != nil {
-						t.Fatalf("%s: %s %s on %s: %v", size, v.Principal.ARN, v.Action, v.Resource.ARN, err)
+					in, err := rego.RequestValue(v)
+					if err != nil {
+						t.Fatal(err)
 					}
-					got, want := eng.Decide(ctx, v), eng.DecideReference(ctx, v)
-					if !rego.SameDecision(got, want) {
-						t.Fatalf("%s: %s %s on %s:\n  Go:   %+v\n  Rego: %+v", size, v.Principal.ARN, v.Action, v.Resource.ARN, got, want)
+					got, want := eng.Decide(ctx, v), eng.DecideGeneral(ctx, in)
+					if !reflect.DeepEqual(got, want) {
+						t.Fatalf("%s: %s %s on %s:\n  plan:    %+v\n  general: %+v", size, v.Principal.ARN, v.Action, v.Resource.ARN, got, want)
+					}
+					ok, err := eng.Planned(ctx, in)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if ok {
+						planned++
+					}
+					if j == 0 {
+						mix++
+						if ok {
+							mixPlanned++
+						}
 					}
 					decided[got.Decision+"/"+got.Step]++
 				}
@@ -42,7 +57,10 @@ func TestGoNormalisationOnBundles(t *testing.T) {
 		if len(decided) < 5 {
 			t.Errorf("%s: %d requests reached only %v", size, n, decided)
 		}
-		t.Logf("%s: %d requests agree: %v", size, n, decided)
+		if mixPlanned*10 < mix*9 {
+			t.Errorf("%s: %d of the mix's %d requests took a plan, want at least 90%%", size, mixPlanned, mix)
+		}
+		t.Logf("%s: %d requests agree (%d planned); the mix: %d of %d planned; %v", size, n, planned, mixPlanned, mix, decided)
 	}
 }
 

@@ -76,6 +76,9 @@ func (b *builder) assemble() (*Result, error) {
 		return nil, err
 	}
 	generic["callers"] = callers
+	if generic["plan"], err = rego.PlanData(context.Background()); err != nil {
+		return nil, err
+	}
 	h := sha256.New()
 	h.Write(raw)
 	for _, m := range modules {

@@ -189,7 +189,9 @@ type bundleData struct {
 			SCPs     [][]string `json:"scps"`
 			SCPNames []string   `json:"scp_names"`
 		} `json:"policies"`
+		Plan json.RawMessage `json:"plan"` // the caller's decision plan
 	} `json:"callers"`
+	Plan json.RawMessage `json:"plan"` // what every plan shares
 	Accounts map[string]struct {
 		Name     string     `json:"name"`
 		SCPs     [][]string `json:"scps"`

@@ -38,6 +38,7 @@ type derivedPart struct {
 // gets its row here.
 var derivedParts = []derivedPart{
 	{"modules", checkModules},
+	{"plan", checkPlan},
 	{"callers", checkCallers},
 }
 
@@ -48,7 +49,8 @@ type consistency struct {
 }
 
 // CheckConsistency refuses a bundle whose derived parts (the policies
-// module, the decision library, data.iam2rego.callers) are not exactly
+// module, the decision library, data.iam2rego.plan and .callers, with
+// each caller's plan) are not exactly
 // what its documents (data.iam2rego.documents) and records compile to
 // with this iam2rego. The error names the first part that differs.
 func CheckConsistency(ctx context.Context, b *bundle.Bundle) error {
@@ -300,6 +302,24 @@ func compiledRules(name, text string, types []translator.PolicyType) ([]byte, er
 		return src[len(policiesHeader):], nil
 	}
 	return nil, first
+}
+
+// checkPlan compares data.iam2rego.plan, what every request's decision
+// plan shares, with what this iam2rego's library computes
+// (rego.PlanData, as the build does).
+func checkPlan(ctx context.Context, c *consistency) error {
+	want, err := rego.PlanData(ctx)
+	if err != nil {
+		return fmt.Errorf("computing the plan data: %v", err)
+	}
+	got, ok := c.data["plan"]
+	if !ok {
+		return fmt.Errorf("data.%s.plan is missing", Root)
+	}
+	if field, same := sameValue(got, want); !same {
+		return fmt.Errorf("data.%s.plan%s differs from what this iam2rego's library computes", Root, field)
+	}
+	return nil
 }
 
 // checkCallers derives every principal's caller again from the bundle's

@@ -97,7 +97,7 @@ func TestConsistencyRefusesEditedBundles(t *testing.T) {
 		"a policy added to a principal record only": {editData(t, good, func(d map[string]any) {
 			p := objectAt(d, "principals", alice)
 			p["identity"] = append(p["identity"].([]any), other)
-		}), "policies differs from what its records compile to"},
+		}), `data.iam2rego.callers["` + alice + `"]`},
 		"a rule added to the policies module": {editModule(t, good, bundles.PoliciesModule, func(src []byte) []byte {
 			return append(src, "\nmatch contains {\"effect\": \"Allow\", \"index\": 0, \"policy\": \"x\"}\n"...)
 		}), "module /iam2rego/policies.rego differs from what data.iam2rego.documents compile to"},
@@ -124,6 +124,10 @@ func TestConsistencyRefusesEditedBundles(t *testing.T) {
 				break
 			}
 		}), "is not an object"},
+		"plan data edited": {editData(t, good, func(d map[string]any) {
+			d["plan"] = map[string]any{}
+		}), "data.iam2rego.plan"},
+		"plan data missing": {editData(t, good, func(d map[string]any) { delete(d, "plan") }), "data.iam2rego.plan is missing"},
 		"a library module edited": {editModule(t, good, "/iam2rego/lib/decide.rego", func(src []byte) []byte {
 			return append(src, "\n# edited\n"...)
 		}), "differs from this iam2rego's decision library"},

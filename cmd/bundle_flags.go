@@ -1,9 +1,12 @@
 package cmd
 
 import (
+	"os"
+
 	"github.com/iam2rego/iam2rego/bundles"
 	"github.com/iam2rego/iam2rego/internal/progress"
 	"github.com/iam2rego/iam2rego/rego"
+	"github.com/iam2rego/iam2rego/schema"
 	"github.com/open-policy-agent/opa/v1/bundle"
 	"github.com/urfave/cli/v2"
 )
@@ -101,4 +104,22 @@ func prepareBundle(c *cli.Context, path string, b *bundle.Bundle, opts ...rego.O
 		return nil, failed(exitBadData, "%s: %v", path, err)
 	}
 	return eng, nil
+}
+
+// checkInputKinds refuses, before anything is read, an input that exists
+// but is neither a regular file nor a folder (a named pipe, a device, a
+// socket). Names that do not exist, or are not files (a PEM key given as
+// text), are left to the readers, which say what they expected.
+func checkInputKinds(paths ...string) error {
+	for _, p := range paths {
+		if p == "" {
+			continue
+		}
+		st, err := os.Stat(p)
+		if err != nil || st.Mode().IsRegular() || st.IsDir() {
+			continue
+		}
+		return failed(exitBadData, "%s: %v", p, schema.NotRegularError{Mode: st.Mode()})
+	}
+	return nil
 }

@@ -42,6 +42,16 @@ func diffCommand() *cli.Command {
 				return failed(exitBadData, "--max-probes must be positive, got %d", n)
 			}
 			args := c.Args().Slice()
+			// Every input of both sides is checked before either side is
+			// loaded (which takes seconds): a named pipe as NEW is refused
+			// at once, not after OLD is read.
+			inputs := append([]string{c.String("verification-key"), c.String("old-org"), c.String("new-org")}, args...)
+			for _, f := range []string{"old-account-details", "new-account-details", "old-resource-policies", "new-resource-policies"} {
+				inputs = append(inputs, c.StringSlice(f)...)
+			}
+			if err := checkInputKinds(inputs...); err != nil {
+				return err
+			}
 			var sides [2]*diff.Side
 			for i, which := range []string{"old", "new"} {
 				s, rest, err := loadDiffSide(c, which, args)

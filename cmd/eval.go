@@ -46,6 +46,11 @@ func evalCommand() *cli.Command {
 			&cli.BoolFlag{Name: "no-rule-indexing", Usage: "switch OPA's rule index off (decisions must not change)"},
 		}, verificationFlags()...), bundleLimitFlags()...),
 		Action: func(c *cli.Context) error {
+			// --requests is read after the bundle is checked and prepared:
+			// its kind is checked first, so that a named pipe fails at once.
+			if err := checkInputKinds(c.String("bundle"), c.String("requests"), c.String("cases"), c.String("verification-key")); err != nil {
+				return err
+			}
 			switch {
 			case c.String("bundle") != "" && c.String("cases") != "":
 				return failed(exitBadData, "give --cases or --bundle, not both")

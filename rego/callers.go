@@ -12,9 +12,34 @@ import (
 
 // callerQuery is the library's derivation of a request's caller from its
 // principal alone (lib/caller.rego).
-const callerQuery = "data.iam2rego.lib.derived_caller"
+// with its decision plan (lib/plan.rego).
+const callerQuery = "data.iam2rego.lib.build_caller"
 
-// Callers evaluates the library's derived_caller for every principal of
+// planQuery is what every request's plan shares (lib/plan.rego).
+const planQuery = "data.iam2rego.lib.build_plan"
+
+// PlanData is the library's data.iam2rego.plan: what the decision plans
+// of every request share, computed from the library alone.
+func PlanData(ctx context.Context) (any, error) {
+	lib, err := libraryModules()
+	if err != nil {
+		return nil, err
+	}
+	args := []func(*opa.Rego){opa.Query(planQuery), opa.SetRegoVersion(ast.RegoV1)}
+	for _, m := range lib {
+		args = append(args, opa.ParsedModule(m))
+	}
+	rs, err := opa.New(args...).Eval(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("evaluating %s: %w", planQuery, err)
+	}
+	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
+		return nil, fmt.Errorf("%s is undefined", planQuery)
+	}
+	return rs[0].Expressions[0].Value, nil
+}
+
+// Callers evaluates the library's build_caller (derived_caller and its plan) for every principal of
 // bundle data (data.iam2rego.principals, keyed by ARN), with the
 // principal's ARN as the whole input. A bundle stores the result as
 // data.iam2rego.callers, so that a decision finds its caller with one

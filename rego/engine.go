@@ -4,10 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"reflect"
-	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/bundle"
@@ -22,26 +19,20 @@ import (
 // (DecideValue, DecideInput), as an OPA sidecar does.
 const DecisionQuery = "data.iam2rego.authz.decision"
 
-// matchQuery finds the statements that apply to a normalised input: one
-// evaluation of the indexed partial set all policies share. Decide joins
-// them with the request's policies and runs the decision chain in Go.
-const matchQuery = "data.iam2rego.policies.match"
+// GeneralQuery is the general path alone (lib/authz.rego): what every
+// request would be answered without its decision plan. Tests hold the two
+// paths to the same answers (DecideGeneral).
+const GeneralQuery = "data.iam2rego.authz.general_decision"
 
-// rcpServicesQuery reads the services RCPs apply to, once at Prepare.
-const rcpServicesQuery = "data.iam2rego.lib.rcp_services"
-
-// loadedQuery lists the policy ids a request may name.
-const loadedQuery = "{pid | _ = data.iam2rego.policies[pid].statements}"
+// PlanQuery says whether a request takes its decision plan.
+const PlanQuery = "data.iam2rego.lib.plan_ok"
 
 // Engine is a prepared decision query. Prepare it once; Decide is safe for
 // concurrent use.
 type Engine struct {
-	pq       opa.PreparedEvalQuery // DecisionQuery, over raw input
-	pqMatch  opa.PreparedEvalQuery // matchQuery, over Go-normalised input
-	rcp      map[string]bool       // services RCPs apply to
-	protect  protectedTable        // protected resources (lib/protected.rego)
-	norm     normalizer
-	check    normCheck // CheckNormalization's queries, prepared on first use
+	pq       opa.PreparedEvalQuery // DecisionQuery
+	general  opa.PreparedEvalQuery // GeneralQuery
+	planned  opa.PreparedEvalQuery // PlanQuery
 	ivc      cache.InterQueryValueCache
 	indexing bool
 }
@@ -88,9 +79,6 @@ func Prepare(ctx context.Context, policies map[string]*ast.Module, opts ...Optio
 	if err != nil {
 		return nil, fmt.Errorf("preparing the decision query: %w", err)
 	}
-	if err := e.norm.setData(cfg.data); err != nil {
-		return nil, err
-	}
 	return e, nil
 }
 
@@ -115,46 +103,14 @@ func prepare(ctx context.Context, ivc cache.InterQueryValueCache, store storage.
 	if err := checkLayout(compiler); err != nil {
 		return nil, err
 	}
-	pqMatch, err := opa.New(append(shared, opa.Query(matchQuery))...).PrepareForEval(ctx)
-	if err != nil {
+	e := &Engine{pq: pq, ivc: ivc, indexing: cfg.indexing}
+	if e.general, err = opa.New(append(shared, opa.Query(GeneralQuery))...).PrepareForEval(ctx); err != nil {
 		return nil, err
 	}
-	loaded, err := stringSet(ctx, shared, loadedQuery)
-	if err != nil {
+	if e.planned, err = opa.New(append(shared, opa.Query(PlanQuery))...).PrepareForEval(ctx); err != nil {
 		return nil, err
 	}
-	rcp, err := stringSet(ctx, shared, rcpServicesQuery)
-	if err != nil {
-		return nil, err
-	}
-	if len(rcp) == 0 {
-		return nil, fmt.Errorf("the library defines no services for RCPs (%s)", rcpServicesQuery)
-	}
-	protect, err := loadProtected(ctx, shared)
-	if err != nil {
-		return nil, err
-	}
-	e := &Engine{pq: pq, pqMatch: pqMatch, rcp: rcp, protect: protect, ivc: ivc, indexing: cfg.indexing, norm: normalizer{loaded: loaded}}
-	e.check.shared = shared
 	return e, nil
-}
-
-// stringSet evaluates a query whose value is a set of strings, once.
-func stringSet(ctx context.Context, shared []func(*opa.Rego), query string) (map[string]bool, error) {
-	rs, err := opa.New(append(shared, opa.Query(query))...).Eval(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]bool{}
-	if len(rs) == 1 && len(rs[0].Expressions) == 1 {
-		list, _ := rs[0].Expressions[0].Value.([]any)
-		for _, s := range list {
-			if s, ok := s.(string); ok {
-				out[s] = true
-			}
-		}
-	}
-	return out, nil
 }
 
 // PrepareBundle prepares the decision query over a bundle written by
@@ -170,94 +126,40 @@ func PrepareBundle(ctx context.Context, b *bundle.Bundle, opts ...Option) (*Engi
 	if err != nil {
 		return nil, fmt.Errorf("preparing the decision query over the bundle: %w", err)
 	}
-	if err := e.norm.setData(b.Data); err != nil {
-		return nil, err
-	}
 	return e, nil
 }
 
 // Decide answers one request. It never fails open: an evaluation error or
-// an undefined result is an ImplicitDeny whose Error says why.
-//
-// The request is normalised in Go (normalize.go, the twin of the Rego
-// normalisation that DecideValue runs); the statements that apply come
-// from one evaluation of data.iam2rego.policies.match, and the decision
-// chain runs in Go (chain.go, the twin of lib/decide.rego and
-// lib/decision.rego). CheckNormalization compares both halves with the
-// Rego library.
+// an undefined result is an ImplicitDeny whose Error says why. It
+// evaluates the same query as DecideValue and an OPA sidecar
+// (DecisionQuery): the library's decision plan where the request has one,
+// the general path otherwise.
 func (e *Engine) Decide(ctx context.Context, req Request) Decision {
-	in, errs, err := e.norm.normalize(req)
+	in, err := requestValue(req)
 	if err != nil {
 		return failClosed(err)
 	}
-	if len(errs) > 0 {
-		return errorDecision(errs)
-	}
-	return e.decideChain(ctx, in, req.Context)
+	return e.DecideValue(ctx, in)
 }
 
-// decideChain decides a normalised input: one evaluation of the match set,
-// then the decision chain in Go (chain.go). rawContext is the request's
-// context as the caller sent it, for the context checks' messages.
-func (e *Engine) decideChain(ctx context.Context, in ast.Value, rawContext map[string]any) Decision {
-	ci, err := readChainInput(in)
-	if err != nil {
-		return failClosed(err)
-	}
-	matches, err := e.matches(ctx, in)
-	if err != nil {
-		return failClosed(fmt.Errorf("evaluation error: %w", err))
-	}
-	if matches == nil && !noPolicies(ci) {
-		// The request names policies, but no module defines match rules:
-		// deciding without their statements could lose a deny.
-		return failClosed(fmt.Errorf("%s is undefined although the request names policies", matchQuery))
-	}
-	matches, errs := splitChecks(matches, rawContext)
-	if len(errs) > 0 {
-		return errorDecision(errs)
-	}
-	c := chain{in: ci, rcpServices: e.rcp, protected: e.protect}
-	c.hits = c.joinHits(matches, e.norm.policyNames)
-	return c.decide()
+// DecideGeneral answers a raw input by the general path alone
+// (GeneralQuery), as if no plan existed. It is for tests and checks that
+// hold the decision plans to the general path; serving uses DecideValue.
+func (e *Engine) DecideGeneral(ctx context.Context, input ast.Value) Decision {
+	return e.eval(ctx, e.general, input, failClosed(fmt.Errorf("the decision is undefined")))
 }
 
-// asTerm keeps a query's result as OPA's AST value (no JSON round trip).
-func asTerm(t *ast.Term, _ *opa.EvalContext) (any, error) { return t, nil }
-
-// matches evaluates data.iam2rego.policies.match over a normalised input:
-// the statements that apply, as objects ({"effect", "index", "policy"}
-// and, for resource policies, "kind"; "sid" when the statement has one).
-func (e *Engine) matches(ctx context.Context, in ast.Value) ([]ast.Object, error) {
-	rs, err := e.pqMatch.Eval(ctx, append(e.evalOptions(in), opa.EvalGenerateJSON(asTerm))...)
+// Planned says whether a raw input takes its decision plan (PlanQuery).
+func (e *Engine) Planned(ctx context.Context, input ast.Value) (bool, error) {
+	rs, err := e.planned.Eval(ctx, e.evalOptions(input)...)
 	if err != nil {
-		return nil, err
+		return false, err
 	}
-	if len(rs) == 0 {
-		return nil, nil // undefined: no policy module at all
-	}
-	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
-		return nil, fmt.Errorf("%s gave %d results", matchQuery, len(rs))
-	}
-	t, ok := rs[0].Expressions[0].Value.(*ast.Term)
-	if !ok {
-		return nil, fmt.Errorf("%s gave %T", matchQuery, rs[0].Expressions[0].Value)
-	}
-	set, ok := t.Value.(ast.Set)
-	if !ok {
-		return nil, fmt.Errorf("%s is %v, not a set", matchQuery, ast.ValueName(t.Value))
-	}
-	out := make([]ast.Object, 0, set.Len()) // non-nil: defined, maybe empty
-	var bad error
-	set.Foreach(func(m *ast.Term) {
-		if o, ok := m.Value.(ast.Object); ok {
-			out = append(out, o)
-		} else if bad == nil {
-			bad = fmt.Errorf("%s holds %v, not an object", matchQuery, m)
-		}
-	})
-	return out, bad
+	return len(rs) == 1 && len(rs[0].Expressions) == 1 && rs[0].Expressions[0].Value == true, nil
 }
+
+// RequestValue is the raw input object of a request, as DecideValue reads it.
+func RequestValue(req Request) (ast.Value, error) { return requestValue(req) }
 
 // eval runs a prepared decision query; undefined gives the fallback.
 func (e *Engine) eval(ctx context.Context, pq opa.PreparedEvalQuery, input ast.Value, undefined Decision) Decision {
@@ -280,32 +182,6 @@ func (e *Engine) evalOptions(input ast.Value) []opa.EvalOption {
 		opa.EvalRuleIndexing(e.indexing),
 		opa.EvalMetrics(metrics.NoOp()),
 	}
-}
-
-// DecideReference answers req the way an OPA sidecar does: the Rego
-// library normalises the raw request (data.iam2rego.authz.decision).
-// Decide must give the same answer; tests compare the two.
-func (e *Engine) DecideReference(ctx context.Context, req Request) Decision {
-	in, err := requestValue(req)
-	if err != nil {
-		return failClosed(err)
-	}
-	return e.DecideValue(ctx, in)
-}
-
-// SameDecision reports whether two answers agree: equal, or both failed
-// closed at evaluation (where only the wording of the error may differ).
-func SameDecision(a, b Decision) bool {
-	if strings.HasPrefix(a.Error, "evaluation error") && strings.HasPrefix(b.Error, "evaluation error") {
-		return true
-	}
-	return reflect.DeepEqual(a, b)
-}
-
-// errorDecision is the library's error_decision: the fail-closed answer
-// to a request that cannot be decided (errors sorted, joined by "; ").
-func errorDecision(errs []string) Decision {
-	return failClosed(errors.New(strings.Join(errs, "; ")))
 }
 
 // DecideValue answers a request given as a raw OPA input value (the

@@ -2,6 +2,7 @@ package translator
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -331,7 +332,26 @@ func principalTerm(p *Principal) *ast.Term {
 		"services", stringArray(dedupe(p.Services)),
 		"federated", stringArray(dedupe(p.Federated)),
 		"canonical", stringArray(dedupe(p.Canonical)),
+		"roles", stringArray(dedupe(roleKeys(p.ARNs))),
 	)
+}
+
+// roleARN is a role ARN of a Principal element: partition, account, path
+// and name (the library's role_matches_session reads it the same way).
+var roleARN = regexp.MustCompile(`^arn:([a-z][a-z0-9-]*):iam::([0-9]{12}):role/(.*/)?([^/]+)$`)
+
+// roleKeys are the keys of the roles among arns, "partition:account:name"
+// with the name lower-cased: a role session matches a role of the
+// element when its principal's role_key is one of them (§2.5; the session
+// ARN has no path, and role names are case-insensitive).
+func roleKeys(arns []string) []string {
+	var keys []string
+	for _, a := range arns {
+		if m := roleARN.FindStringSubmatch(a); m != nil {
+			keys = append(keys, m[1]+":"+m[2]+":"+strings.ToLower(m[4]))
+		}
+	}
+	return keys
 }
 
 // RuleKind names what a rule of a generated module defines: "match" (a

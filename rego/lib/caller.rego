@@ -43,14 +43,16 @@ principal_arn := input.principal if {
 }
 
 # A session of a role the bundle holds, arn:P:sts::A:assumed-role/NAME/S:
-# the role's caller with the session's own ARN, role name and session name.
+# the role's caller (and its plan) with the session's own ARN, role name
+# and session name.
 # This is the derivation's role_session form (principal_base), found by
 # splitting instead of a regex.
-session_caller := {
-	"principal": object.union(base.principal, {"arn": principal_arn, "role_name": seg[1], "session": session}),
-	"context": base.context,
-	"policies": base.policies,
-} if {
+session_caller := object.union(data.iam2rego.callers[session_role], {"principal": session_principal})
+
+session_principal := object.union(data.iam2rego.callers[session_role].principal, {"arn": principal_arn, "role_name": session_names[0], "session": session_names[1]})
+
+# session_names: the role name and the session name of a session ARN.
+session_names := [seg[1], session] if {
 	parts := split(principal_arn, ":")
 	count(parts) == 6
 	parts[0] == "arn"
@@ -61,10 +63,25 @@ session_caller := {
 	count(seg) > 2
 	session := concat("/", array.slice(seg, 2, count(seg)))
 	session != ""
-	role := data.iam2rego.roles_by_name[parts[4]][lower(seg[1])]
-	base := data.iam2rego.callers[role]
-	base.principal.partition == parts[1]
-	base.principal.kind == "role_session"
+}
+
+# session_role: the ARN of the role of a session ARN, when the bundle
+# holds it (in the session's partition).
+session_role := role if {
+	parts := split(principal_arn, ":")
+	role := data.iam2rego.roles_by_name[parts[4]][lower(session_names[0])]
+	data.iam2rego.callers[role].principal.partition == parts[1]
+	data.iam2rego.callers[role].principal.kind == "role_session"
+}
+
+# bundle_key: the entry of data.iam2rego.callers the request's caller
+# comes from (its own ARN, or its role's for a session), as bundle_caller
+# finds it.
+bundle_key := principal_arn if {
+	not has_policies
+	data.iam2rego.callers[principal_arn]
+} else := session_role if {
+	not has_policies
 }
 
 # derived_caller is the caller worked out from input.principal and the
@@ -92,7 +109,21 @@ derived_principal := object.union_n([
 	{"arn": raw_principal.arn, "federated_by": object.get(raw_principal, "federatedBy", "")},
 	principal_base,
 	{"role_arn": principal_role_arn, "tags": principal_tags},
+	principal_match_keys,
 ])
+
+# The keys Principal elements are matched by (principals.rego): the
+# caller's account in its partition and in any ("*:" for a bare account
+# id), and a session's role as "partition:account:name", the name
+# lower-cased.
+principal_match_keys := object.union(
+	{"account_keys": [concat(":", [principal_base.partition, principal_base.account]), concat(":", ["*", principal_base.account])] |
+		principal_base.kind in {"root", "user", "role_session", "federated_user"}
+	},
+	{"role_key": concat(":", [principal_base.partition, principal_base.account, lower(principal_base.role_name)]) |
+		principal_base.kind == "role_session"
+	},
+)
 
 raw_principal := {"arn": input.principal} if is_string(input.principal)
 

@@ -39,18 +39,12 @@ direct_match(spec) if {
 }
 
 # A role ARN names every session of the role; the session ARN has no path,
-# so only the last path segment is compared (§2.5).
+# so only the last path segment is compared (§2.5): the translator gives
+# each role of the element as "partition:account:name" (roles, the name
+# lower-cased), and a session's principal carries its own (role_key).
 session_of_role_match(spec) if {
 	input.principal.kind == "role_session"
-	some arn in spec.arns
-	role_matches_session(arn)
-}
-
-role_matches_session(arn) if {
-	m := regex.find_all_string_submatch_n(`^arn:([a-z][a-z0-9-]*):iam::([0-9]{12}):role/(.*/)?([^/]+)$`, arn, 1)[0]
-	m[1] == input.principal.partition
-	m[2] == input.principal.account
-	lower(m[4]) == lower(input.principal.role_name)
+	input.principal.role_key in spec.roles
 }
 
 federating_user_match(spec) if {
@@ -59,10 +53,10 @@ federating_user_match(spec) if {
 	input.principal.federated_by in spec.arns
 }
 
+# account_keys: "partition:account" and "*:account" (caller.rego).
 account_match(spec) if {
-	input.principal.kind in {"root", "user", "role_session", "federated_user"}
-	some partition in [input.principal.partition, "*"]
-	concat(":", [partition, input.principal.account]) in spec.accounts
+	some k in input.principal.account_keys
+	k in spec.accounts
 }
 
 # not_principal_applies says whether a Deny + NotPrincipal statement
