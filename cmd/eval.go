@@ -170,6 +170,9 @@ func readRequests(c *cli.Context, file string) ([]cases.BundleRequest, []error, 
 	if err != nil {
 		return nil, nil, failed(exitBadData, "%v", err)
 	}
+	if len(reqs) == 0 {
+		return nil, nil, failed(exitBadData, "%s: no requests: nothing was decided", file)
+	}
 	return reqs, errs, nil
 }
 

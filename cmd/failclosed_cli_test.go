@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -211,4 +212,25 @@ func tail(s string) string {
 		return s[len(s)-2000:]
 	}
 	return s
+}
+
+// TestEmptyCaseSetsAreErrors: test, eval --cases and eval --requests of
+// a file with no case or request exit 2; a CI step that decided nothing
+// must not pass.
+func TestEmptyCaseSetsAreErrors(t *testing.T) {
+	empty := filepath.Join(t.TempDir(), "empty.jsonl")
+	if err := os.WriteFile(empty, []byte("\n\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b := exBundle(t)
+	for _, args := range [][]string{
+		{"test", empty},
+		{"eval", "--cases", empty},
+		{"eval", "--bundle", b, "--requests", empty},
+	} {
+		code, stdout, stderr := runCLI(t, "", args...)
+		if code != exitBadData || !strings.Contains(stderr, "nothing was") || !strings.Contains(stderr, "empty.jsonl") {
+			t.Errorf("%v: exit %d\nstdout %s\nstderr %s", args, code, stdout, stderr)
+		}
+	}
 }
