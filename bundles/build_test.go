@@ -191,7 +191,7 @@ type bundleData struct {
 		} `json:"policies"`
 		Plan json.RawMessage `json:"plan"` // the caller's decision plan
 	} `json:"callers"`
-	Plan json.RawMessage `json:"plan"` // what every plan shares
+	Plan     json.RawMessage `json:"plan"` // what every plan shares
 	Accounts map[string]struct {
 		Name     string     `json:"name"`
 		SCPs     [][]string `json:"scps"`
