@@ -236,12 +236,16 @@ func (c *consistency) uses() (map[string][]translator.PolicyType, error) {
 		return nil, err
 	}
 	for _, arn := range sortedKeys(resources) {
-		typ := translator.Resource
+		// A role's record holds its trust policy, or (when the export gave
+		// none) a resource policy the build compiled as such: try both.
+		types := []translator.PolicyType{translator.Resource}
 		if k, _ := object(principals[arn])["kind"].(string); k == "role" {
-			typ = translator.Trust
+			types = []translator.PolicyType{translator.Trust, translator.Resource}
 		}
-		if err := add(typ, resources[arn]["policy"], fmt.Sprintf("resources[%q].policy", arn)); err != nil {
-			return nil, err
+		for _, typ := range types {
+			if err := add(typ, resources[arn]["policy"], fmt.Sprintf("resources[%q].policy", arn)); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return out, nil
