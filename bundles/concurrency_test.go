@@ -8,10 +8,10 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/iam2rego/iam2rego/bundles"
+	"github.com/iam2rego/iam2rego/internal/testbundle"
+
 	"github.com/iam2rego/iam2rego/rego"
 	"github.com/iam2rego/iam2rego/rego/cases"
-	"github.com/iam2rego/iam2rego/translator/account"
 )
 
 // TestConcurrentDecideOverBundle: one engine prepared over a bundle
@@ -20,20 +20,9 @@ import (
 // The requests mix every outcome: Allow, ImplicitDeny, ExplicitDeny and
 // fail-closed errors. Run it with -race.
 func TestConcurrentDecideOverBundle(t *testing.T) {
-	exp, err := account.Load(account.Inputs{
-		AccountDetails: []string{"../testdata/example/account-details.json"},
-		Org:            "../testdata/example/organization.json",
-		Resources:      []string{"../testdata/example/resource-policies.json"},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := bundles.Build(exp, bundles.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testbundle.Example(t)
 	ctx := context.Background()
-	eng, err := rego.PrepareBundle(ctx, res.Bundle)
+	eng, err := rego.PrepareBundle(ctx, b)
 	if err != nil {
 		t.Fatal(err)
 	}

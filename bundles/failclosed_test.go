@@ -10,9 +10,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/iam2rego/iam2rego/internal/testbundle"
+
 	"github.com/iam2rego/iam2rego/bundles"
 	"github.com/iam2rego/iam2rego/rego"
-	"github.com/iam2rego/iam2rego/translator/account"
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/bundle"
 	opa "github.com/open-policy-agent/opa/v1/rego"
@@ -62,22 +63,7 @@ func fcRequest() map[string]any {
 // decision library's decide and error_decision (every decision undefined).
 func fcBundles(t *testing.T) (good, conflict, undefined *bundle.Bundle) {
 	t.Helper()
-	build := func() *bundle.Bundle {
-		exp, err := account.Load(account.Inputs{
-			AccountDetails: []string{"../testdata/example/account-details.json"},
-			Org:            "../testdata/example/organization.json",
-			Resources:      []string{"../testdata/example/resource-policies.json"},
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := bundles.Build(exp, bundles.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return res.Bundle
-	}
-	good, conflict, undefined = build(), build(), build()
+	good, conflict, undefined = testbundle.Example(t), testbundle.Example(t), testbundle.Example(t)
 
 	m, err := ast.ParseModuleWithOpts("/iam2rego/policies/"+fcPolicy+".rego", fcConflictModule, ast.ParserOptions{RegoVersion: ast.RegoV1})
 	if err != nil {

@@ -11,8 +11,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/iam2rego/iam2rego/internal/testbundle"
+
 	"github.com/iam2rego/iam2rego/bundles"
-	"github.com/iam2rego/iam2rego/translator/account"
 )
 
 // guardEntry is one member of a hand-made archive. size, when set, is the
@@ -81,19 +82,8 @@ func (zeroReader) Read(p []byte) (int, error) {
 // guardExample is the example account's bundle, encoded.
 func guardExample(t testing.TB) []byte {
 	t.Helper()
-	exp, err := account.Load(account.Inputs{
-		AccountDetails: []string{"../testdata/example/account-details.json"},
-		Org:            "../testdata/example/organization.json",
-		Resources:      []string{"../testdata/example/resource-policies.json"},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := bundles.Build(exp, bundles.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := bundles.Encode(res.Bundle)
+	b := testbundle.Example(t)
+	data, err := bundles.Encode(b)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,8 @@ package bundles_test
 import (
 	"testing"
 
-	"github.com/iam2rego/iam2rego/benchmarks/gen/accountgen"
+	"github.com/iam2rego/iam2rego/internal/testbundle"
+
 	"github.com/iam2rego/iam2rego/bundles"
 	"github.com/iam2rego/iam2rego/translator/account"
 )
@@ -12,15 +13,8 @@ import (
 // Build compiles, groups' policies once per member and SCPs and RCPs
 // included, so that a bar never shows "27773 of 21957".
 func TestProgressEndsAtItsTotal(t *testing.T) {
-	set, err := accountgen.Generate(accountgen.Config{Seed: 3, Principals: 300})
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, err := set.Write(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, in := range map[string]account.Inputs{"example": exampleInputs(exampleDir), "generated": files.Inputs()} {
+	generated := testbundle.Generated(t, 3, 300)
+	for name, in := range map[string]account.Inputs{"example": testbundle.ExampleInputs(), "generated": generated} {
 		t.Run(name, func(t *testing.T) {
 			calls, last, lastTotal := 0, 0, 0
 			progress := func(done, total int) {

@@ -34,6 +34,32 @@ func analysisInputs(c *cli.Context) (*analysis, error) {
 	return a, nil
 }
 
+// analyse runs an analysis of --bundle (who-can, can) and prints its
+// result: as JSON with --format json, else with pretty.
+func analyse[R any](c *cli.Context, run func(*analysis) (R, error), pretty func(io.Writer, R)) error {
+	in, err := analysisInputs(c)
+	if err != nil {
+		return err
+	}
+	res, err := run(in)
+	if err != nil {
+		return failed(exitBadData, "%s: %v", c.String("bundle"), err)
+	}
+	if in.format == "json" {
+		err = writeIndented(c.App.Writer, res)
+	} else {
+		pretty(c.App.Writer, res)
+	}
+	// A request that could not be decided is listed in the output, and
+	// fails the command: never read as "not allowed".
+	if u, ok := any(res).(interface{ Undecided() error }); ok && err == nil {
+		if uerr := u.Undecided(); uerr != nil {
+			return failed(exitBadData, "%s: %v", c.String("bundle"), uerr)
+		}
+	}
+	return err
+}
+
 // writeIndented prints v as indented JSON.
 func writeIndented(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -73,24 +74,42 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		CustomAppHelpTemplate:     cli.AppHelpTemplate + "\n" + exitCodes,
 		OnUsageError:              usageError,
 		Action:                    unknownCommand,
+		// One row per command: its name, arguments, flags and action,
+		// each in the command's own file; its help in help/NAME.txt.
 		Commands: []*cli.Command{
-			validateCommand(),
-			compileCommand(),
-			evalCommand(),
-			testCommand(),
-			buildCommand(),
-			inspectCommand(),
-			whoCanCommand(),
-			canCommand(),
-			lintCommand(),
-			diffCommand(),
+			command("validate", "FILE...", validateFlags(), runValidate),
+			command("compile", "FILE", compileFlags(), runCompile),
+			command("eval", "", evalFlags(), runEval),
+			command("test", "FILE...", testFlags(), runTest),
+			command("build", "[DIR]", buildFlags(), runBuild),
+			command("inspect", "BUNDLE", inspectFlags(), runInspect),
+			command("who-can", "", whoCanFlags(), runWhoCan),
+			command("can", "", canFlags(), runCan),
+			command("lint", "[FILE|DIR|MANAGED-POLICY]...", lintFlags(), runLint),
+			command("diff", "OLD NEW", diffFlags(), runDiff),
 		},
 	}
 	for _, c := range app.Commands {
-		c.OnUsageError = usageError
-		c.Before = checkArgs(requiredFlags(c), c.Before)
+		if c.Name == "lint" {
+			c.Description += "\n\nRULES:\n" + ruleList()
+		}
 	}
 	return app
+}
+
+// command assembles a command: its help (withHelp), its usage errors and
+// argument checks (usageError, checkArgs), and --max-pattern-length
+// applied before it runs when it compiles policies.
+func command(name, args string, flags []cli.Flag, action cli.ActionFunc) *cli.Command {
+	c := withHelp(&cli.Command{Name: name, ArgsUsage: args, Flags: flags, Action: action, OnUsageError: usageError})
+	var before cli.BeforeFunc
+	for _, f := range flags {
+		if slices.Contains(f.Names(), patternLimitName) {
+			before = setPatternLimit
+		}
+	}
+	c.Before = checkArgs(requiredFlags(c), before)
+	return c
 }
 
 // requiredFlags takes the Required mark off a command's flags and returns

@@ -10,96 +10,81 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-func buildCommand() *cli.Command {
-	return &cli.Command{
-		Name:      "build",
-		Usage:     "compile an account export (or a policy folder) into a deterministic, optionally signed OPA bundle",
-		ArgsUsage: "[DIR]",
-		Description: "Inputs: --account-details FILE (repeatable; the output of `aws iam get-account-authorization-details`),\n" +
-			"--org FILE (organization tree with SCPs and RCPs, translator/account/FORMATS.md), --resource-policies\n" +
-			"FILE|DIR (repeatable), or a folder DIR with an iam2rego.json manifest (translator/account/FOLDER.md).\n" +
-			"AWS managed policies missing from the export come from an embedded snapshot; the network is never used.\n\n" +
-			"Output: a bundle .tar.gz for OPA: .manifest (revision = content hash, roots [\"iam2rego\"],\n" +
-			"rego_version 1), iam2rego/policies.rego with the rules of every distinct policy document, the\n" +
-			"decision library, and data.json (principals, groups, accounts and OU paths, resources).\n" +
-			"The same inputs give the same bytes, in any order (RS* and HS* signatures included; PS* and\n" +
-			"ES* are randomised). The file is written atomically: a failed build leaves any previous bundle\n" +
-			"untouched. Inputs are bounded: 64 MiB per file, --max-input-bytes (256 MiB) over all of them.\n" +
-			"A summary goes to stderr (--format json: a JSON object on stdout); a progress bar too, on a terminal.\n" +
-			"Exit status: 0 ok, 2 bad input (every problem is listed as FILE: /pointer: message (code)).",
-		Before: setPatternLimit,
-		Flags: []cli.Flag{
-			patternLimitFlag(),
-			&cli.StringSliceFlag{Name: "account-details", Usage: "account export `FILE` (repeatable)"},
-			&cli.StringFlag{Name: "org", Usage: "organization `FILE` (translator/account/FORMATS.md)"},
-			&cli.StringSliceFlag{Name: "resource-policies", Usage: "resource policies `FILE` or DIR (repeatable)"},
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "bundle.tar.gz", Usage: "bundle `FILE` to write"},
-			&cli.StringFlag{Name: "signing-key", Usage: "sign with this PEM private key `FILE` (RS*, PS*, ES*), or the file holding the HMAC secret (HS*); a path that names no file is an error"},
-			&cli.StringFlag{Name: "signing-secret", Usage: "HS* only: the HMAC secret as text, instead of --signing-key FILE (visible to other users in the process list)"},
-			&cli.StringFlag{Name: "signing-alg", Value: "RS256", Usage: "RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, HS256, HS384 or HS512"},
-			&cli.StringFlag{Name: "signing-key-id", Value: "iam2rego", Usage: "key id (kid) in the signature"},
-			&cli.BoolFlag{Name: "warnings", Usage: "list every warning (by default only their number is printed)"},
-			&cli.Int64Flag{Name: "max-input-bytes", Value: account.DefaultMaxInputBytes, Usage: "refuse to read more than `N` bytes over all inputs (each file is also bounded by 64 MiB)"},
-			&cli.IntFlag{Name: "max-context-value-length", Usage: "the longest request context value (or list member) the bundle accepts, in characters; longer ones deny with an input error (default 65536)"},
-			formatFlag("pretty", "json"),
-		},
-		Action: func(c *cli.Context) error {
-			in, err := buildInputs(c)
-			if err != nil {
-				return err
-			}
-			format := formatOf(c)
-			signing := bundles.Signing{Key: c.String("signing-key"), Secret: c.String("signing-secret"), Algorithm: c.String("signing-alg"), KeyID: c.String("signing-key-id")}
-			sign := signing.Key != "" || signing.Secret != ""
-			if sign {
-				if err := signing.Check(); err != nil {
-					return failed(exitBadData, "%v", err)
-				}
-			}
-			exp, err := account.Load(in)
-			if err != nil {
-				return reportDiagnostics(c.App.Writer, c.App.ErrWriter, diagnosticsOf(err), format)
-			}
-			defer limitBuildMemory(exp.InputBytes)()
-			bar := progress.New(progress.Terminal(c.App.ErrWriter), "compiling policies", 0)
-			res, err := bundles.Build(exp, bundles.Options{
-				Progress:         func(done, total int) { bar.Set(int64(done), int64(total)) },
-				TextOnly:         true,
-				ReleaseDocuments: true, MaxContextValueChars: c.Int("max-context-value-length"),
-			})
-			bar.Done()
-			if err != nil {
-				return reportDiagnostics(c.App.Writer, c.App.ErrWriter, diagnosticsOf(err), format)
-			}
-			if sign {
-				if err := bundles.Sign(res.Bundle, signing); err != nil {
-					return failed(exitBadData, "%v", err)
-				}
-			}
-			out := c.String("output")
-			if err := bundles.WriteFile(out, res.Bundle); err != nil {
-				return failed(exitBadData, "%s: %v", out, unwrapPath(err))
-			}
-			sum := buildSummary{Output: out, Revision: res.Bundle.Manifest.Revision, Signed: sign, Stats: res.Stats, Warnings: res.Warnings}
-			if format == "json" {
-				if sum.Warnings == nil {
-					sum.Warnings = []*schema.Error{}
-				}
-				return writeIndented(c.App.Writer, sum)
-			}
-			if c.Bool("warnings") {
-				for _, w := range res.Warnings {
-					fmt.Fprintln(c.App.ErrWriter, w.Error())
-				}
-			} else if n := len(res.Warnings); n > 0 {
-				fmt.Fprintf(c.App.ErrWriter, "%d warnings (list them with --warnings)\n", n)
-			}
-			st := res.Stats
-			fmt.Fprintf(c.App.ErrWriter, "wrote %s: revision %s, %d principals, %d policies, %d statements (%d not indexed)\n",
-				out, sum.Revision, st.Principals, st.Policies, st.Statements, st.Unindexed)
-			return nil
-		},
+// buildFlags are the flags of `iam2rego build` (help/build.txt says what it does).
+func buildFlags() []cli.Flag {
+	return []cli.Flag{
+		patternLimitFlag(),
+		&cli.StringSliceFlag{Name: "account-details", Usage: "account export `FILE` (repeatable)"},
+		&cli.StringFlag{Name: "org", Usage: "organization `FILE` (translator/account/FORMATS.md)"},
+		&cli.StringSliceFlag{Name: "resource-policies", Usage: "resource policies `FILE` or DIR (repeatable)"},
+		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "bundle.tar.gz", Usage: "bundle `FILE` to write"},
+		&cli.StringFlag{Name: "signing-key", Usage: "sign with this PEM private key `FILE` (RS*, PS*, ES*), or the file holding the HMAC secret (HS*); a path that names no file is an error"},
+		&cli.StringFlag{Name: "signing-secret", Usage: "HS* only: the HMAC secret as text, instead of --signing-key FILE (visible to other users in the process list)"},
+		&cli.StringFlag{Name: "signing-alg", Value: "RS256", Usage: "RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, HS256, HS384 or HS512"},
+		&cli.StringFlag{Name: "signing-key-id", Value: "iam2rego", Usage: "key id (kid) in the signature"},
+		&cli.BoolFlag{Name: "warnings", Usage: "list every warning (by default only their number is printed)"},
+		&cli.Int64Flag{Name: "max-input-bytes", Value: account.DefaultMaxInputBytes, Usage: "refuse to read more than `N` bytes over all inputs (each file is also bounded by 64 MiB)"},
+		&cli.IntFlag{Name: "max-context-value-length", Usage: "the longest request context value (or list member) the bundle accepts, in characters; longer ones deny with an input error (default 65536)"},
+		formatFlag("pretty", "json"),
 	}
+}
+
+// runBuild is `iam2rego build`.
+func runBuild(c *cli.Context) error {
+	in, err := buildInputs(c)
+	if err != nil {
+		return err
+	}
+	format := formatOf(c)
+	signing := bundles.Signing{Key: c.String("signing-key"), Secret: c.String("signing-secret"), Algorithm: c.String("signing-alg"), KeyID: c.String("signing-key-id")}
+	sign := signing.Key != "" || signing.Secret != ""
+	if sign {
+		if err := signing.Check(); err != nil {
+			return failed(exitBadData, "%v", err)
+		}
+	}
+	exp, err := account.Load(in)
+	if err != nil {
+		return reportDiagnostics(c.App.Writer, c.App.ErrWriter, diagnosticsOf(err), format)
+	}
+	defer limitBuildMemory(exp.InputBytes)()
+	bar := progress.New(progress.Terminal(c.App.ErrWriter), "compiling policies", 0)
+	res, err := bundles.Build(exp, bundles.Options{
+		Progress:         func(done, total int) { bar.Set(int64(done), int64(total)) },
+		TextOnly:         true,
+		ReleaseDocuments: true, MaxContextValueChars: c.Int("max-context-value-length"),
+	})
+	bar.Done()
+	if err != nil {
+		return reportDiagnostics(c.App.Writer, c.App.ErrWriter, diagnosticsOf(err), format)
+	}
+	if sign {
+		if err := bundles.Sign(res.Bundle, signing); err != nil {
+			return failed(exitBadData, "%v", err)
+		}
+	}
+	out := c.String("output")
+	if err := bundles.WriteFile(out, res.Bundle); err != nil {
+		return failed(exitBadData, "%s: %v", out, unwrapPath(err))
+	}
+	sum := buildSummary{Output: out, Revision: res.Bundle.Manifest.Revision, Signed: sign, Stats: res.Stats, Warnings: res.Warnings}
+	if format == "json" {
+		if sum.Warnings == nil {
+			sum.Warnings = []*schema.Error{}
+		}
+		return writeIndented(c.App.Writer, sum)
+	}
+	if c.Bool("warnings") {
+		for _, w := range res.Warnings {
+			fmt.Fprintln(c.App.ErrWriter, w.Error())
+		}
+	} else if n := len(res.Warnings); n > 0 {
+		fmt.Fprintf(c.App.ErrWriter, "%d warnings (list them with --warnings)\n", n)
+	}
+	st := res.Stats
+	fmt.Fprintf(c.App.ErrWriter, "wrote %s: revision %s, %d principals, %d policies, %d statements (%d not indexed)\n",
+		out, sum.Revision, st.Principals, st.Policies, st.Statements, st.Unindexed)
+	return nil
 }
 
 // buildSummary is build's --format json output.

@@ -9,7 +9,8 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-func diffCommand() *cli.Command {
+// diffFlags are the flags of `iam2rego diff` (help/diff.txt says what it does).
+func diffFlags() []cli.Flag {
 	side := func(which string) []cli.Flag {
 		return []cli.Flag{
 			&cli.StringSliceFlag{Name: which + "-account-details", Usage: "build " + which + " from this account export `FILE` (repeatable) instead of an argument"},
@@ -23,72 +24,61 @@ func diffCommand() *cli.Command {
 		&cli.IntFlag{Name: "max-probes", Value: diff.DefaultMaxProbes, Usage: "bound on the requests decided (`N` > 0, each on both sides); the time, memory and output of a diff stop with it"},
 	}
 	flags = append(flags, verificationFlags()...)
-	return &cli.Command{
-		Name:      "diff",
-		Usage:     "list the access NEW grants that OLD did not (and the access it removes), per principal",
-		ArgsUsage: "OLD NEW",
-		Description: "OLD and NEW are each a bundle written by `iam2rego build` or a policy folder (`iam2rego build DIR`);\n" +
-			"--old-account-details/--old-org/--old-resource-policies (and --new-*) give a side as build flags instead.\n" +
-			"Both sides are decided with the real decision logic over a derived probe set: per principal, every\n" +
-			"catalogue action a statement of its old or new policies can grant, on the resources the bundles know\n" +
-			"and a witness ARN per resource pattern, in the contexts that put each condition on either side\n" +
-			"(README.md, \"diff\", says what it cannot see). Each new access names the statement that grants it.\n" +
-			"Flags go before OLD and NEW. Exit status: 0 done, 1 new access with --fail-on-new-access (or an\n" +
-			"incomplete diff: the probe bound was hit), 2 bad input or a probe that could not be decided.",
-		Flags: append(append(flags, side("old")...), side("new")...),
-		Action: func(c *cli.Context) error {
-			format := formatOf(c)
-			if n := c.Int("max-probes"); n <= 0 {
-				return failed(exitBadData, "--max-probes must be positive, got %d", n)
-			}
-			args := c.Args().Slice()
-			// Every input of both sides is checked before either side is
-			// loaded (which takes seconds): a named pipe as NEW is refused
-			// at once, not after OLD is read.
-			inputs := append([]string{c.String("verification-key"), c.String("old-org"), c.String("new-org")}, args...)
-			for _, f := range []string{"old-account-details", "new-account-details", "old-resource-policies", "new-resource-policies"} {
-				inputs = append(inputs, c.StringSlice(f)...)
-			}
-			if err := checkInputKinds(inputs...); err != nil {
-				return err
-			}
-			var sides [2]*diff.Side
-			for i, which := range []string{"old", "new"} {
-				s, rest, err := loadDiffSide(c, which, args)
-				if err != nil {
-					return err
-				}
-				sides[i], args = s, rest
-			}
-			if len(args) > 0 {
-				return failed(exitBadData, "diff takes OLD and NEW, got %d more arguments", len(args))
-			}
-			rep, err := diff.Run(c.Context, sides[0], sides[1], diff.Options{MaxProbes: c.Int("max-probes")})
-			if err != nil {
-				return failed(exitBadData, "%v", err)
-			}
-			switch format {
-			case "json":
-				err = diff.WriteJSON(c.App.Writer, rep)
-			case "sarif":
-				err = diff.WriteSARIF(c.App.Writer, rep, "")
-			default:
-				err = diff.WritePretty(c.App.Writer, rep)
-			}
-			if err != nil {
-				return err
-			}
-			switch {
-			case rep.Stats.Undecided > 0:
-				return failed(exitBadData, "%d probes could not be decided, first: %s", rep.Stats.Undecided, rep.Errors[0])
-			case c.Bool("fail-on-new-access") && len(rep.Added) > 0:
-				return failed(exitFailed, "%d new accesses", len(rep.Added))
-			case c.Bool("fail-on-new-access") && rep.Stats.Truncated:
-				return failed(exitFailed, "the probe bound %d was hit: the diff is incomplete", rep.Stats.MaxProbes)
-			}
-			return nil
-		},
+	return append(append(flags, side("old")...), side("new")...)
+}
+
+// runDiff is `iam2rego diff`.
+func runDiff(c *cli.Context) error {
+	format := formatOf(c)
+	if n := c.Int("max-probes"); n <= 0 {
+		return failed(exitBadData, "--max-probes must be positive, got %d", n)
 	}
+	args := c.Args().Slice()
+	// Every input of both sides is checked before either side is loaded
+	// (which takes seconds): a named pipe as NEW is refused at once, not
+	// after OLD is read.
+	inputs := append([]string{c.String("verification-key"), c.String("old-org"), c.String("new-org")}, args...)
+	for _, f := range []string{"old-account-details", "new-account-details", "old-resource-policies", "new-resource-policies"} {
+		inputs = append(inputs, c.StringSlice(f)...)
+	}
+	if err := checkInputKinds(inputs...); err != nil {
+		return err
+	}
+	var sides [2]*diff.Side
+	for i, which := range []string{"old", "new"} {
+		s, rest, err := loadDiffSide(c, which, args)
+		if err != nil {
+			return err
+		}
+		sides[i], args = s, rest
+	}
+	if len(args) > 0 {
+		return failed(exitBadData, "diff takes OLD and NEW, got %d more arguments", len(args))
+	}
+	rep, err := diff.Run(c.Context, sides[0], sides[1], diff.Options{MaxProbes: c.Int("max-probes")})
+	if err != nil {
+		return failed(exitBadData, "%v", err)
+	}
+	switch format {
+	case "json":
+		err = diff.WriteJSON(c.App.Writer, rep)
+	case "sarif":
+		err = diff.WriteSARIF(c.App.Writer, rep, "")
+	default:
+		err = diff.WritePretty(c.App.Writer, rep)
+	}
+	if err != nil {
+		return err
+	}
+	switch {
+	case rep.Stats.Undecided > 0:
+		return failed(exitBadData, "%d probes could not be decided, first: %s", rep.Stats.Undecided, rep.Errors[0])
+	case c.Bool("fail-on-new-access") && len(rep.Added) > 0:
+		return failed(exitFailed, "%d new accesses", len(rep.Added))
+	case c.Bool("fail-on-new-access") && rep.Stats.Truncated:
+		return failed(exitFailed, "the probe bound %d was hit: the diff is incomplete", rep.Stats.MaxProbes)
+	}
+	return nil
 }
 
 // loadDiffSide loads OLD or NEW: from its --old-*/--new-* build flags, or

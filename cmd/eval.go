@@ -12,56 +12,42 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-func evalCommand() *cli.Command {
-	return &cli.Command{
-		Name:  "eval",
-		Usage: "decide neutral-format cases, or requests against a bundle built by `iam2rego build`",
-		UsageText: "iam2rego eval --cases FILE|- [--explain] [--format pretty|json] [--allow-case-errors] [--fail-on-deny]\n" +
-			"iam2rego eval --bundle BUNDLE --principal ARN --action A --resource ARN [--resource-account ID] [--context K=V]...\n" +
-			"iam2rego eval --bundle BUNDLE --requests FILE|- [--explain] [--format pretty|json] [--fail-on-deny]",
-		Description: "With --cases FILE|-: reads neutral-format cases (README.md, \"Case format\") and prints\n" +
-			"each case's decision (--format json: one {\"id\",\"decision\"} line per case). The distinct\n" +
-			"policies of all cases are compiled once into one prepared query. A case that cannot be decided\n" +
-			"is printed with its error; the exit status is then 2 unless --allow-case-errors is given.\n\n" +
-			"With --bundle B: answers --principal/--action/--resource (one request, explained; an error goes\n" +
-			"to stderr, exit 2) or --requests FILE|- (JSON Lines {\"id\",\"principal\",\"action\",\"resource\",\n" +
-			"\"context\"}) from the bundle's data: the principal's policies, groups, boundary, tags, account,\n" +
-			"OU path. A role ARN as --principal asks what the role's sessions may do. A bundle whose modules or\n" +
-			"callers are not what its documents and records compile to is refused (exit 2), signed or not.",
-		Before: setPatternLimit,
-		Flags: append(append([]cli.Flag{
-			patternLimitFlag(),
-			&cli.StringFlag{Name: "cases", Usage: "case `FILE`, or - for stdin"},
-			&cli.StringFlag{Name: "bundle", Usage: "bundle `FILE` (.tar.gz) written by iam2rego build"},
-			&cli.StringFlag{Name: "principal", Usage: "with --bundle: the caller's ARN (user, role, role session, root, service or \"anonymous\")"},
-			&cli.StringFlag{Name: "action", Usage: "with --bundle: service:Action"},
-			&cli.StringFlag{Name: "resource", Usage: "with --bundle: the resource ARN (or *)"},
-			&cli.StringFlag{Name: "resource-account", Usage: "with --bundle: the account owning the resource, when neither its ARN nor the bundle says"},
-			&cli.StringSliceFlag{Name: "context", Usage: "with --bundle: a request context key, `KEY=VALUE` (repeatable; a VALUE starting with [ is a JSON array)"},
-			&cli.StringFlag{Name: "requests", Usage: "with --bundle: JSON Lines requests `FILE`, or - for stdin"},
-			&cli.BoolFlag{Name: "explain", Usage: "add the deciding step, the reason and the matched statements (policy, Sid or index, effect); always on for a single --bundle request"},
-			formatFlag("pretty", "json"),
-			&cli.BoolFlag{Name: "fail-on-deny", Usage: "exit 1 when a decision is not Allow"},
-			&cli.BoolFlag{Name: "allow-case-errors", Usage: "exit 0 even when some cases could not be decided (for differential runs)"},
-			&cli.BoolFlag{Name: "no-rule-indexing", Usage: "switch OPA's rule index off (decisions must not change)"},
-		}, verificationFlags()...), bundleLimitFlags()...),
-		Action: func(c *cli.Context) error {
-			// --requests is read after the bundle is checked and prepared:
-			// its kind is checked first, so that a named pipe fails at once.
-			if err := checkInputKinds(c.String("bundle"), c.String("requests"), c.String("cases"), c.String("verification-key")); err != nil {
-				return err
-			}
-			switch {
-			case c.String("bundle") != "" && c.String("cases") != "":
-				return failed(exitBadData, "give --cases or --bundle, not both")
-			case c.String("bundle") != "":
-				return evalBundle(c, formatOf(c))
-			case c.String("cases") == "":
-				return failed(exitBadData, "eval needs --cases FILE|- or --bundle FILE")
-			}
-			return evalCases(c, formatOf(c))
-		},
+// evalFlags are the flags of `iam2rego eval` (help/eval.txt says what it does).
+func evalFlags() []cli.Flag {
+	return append(append([]cli.Flag{
+		patternLimitFlag(),
+		&cli.StringFlag{Name: "cases", Usage: "case `FILE`, or - for stdin"},
+		&cli.StringFlag{Name: "bundle", Usage: "bundle `FILE` (.tar.gz) written by iam2rego build"},
+		&cli.StringFlag{Name: "principal", Usage: "with --bundle: the caller's ARN (user, role, role session, root, service or \"anonymous\")"},
+		&cli.StringFlag{Name: "action", Usage: "with --bundle: service:Action"},
+		&cli.StringFlag{Name: "resource", Usage: "with --bundle: the resource ARN (or *)"},
+		&cli.StringFlag{Name: "resource-account", Usage: "with --bundle: the account owning the resource, when neither its ARN nor the bundle says"},
+		&cli.StringSliceFlag{Name: "context", Usage: "with --bundle: a request context key, `KEY=VALUE` (repeatable; a VALUE starting with [ is a JSON array)"},
+		&cli.StringFlag{Name: "requests", Usage: "with --bundle: JSON Lines requests `FILE`, or - for stdin"},
+		&cli.BoolFlag{Name: "explain", Usage: "add the deciding step, the reason and the matched statements (policy, Sid or index, effect); always on for a single --bundle request"},
+		formatFlag("pretty", "json"),
+		&cli.BoolFlag{Name: "fail-on-deny", Usage: "exit 1 when a decision is not Allow"},
+		&cli.BoolFlag{Name: "allow-case-errors", Usage: "exit 0 even when some cases could not be decided (for differential runs)"},
+		noRuleIndexingFlag(),
+	}, verificationFlags()...), bundleLimitFlags()...)
+}
+
+// runEval is `iam2rego eval`.
+func runEval(c *cli.Context) error {
+	// --requests is read after the bundle is checked and prepared: its
+	// kind is checked first, so that a named pipe fails at once.
+	if err := checkInputKinds(c.String("bundle"), c.String("requests"), c.String("cases"), c.String("verification-key")); err != nil {
+		return err
 	}
+	switch {
+	case c.String("bundle") != "" && c.String("cases") != "":
+		return failed(exitBadData, "give --cases or --bundle, not both")
+	case c.String("bundle") != "":
+		return evalBundle(c, formatOf(c))
+	case c.String("cases") == "":
+		return failed(exitBadData, "eval needs --cases FILE|- or --bundle FILE")
+	}
+	return evalCases(c, formatOf(c))
 }
 
 // evalCases decides the cases of --cases.

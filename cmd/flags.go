@@ -77,6 +77,22 @@ func list(xs []string, last string) string {
 	return strings.Join(xs[:len(xs)-1], ", ") + last + xs[len(xs)-1]
 }
 
+// typeFlag is --type, the policy type of the FILE arguments, with its
+// default ("": decided per file).
+func typeFlag(def string) cli.Flag {
+	usage := "policy type: " + policyTypeList()
+	if def == "" {
+		usage = "policy type of the FILE arguments: " + policyTypeList() + " (default: decided per file)"
+	}
+	return &cli.StringFlag{Name: "type", Value: def, Usage: usage}
+}
+
+// noRuleIndexingFlag switches OPA's rule index off (decisions must not
+// change: `make cases` runs the corpus both ways).
+func noRuleIndexingFlag() cli.Flag {
+	return &cli.BoolFlag{Name: "no-rule-indexing", Usage: "switch OPA's rule index off (decisions must not change)"}
+}
+
 func policyTypeList() string {
 	names := make([]string, len(translator.PolicyTypes))
 	for i, t := range translator.PolicyTypes {
@@ -94,10 +110,12 @@ func parsePolicyType(s string) (translator.PolicyType, error) {
 	return "", failed(exitBadData, "--type must be one of %s, got %q", policyTypeList(), s)
 }
 
+const patternLimitName = "max-pattern-length"
+
 // patternLimitFlag is --max-pattern-length, for the commands that compile
 // policies (translator.MaxPatternChars).
 func patternLimitFlag() cli.Flag {
-	return &cli.IntFlag{Name: "max-pattern-length", Value: translator.DefaultMaxPatternChars,
+	return &cli.IntFlag{Name: patternLimitName, Value: translator.DefaultMaxPatternChars,
 		Usage: "the longest wildcard pattern (a policy string with * or ?) in characters; longer ones are input_too_large"}
 }
 

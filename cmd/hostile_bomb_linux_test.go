@@ -55,8 +55,10 @@ func TestBundleBombsAreRefusedInBoundedMemory(t *testing.T) {
 			if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitBadData || !strings.Contains(stderr.String(), path) {
 				t.Errorf("%s bomb: iam2rego %s: exit %v, stderr %q; want 2 naming the file", tc.shape, args[0], err, stderr.String())
 			}
-			if peak > 1<<30 || elapsed > 30*time.Second {
-				t.Errorf("%s bomb of %d KB: refusing it took %v and a peak RSS of %d MiB; the bar is under 1 GB", tc.shape, compressed>>10, elapsed, peak>>20)
+			// The bar is memory, which holds on any machine; how long
+			// refusing takes is BenchmarkReadFileRefusesJSONBombs's.
+			if peak > 1<<30 {
+				t.Errorf("%s bomb of %d KB: refusing it took a peak RSS of %d MiB; the bar is under 1 GB", tc.shape, compressed>>10, peak>>20)
 			}
 		}
 	}

@@ -10,65 +10,52 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// lintCommand is `iam2rego lint`: flags and exit codes only; the rules
-// live in analysis/lint.
-func lintCommand() *cli.Command {
-	return &cli.Command{
-		Name:      "lint",
-		Usage:     "report least-privilege findings in policy files, folders, AWS managed policies or a build's inputs",
-		ArgsUsage: "[FILE|DIR|MANAGED-POLICY]...",
-		Description: "Arguments are policy files, folders of *.json policy files, and AWS managed policies by ARN\n" +
-			"or name (from the embedded snapshot); a folder with an iam2rego.json manifest, --account-details,\n" +
-			"--org and --resource-policies are read as `iam2rego build` reads them, and every user and role is\n" +
-			"then checked for privilege-escalation paths over the policies it holds. Without --type, a file\n" +
-			"with Principal is a trust policy (sts: actions only) or a resource policy, else an identity policy.\n" +
-			"Every finding is printed as FILE: /json/pointer: message (code); the rules are listed below\n" +
-			"(README.md, \"iam2rego lint\", says more). Exit status: 1 when a finding is at or above --fail-on, 2 on unreadable or invalid input\n" +
-			"(listed on stderr; the findings of the other inputs are still printed), 0 otherwise.\n\n" +
-			"RULES:\n" + ruleList(),
-		Flags: []cli.Flag{
-			&cli.StringSliceFlag{Name: "account-details", Usage: "account export `FILE` (repeatable)"},
-			&cli.StringFlag{Name: "org", Usage: "organization `FILE`"},
-			&cli.StringSliceFlag{Name: "resource-policies", Usage: "resource policies `FILE` or DIR (repeatable)"},
-			&cli.StringFlag{Name: "type", Usage: "policy type of the FILE arguments: " + policyTypeList() + " (default: decided per file)"},
-			formatFlag(lint.Formats...),
-			&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit 1 when a finding has this severity or a higher one: " + strings.Join(lint.Severities, ", ")},
-		},
-		Action: func(c *cli.Context) error {
-			in := lint.Inputs{
-				Build: account.Inputs{AccountDetails: c.StringSlice("account-details"), Org: c.String("org"), Resources: c.StringSlice("resource-policies")},
-				Paths: c.Args().Slice(),
-			}
-			if t := c.String("type"); t != "" {
-				typ, err := parsePolicyType(t)
-				if err != nil {
-					return err
-				}
-				in.Type = typ
-			}
-			format, failOn := formatOf(c), c.String("fail-on")
-			if !slices.Contains(lint.Severities, failOn) {
-				return failed(exitBadData, "--fail-on must be one of %s, got %q", strings.Join(lint.Severities, ", "), failOn)
-			}
-			if len(in.Paths) == 0 && len(in.Build.AccountDetails) == 0 && in.Build.Org == "" && len(in.Build.Resources) == 0 {
-				return failed(exitBadData, "lint needs a FILE, DIR or managed policy, or build inputs (--account-details, --org, --resource-policies)")
-			}
-			rep := lint.Run(in)
-			if err := lint.Write(c.App.Writer, rep, format, ""); err != nil {
-				return err
-			}
-			for _, e := range rep.Errors {
-				fmt.Fprintln(c.App.ErrWriter, e.Error())
-			}
-			switch {
-			case len(rep.Errors) > 0:
-				return failed(exitBadData, "")
-			case lint.Fails(rep, failOn):
-				return failed(exitFailed, "")
-			}
-			return nil
-		},
+// lintFlags are the flags of `iam2rego lint` (help/lint.txt says what it does).
+func lintFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringSliceFlag{Name: "account-details", Usage: "account export `FILE` (repeatable)"},
+		&cli.StringFlag{Name: "org", Usage: "organization `FILE`"},
+		&cli.StringSliceFlag{Name: "resource-policies", Usage: "resource policies `FILE` or DIR (repeatable)"},
+		typeFlag(""),
+		formatFlag(lint.Formats...),
+		&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit 1 when a finding has this severity or a higher one: " + strings.Join(lint.Severities, ", ")},
 	}
+}
+
+// runLint is `iam2rego lint`.
+func runLint(c *cli.Context) error {
+	in := lint.Inputs{
+		Build: account.Inputs{AccountDetails: c.StringSlice("account-details"), Org: c.String("org"), Resources: c.StringSlice("resource-policies")},
+		Paths: c.Args().Slice(),
+	}
+	if t := c.String("type"); t != "" {
+		typ, err := parsePolicyType(t)
+		if err != nil {
+			return err
+		}
+		in.Type = typ
+	}
+	format, failOn := formatOf(c), c.String("fail-on")
+	if !slices.Contains(lint.Severities, failOn) {
+		return failed(exitBadData, "--fail-on must be one of %s, got %q", strings.Join(lint.Severities, ", "), failOn)
+	}
+	if len(in.Paths) == 0 && len(in.Build.AccountDetails) == 0 && in.Build.Org == "" && len(in.Build.Resources) == 0 {
+		return failed(exitBadData, "lint needs a FILE, DIR or managed policy, or build inputs (--account-details, --org, --resource-policies)")
+	}
+	rep := lint.Run(in)
+	if err := lint.Write(c.App.Writer, rep, format, ""); err != nil {
+		return err
+	}
+	for _, e := range rep.Errors {
+		fmt.Fprintln(c.App.ErrWriter, e.Error())
+	}
+	switch {
+	case len(rep.Errors) > 0:
+		return failed(exitBadData, "")
+	case lint.Fails(rep, failOn):
+		return failed(exitFailed, "")
+	}
+	return nil
 }
 
 // ruleList is lint --help's table of rules: code, severity and what each

@@ -10,37 +10,26 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-func validateCommand() *cli.Command {
-	return &cli.Command{
-		Name:      "validate",
-		Usage:     "check IAM policy documents (or neutral case files, *.jsonl) and report every problem",
-		ArgsUsage: "FILE...",
-		Description: "Each policy is checked against the JSON Schema and the IAM rules of its policy type.\n" +
-			"Every problem is printed on one line: FILE: /json/pointer: message (code).\n" +
-			"Files ending in .jsonl are read as neutral-format cases, one per line.\n" +
-			"Exit status: 0 valid (warnings allowed), 2 invalid.",
-		Before: setPatternLimit,
-		Flags: []cli.Flag{
-			patternLimitFlag(),
-			&cli.StringFlag{Name: "type", Value: "identity", Usage: "policy type: " + policyTypeList()},
-			formatFlag("pretty", "json"),
-		},
-		Action: func(c *cli.Context) error {
-			typ, err := parsePolicyType(c.String("type"))
-			if err != nil {
-				return err
-			}
-			format := formatOf(c)
-			if c.NArg() == 0 {
-				return failed(exitBadData, "validate needs at least one FILE")
-			}
-			var all []*schema.Error
-			for _, file := range c.Args().Slice() {
-				all = append(all, validateFile(c.Context, file, typ)...)
-			}
-			return reportDiagnostics(c.App.Writer, c.App.ErrWriter, all, format)
-		},
+// validateFlags are the flags of `iam2rego validate` (help/validate.txt says what it does).
+func validateFlags() []cli.Flag {
+	return []cli.Flag{patternLimitFlag(), typeFlag("identity"), formatFlag("pretty", "json")}
+}
+
+// runValidate is `iam2rego validate`.
+func runValidate(c *cli.Context) error {
+	typ, err := parsePolicyType(c.String("type"))
+	if err != nil {
+		return err
 	}
+	format := formatOf(c)
+	if c.NArg() == 0 {
+		return failed(exitBadData, "validate needs at least one FILE")
+	}
+	var all []*schema.Error
+	for _, file := range c.Args().Slice() {
+		all = append(all, validateFile(c.Context, file, typ)...)
+	}
+	return reportDiagnostics(c.App.Writer, c.App.ErrWriter, all, format)
 }
 
 // validateFile returns the diagnostics (errors and warnings) of one file.

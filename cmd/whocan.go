@@ -9,45 +9,22 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-func whoCanCommand() *cli.Command {
-	return &cli.Command{
-		Name:      "who-can",
-		Usage:     "list every principal of a bundle allowed an action on a resource, and who outside it the resource's policy lets in",
-		UsageText: "iam2rego who-can --bundle B --action A --resource ARN [--resource-account ID] [--context K=V]... [--format pretty|json]",
-		Description: "Decides the request for every user, every role (as its sessions) and every account root of the bundle,\n" +
-			"with the same decision as eval --bundle, and lists those allowed with the deciding step and statements.\n" +
-			"Then lists the grants of the resource's own policy (a bucket policy for its objects, a role's trust\n" +
-			"policy) to principals outside the bundle: other accounts, the public (*), AWS services, federated\n" +
-			"providers, each with its statement and condition, as IAM Access Analyzer's external-access findings do.\n" +
-			"Exit 0 (also when nobody is allowed), 2 on bad input or when a principal's request could not be decided\n" +
-			"(each is listed as \"not decided (deny)\").",
-		Flags: append(bundleFlags(),
-			&cli.StringFlag{Name: "action", Usage: "service:Action", Required: true},
-			&cli.StringFlag{Name: "resource", Usage: "the resource ARN (or *)", Required: true},
-			&cli.StringFlag{Name: "resource-account", Usage: "the account owning the resource, when neither its ARN nor the bundle says"},
-			&cli.StringSliceFlag{Name: "context", Usage: "a request context key, `KEY=VALUE` (repeatable; a VALUE starting with [ is a JSON array)"},
-		),
-		Action: func(c *cli.Context) error {
-			in, err := analysisInputs(c)
-			if err != nil {
-				return err
-			}
-			q := access.Query{Action: c.String("action"), Resource: c.String("resource"), ResourceAccount: c.String("resource-account"), Context: in.context}
-			res, err := access.WhoCan(c.Context, in.eng, in.bundle, q)
-			if err != nil {
-				return failed(exitBadData, "%s: %v", c.String("bundle"), err)
-			}
-			if in.format == "json" {
-				err = writeIndented(c.App.Writer, res)
-			} else {
-				writeWhoCan(c.App.Writer, res)
-			}
-			if err == nil && len(res.Errors) > 0 {
-				err = failed(exitBadData, "%s: %d of %d principals could not be decided, first %s: %s", c.String("bundle"), len(res.Errors), res.Checked, res.Errors[0].Principal, res.Errors[0].Decision.Error)
-			}
-			return err
-		},
-	}
+// whoCanFlags are the flags of `iam2rego who-can` (help/who-can.txt says what it does).
+func whoCanFlags() []cli.Flag {
+	return append(bundleFlags(),
+		&cli.StringFlag{Name: "action", Usage: "service:Action", Required: true},
+		&cli.StringFlag{Name: "resource", Usage: "the resource ARN (or *)", Required: true},
+		&cli.StringFlag{Name: "resource-account", Usage: "the account owning the resource, when neither its ARN nor the bundle says"},
+		&cli.StringSliceFlag{Name: "context", Usage: "a request context key, `KEY=VALUE` (repeatable; a VALUE starting with [ is a JSON array)"},
+	)
+}
+
+// runWhoCan is `iam2rego who-can`.
+func runWhoCan(c *cli.Context) error {
+	return analyse(c, func(in *analysis) (*access.WhoCanResult, error) {
+		q := access.Query{Action: c.String("action"), Resource: c.String("resource"), ResourceAccount: c.String("resource-account"), Context: in.context}
+		return access.WhoCan(c.Context, in.eng, in.bundle, q)
+	}, writeWhoCan)
 }
 
 func writeWhoCan(w io.Writer, res *access.WhoCanResult) {

@@ -9,32 +9,18 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/iam2rego/iam2rego/benchmarks/gen/accountgen"
+	"github.com/iam2rego/iam2rego/internal/testbundle"
+
 	"github.com/iam2rego/iam2rego/bundles"
 	"github.com/iam2rego/iam2rego/layout"
 	"github.com/iam2rego/iam2rego/translator/account"
 	"github.com/open-policy-agent/opa/v1/bundle"
 )
 
-// exampleInputs are the GenAI example account's (make demo).
-var exampleInputs = account.Inputs{
-	AccountDetails: []string{"../testdata/example/account-details.json"},
-	Org:            "../testdata/example/organization.json",
-	Resources:      []string{"../testdata/example/resource-policies.json"},
-}
-
 // dataJSON builds a bundle and returns its data.json as written.
 func dataJSON(t *testing.T, in account.Inputs) []byte {
 	t.Helper()
-	exp, err := account.Load(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := bundles.Build(exp, bundles.Options{MaxContextValueChars: 1000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	archive, err := bundles.Encode(res.Bundle)
+	archive, err := bundles.Encode(testbundle.Build(t, in, bundles.Options{MaxContextValueChars: 1000}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,17 +58,10 @@ func generic(t *testing.T, b []byte) any {
 // TestDataJSONRoundTrips: a built bundle's data.json decodes into Data
 // with no member left over, and encodes back to the same JSON.
 func TestDataJSONRoundTrips(t *testing.T) {
-	set, err := accountgen.Generate(accountgen.Config{Seed: 5, Principals: 200})
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, err := set.Write(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	generated := testbundle.Generated(t, 5, 200)
 	for name, in := range map[string]account.Inputs{
-		"example":   exampleInputs,
-		"generated": files.Inputs(),
+		"example":   testbundle.ExampleInputs(),
+		"generated": generated,
 	} {
 		t.Run(name, func(t *testing.T) {
 			raw := dataJSON(t, in)
@@ -112,15 +91,7 @@ func TestDataJSONRoundTrips(t *testing.T) {
 // TestFromBundle: the typed data of a built bundle, and an error for a
 // bundle iam2rego did not write.
 func TestFromBundle(t *testing.T) {
-	exp, err := account.Load(exampleInputs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := bundles.Build(exp, bundles.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := layout.FromBundle(res.Bundle)
+	d, err := layout.FromBundle(testbundle.Example(t))
 	if err != nil || len(d.Principals) != 5 || d.Organization == nil || d.Organization.ManagementAccount != "999999999999" {
 		t.Fatalf("FromBundle: %v, %+v", err, d)
 	}

@@ -46,8 +46,7 @@ func sizedDocument(t *testing.T, typ PolicyType, size int) map[string]any {
 func sizeDiagnostics(t *testing.T, typ PolicyType, doc any, exported bool) []string {
 	t.Helper()
 	var d schema.Diagnostics
-	d.Merge("p.json", schema.Validate(schema.KindPolicy, "p.json", doc))
-	compileDoc("p.json", typ, doc, &d, exported)
+	compileDoc("p.json", typ, doc, checked("p.json", typ, doc, &d, exported), &d)
 	var out []string
 	for _, e := range d.All() {
 		if e.Code == schema.CodeLimitExceeded || e.Code == schema.WarnQuotaExceeded || e.Code == schema.CodeInputTooLarge {

@@ -47,7 +47,7 @@ func compileText(file string, typ PolicyType, data []byte) (*Compiled, *schema.D
 	if doc == nil {
 		return nil, &d
 	}
-	return compileDoc(file, typ, doc, &d, false), &d
+	return compileDoc(file, typ, doc, decodePolicy(file, typ, doc, &d, false), &d), &d
 }
 
 // CompileDocument lowers a decoded document (generic JSON values, numbers
@@ -66,18 +66,51 @@ func CompileExported(file string, typ PolicyType, doc any) (*Compiled, error) {
 
 func compileDocument(file string, typ PolicyType, doc any, exported bool) (*Compiled, error) {
 	var d schema.Diagnostics
-	d.Merge(file, schema.Validate(schema.KindPolicy, file, doc))
-	c := compileDoc(file, typ, doc, &d, exported)
+	c := compileDoc(file, typ, doc, checked(file, typ, doc, &d, exported), &d)
 	if err := d.Err(); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
-// compileDoc runs the semantic checks and, when nothing is wrong, the
-// lowering; problems go to d.
-func compileDoc(file string, typ PolicyType, doc any, d *schema.Diagnostics, exported bool) *Compiled {
-	p := decodePolicy(file, typ, doc, d, exported)
+// checked validates a decoded document and decodes it into the typed
+// policy; problems go to d.
+func checked(file string, typ PolicyType, doc any, d *schema.Diagnostics, exported bool) *Policy {
+	d.Merge(file, schema.Validate(schema.KindPolicy, file, doc))
+	return decodePolicy(file, typ, doc, d, exported)
+}
+
+// Parsed is a policy document decoded and checked but not lowered to
+// Rego: what the analyses read (its statements, patterns and conditions).
+type Parsed struct {
+	Policy   *Policy
+	Warnings []*schema.Error
+}
+
+// ParseDocument validates a decoded document and decodes it into the
+// typed policy, with CompileDocument's diagnostics, without lowering it.
+func ParseDocument(file string, typ PolicyType, doc any) (*Parsed, error) {
+	return parseDocument(file, typ, doc, false)
+}
+
+// ParseExported is ParseDocument for a document read from an AWS export
+// or a bundle (CompileExported's leniency on Sids).
+func ParseExported(file string, typ PolicyType, doc any) (*Parsed, error) {
+	return parseDocument(file, typ, doc, true)
+}
+
+func parseDocument(file string, typ PolicyType, doc any, exported bool) (*Parsed, error) {
+	var d schema.Diagnostics
+	p := checked(file, typ, doc, &d, exported)
+	if err := d.Err(); err != nil {
+		return nil, err
+	}
+	return &Parsed{Policy: p, Warnings: d.Warnings()}, nil
+}
+
+// compileDoc lowers a decoded policy when nothing is wrong with it;
+// problems go to d.
+func compileDoc(file string, typ PolicyType, doc any, p *Policy, d *schema.Diagnostics) *Compiled {
 	if d.HasErrors() {
 		return nil
 	}

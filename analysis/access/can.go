@@ -2,10 +2,11 @@ package access
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sort"
-	"strings"
+
+	"github.com/iam2rego/iam2rego/analysis/kernel"
+	"github.com/iam2rego/iam2rego/arn"
 
 	"github.com/iam2rego/iam2rego/rego"
 	"github.com/iam2rego/iam2rego/translator"
@@ -49,6 +50,15 @@ type CanResult struct {
 	Policies map[string][]string `json:"policies"`
 }
 
+// Undecided is an error when some requests could not be decided.
+func (r *CanResult) Undecided() error {
+	if len(r.Errors) == 0 {
+		return nil
+	}
+	e := r.Errors[0]
+	return fmt.Errorf("%d of %d requests could not be decided, first %s on %s: %s", len(r.Errors), r.Checked, e.Action, e.Resource, e.Decision.Error)
+}
+
 // keep stores a decision's statement names once in r.Policies and returns
 // the decision without them.
 func (r *CanResult) keep(d rego.Decision) rego.Decision {
@@ -84,18 +94,16 @@ func Can(ctx context.Context, eng *rego.Engine, b *bundle.Bundle, principal stri
 	case maxProbes == 0:
 		maxProbes = DefaultMaxProbes
 	}
-	v, err := readView(b)
+	v, err := kernel.NewView("the bundle", b)
 	if err != nil {
 		return nil, err
 	}
-	ids, ok := identityPolicies(b, principal)
-	if !ok {
+	p := v.Principals[principal]
+	if p == nil {
 		return nil, fmt.Errorf("%s is not a user or role of the bundle", principal)
 	}
-	account := ""
-	if parts := strings.SplitN(principal, ":", 6); len(parts) == 6 {
-		account = parts[4]
-	}
+	account := arn.Account(principal)
+	vars := v.Variables(principal)
 	res := &CanResult{Principal: principal, Allowed: []Access{}, MaxProbes: maxProbes, Policies: map[string][]string{}}
 	seen := map[probe]bool{}
 	var probes []probe
@@ -109,33 +117,29 @@ func Can(ctx context.Context, eng *rego.Engine, b *bundle.Bundle, principal stri
 			probes = append(probes, p)
 		}
 	}
-	known := v.knownResources()
+	known := v.KnownResources()
 	all := catalog.AllActions()
-	for _, name := range ids {
-		pol, _, err := v.policy(name, translator.Identity)
+	for _, name := range p.Identity {
+		pol, err := v.Policy(name, translator.Identity)
 		if err != nil {
 			return nil, err
 		}
 		for _, st := range pol.Statements {
 			if st.Effect == translator.Allow {
-				identityProbes(st, all, known, account, add)
+				identityProbes(st, all, known, account, vars, add)
 			}
 		}
 	}
-	for _, arn := range known {
-		for _, name := range v.resources[arn] {
-			typ := translator.Resource
-			if isRoleARN(arn) {
-				typ = translator.Trust
-			}
-			pol, _, err := v.policy(name, typ)
+	for _, res := range known {
+		for _, name := range v.Resources[res].Policy {
+			pol, err := v.Policy(name, kernel.ResourceType(res))
 			if err != nil {
 				return nil, err
 			}
 			for _, st := range pol.Statements {
-				if st.Effect == translator.Allow && st.Principal != nil && !st.NotPrincipal && names(st.Principal, principal, account) {
-					for _, a := range actionsOf(st, all) {
-						add(probe{action: a, resource: arn})
+				if st.Effect == translator.Allow && kernel.MayApplyTo(st, principal, account) {
+					for _, a := range kernel.ActionsOf(st, all) {
+						add(probe{action: a, resource: res})
 					}
 				}
 			}
@@ -146,7 +150,7 @@ func Can(ctx context.Context, eng *rego.Engine, b *bundle.Bundle, principal stri
 	for i, p := range probes {
 		reqs[i] = rego.Request{Principal: rego.Principal{ARN: principal}, Action: p.action, Resource: rego.Resource{ARN: p.resource, Account: ownerOf(p.resource, account)}, Context: reqContext}
 	}
-	for i, d := range decideRequests(ctx, eng, reqs, res.keep) {
+	for i, d := range kernel.DecideAllKeeping(ctx, eng, reqs, res.keep) {
 		a := Access{Action: probes[i].action, Resource: probes[i].resource, Pattern: probes[i].pattern, Decision: d}
 		switch {
 		case d.Error != "":
@@ -167,15 +171,15 @@ func Can(ctx context.Context, eng *rego.Engine, b *bundle.Bundle, principal stri
 
 // identityProbes adds the requests an identity-policy Allow statement can
 // grant: its actions on the known resources of the action's service it
-// matches, on "*" when it names "*", and on a witness of every other
-// pattern.
-func identityProbes(st *translator.Statement, all, known []string, account string, add func(probe)) {
-	actions := actionsOf(st, all)
+// matches, on "*" when it names "*" (or has NotResource), and on a
+// witness of every other pattern (kernel.Witness, with the principal's
+// values of policy variables).
+func identityProbes(st *translator.Statement, all, known []string, account string, vars map[string]string, add func(probe)) {
+	actions := kernel.ActionsOf(st, all)
 	for _, a := range actions {
-		service, _, _ := strings.Cut(a, ":")
-		for _, arn := range known {
-			if serviceOf(arn) == service && resourceMatches(st, arn) {
-				add(probe{action: a, resource: arn})
+		for _, res := range known {
+			if arn.Service(res) == kernel.Service(a) && kernel.MatchesResource(st, res) {
+				add(probe{action: a, resource: res})
 			}
 		}
 	}
@@ -186,171 +190,31 @@ func identityProbes(st *translator.Statement, all, known []string, account strin
 		return
 	}
 	for _, r := range st.Resources {
-		if r.Raw == "*" {
-			for _, a := range actions {
-				add(probe{action: a, resource: "*"})
-			}
-			continue
-		}
-		w := witness(r.Raw, account) // a literal ARN stays as written
-		service := serviceOf(w)
 		for _, a := range actions {
-			if s, _, _ := strings.Cut(a, ":"); s == service {
-				p := probe{action: a, resource: w}
-				if w != r.Raw {
-					p.pattern = r.Raw
-				}
-				add(p)
-			}
-		}
-	}
-}
-
-// actionsOf lists the actions of all (the catalogue's) that a statement's
-// Action or NotAction element matches.
-func actionsOf(st *translator.Statement, all []string) []string {
-	var out []string
-	for _, a := range all {
-		hit := false
-		for _, p := range st.Actions {
-			if p.MayMatch(a) {
-				hit = true
-				break
-			}
-		}
-		if hit != st.NotAction {
-			out = append(out, a)
-		}
-	}
-	return out
-}
-
-func resourceMatches(st *translator.Statement, arn string) bool {
-	if !st.HasResource {
-		return true
-	}
-	hit := false
-	for _, r := range st.Resources {
-		hit = hit || r.MayMatch(arn)
-	}
-	return hit != st.NotResource
-}
-
-// names says whether a Principal element names the principal, its
-// account, or everyone.
-func names(p *translator.Principal, principal, account string) bool {
-	if p.Wildcard {
-		return true
-	}
-	for _, a := range p.Accounts {
-		if a.Account == account {
-			return true
-		}
-	}
-	for _, arn := range p.ARNs {
-		if arn == principal {
-			return true
-		}
-	}
-	return false
-}
-
-// witness turns a resource pattern into one concrete ARN it matches: a
-// whole-segment `*` region becomes us-east-1 and a `*` account the
-// principal's own; every other wildcard and policy variable becomes "x".
-func witness(pattern, account string) string {
-	parts := strings.SplitN(pattern, ":", 6)
-	if len(parts) == 6 {
-		if parts[3] == "*" {
-			parts[3] = "us-east-1"
-		}
-		if parts[4] == "*" {
-			parts[4] = account
-		}
-		pattern = strings.Join(parts, ":")
-	}
-	var b strings.Builder
-	for i := 0; i < len(pattern); i++ {
-		switch c := pattern[i]; {
-		case c == '$' && i+1 < len(pattern) && pattern[i+1] == '{':
-			if end := strings.IndexByte(pattern[i:], '}'); end > 0 {
-				b.WriteByte('x')
-				i += end
+			if r.Raw == "*" {
+				add(probe{action: a, resource: "*"})
 				continue
 			}
-			b.WriteByte(c)
-		case c == '*' || c == '?':
-			b.WriteByte('x')
-		default:
-			b.WriteByte(c)
+			w := kernel.Witness(r.Raw, a, account, vars) // a literal ARN stays as written
+			if w == "" {
+				continue
+			}
+			p := probe{action: a, resource: w}
+			if w != r.Raw {
+				p.pattern = r.Raw
+			}
+			add(p)
 		}
 	}
-	return b.String()
 }
 
 // ownerOf is the account to decide an ARN in when the ARN names none
 // (an AWS-owned resource such as a Bedrock foundation model): the
 // caller's own, as a request from the caller's account names it. ARNs
 // that name their account, and "*", need nothing.
-func ownerOf(arn, account string) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) == 6 && parts[4] == "" {
+func ownerOf(resource, account string) string {
+	if a, ok := arn.Parse(resource); ok && a.Account == "" {
 		return account
 	}
 	return ""
-}
-
-func serviceOf(arn string) string {
-	parts := strings.SplitN(arn, ":", 4)
-	if len(parts) < 3 || parts[0] != "arn" {
-		return ""
-	}
-	return parts[2]
-}
-
-// identityPolicies are the identity policies data.iam2rego.principals
-// gives a user or role.
-func identityPolicies(b *bundle.Bundle, principal string) ([]string, bool) {
-	p, ok := object(object(object(b.Data["iam2rego"])["principals"])[principal])["identity"].([]any)
-	if !ok {
-		return nil, false
-	}
-	return stringList(p), true
-}
-
-// document is a policy's document, parsed.
-func (v *view) document(name string) (any, error) {
-	text, ok := v.documents[name]
-	if !ok {
-		return nil, fmt.Errorf("policy %s has no document in the bundle: rebuild it with this iam2rego", name)
-	}
-	var doc any
-	if err := json.Unmarshal([]byte(text), &doc); err != nil {
-		return nil, fmt.Errorf("policy %s: %v", name, err)
-	}
-	return doc, nil
-}
-
-// policy parses a policy document of the bundle as the given type, and
-// returns the decoded document beside it.
-func (v *view) policy(name string, typ translator.PolicyType) (*translator.Policy, any, error) {
-	doc, err := v.document(name)
-	if err != nil {
-		return nil, nil, err
-	}
-	c, err := translator.CompileExported("bundle policy "+name, typ, doc)
-	if err != nil {
-		return nil, nil, fmt.Errorf("policy %s: %v", name, err)
-	}
-	return c.Policy, doc, nil
-}
-
-// knownResources lists the bundle's resources, sorted.
-func (v *view) knownResources() []string {
-	out := make([]string, 0, len(v.resources))
-	for arn := range v.resources {
-		out = append(out, arn)
-	}
-	sort.Strings(out)
-	return out
 }

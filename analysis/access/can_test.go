@@ -41,8 +41,10 @@ func TestCanExample(t *testing.T) {
 		}
 	}
 
-	// Alice's AmazonBedrockReadOnly grants bedrock:Get* and List* on "*";
-	// none of them is a write.
+	// Alice's AmazonBedrockReadOnly grants bedrock:Get* and List* on "*",
+	// none of them a write; her group's home-folder policy grants
+	// s3:GetObject and PutObject on genai-kb-docs/home/${aws:username}/*,
+	// whose witness takes her own user name.
 	res, err = access.Can(ctx, eng, b, alice, inRegion, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -50,11 +52,20 @@ func TestCanExample(t *testing.T) {
 	if len(res.Allowed) < 50 {
 		t.Errorf("alice can do %d things, want the read-only Bedrock actions", len(res.Allowed))
 	}
+	home := "arn:aws:s3:::genai-kb-docs/home/alice/x"
+	var inHome []string
 	for _, a := range res.Allowed {
+		if a.Resource == home {
+			inHome = append(inHome, a.Action)
+			continue
+		}
 		name := strings.TrimPrefix(a.Action, "bedrock:")
 		if !strings.HasPrefix(name, "get") && !strings.HasPrefix(name, "list") || a.Resource != "*" {
-			t.Errorf("alice can %s on %s: not a Bedrock Get/List on *", a.Action, a.Resource)
+			t.Errorf("alice can %s on %s: not a Bedrock Get/List on *, nor her home folder", a.Action, a.Resource)
 		}
+	}
+	if !slices.Equal(inHome, []string{"s3:getobject", "s3:putobject"}) {
+		t.Errorf("in her home folder (%s) alice can %v, want s3:getobject and s3:putobject", home, inHome)
 	}
 
 	if _, err := access.Can(ctx, eng, b, "arn:aws:iam::111111111111:user/nobody", nil, 0); err == nil {

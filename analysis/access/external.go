@@ -6,6 +6,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/iam2rego/iam2rego/analysis/kernel"
+	"github.com/iam2rego/iam2rego/arn"
+
 	"github.com/iam2rego/iam2rego/translator"
 )
 
@@ -32,22 +35,24 @@ type External struct {
 // public, a service, a federated provider or a canonical user. Patterns
 // with policy variables count as matching, since their value depends on
 // the request.
-func external(v *view, q Query) ([]External, error) {
-	typ := translator.Resource
-	if isRoleARN(q.Resource) {
-		typ = translator.Trust
-	}
+func external(v *kernel.View, q Query) ([]External, error) {
+	typ := kernel.ResourceType(q.Resource)
 	out := []External{}
-	for _, name := range v.resourcePolicies(q.Resource) {
-		pol, doc, err := v.policy(name, typ)
+	for _, name := range v.ResourcePolicies(q.Resource) {
+		pol, err := v.Policy(name, typ)
+		if err != nil {
+			return nil, err
+		}
+		doc, err := v.Document(name)
 		if err != nil {
 			return nil, err
 		}
 		for _, st := range pol.Statements {
-			if st.Effect != translator.Allow || st.Principal == nil || st.NotPrincipal || !appliesTo(st, q) {
+			if st.Effect != translator.Allow || st.Principal == nil || st.NotPrincipal ||
+				!kernel.MatchesAction(st, q.Action) || !kernel.MatchesResource(st, q.Resource) {
 				continue
 			}
-			base := External{Policy: name, Names: v.names[name], Index: st.Index, Sid: st.Sid, Condition: condition(doc, st.Pointer)}
+			base := External{Policy: name, Names: v.PolicyNames[name], Index: st.Index, Sid: st.Sid, Condition: condition(doc, st.Pointer)}
 			for _, e := range outsiders(v, st.Principal) {
 				e.Policy, e.Names, e.Index, e.Sid, e.Condition = base.Policy, base.Names, base.Index, base.Sid, base.Condition
 				out = append(out, e)
@@ -63,50 +68,28 @@ func external(v *view, q Query) ([]External, error) {
 	return out, nil
 }
 
-// appliesTo says whether a statement's Action and Resource elements can
-// match the query.
-func appliesTo(st *translator.Statement, q Query) bool {
-	hit := false
-	for _, a := range st.Actions {
-		hit = hit || a.MayMatch(q.Action)
-	}
-	if hit == st.NotAction {
-		return false
-	}
-	if !st.HasResource {
-		return true
-	}
-	hit = false
-	for _, r := range st.Resources {
-		hit = hit || r.MayMatch(q.Resource)
-	}
-	return hit != st.NotResource
-}
-
 // outsiders are the entries of a Principal element the bundle does not
 // hold.
-func outsiders(v *view, p *translator.Principal) []External {
+func outsiders(v *kernel.View, p *translator.Principal) []External {
 	var out []External
 	if p.Wildcard {
 		out = append(out, External{Kind: "public", Who: "*"})
 	}
 	for _, a := range p.Accounts {
-		if _, in := v.accounts[a.Account]; !in {
+		if !v.HoldsAccount(a.Account) {
 			out = append(out, External{Kind: "account", Who: a.Account})
 		}
 	}
-	for _, arn := range p.ARNs {
-		if _, in := v.principals[arn]; in {
+	for _, who := range p.ARNs {
+		if _, in := v.Principals[who]; in {
 			continue
 		}
-		if parts := strings.SplitN(arn, ":", 6); len(parts) == 6 {
-			if _, in := v.accounts[parts[4]]; in {
-				// A principal of an account the bundle holds, but not in
-				// it (a deleted role, a session): not outside access.
-				continue
-			}
+		if v.HoldsAccount(arn.Account(who)) {
+			// A principal of an account the bundle holds, but not in it
+			// (a deleted role, a session): not outside access.
+			continue
 		}
-		out = append(out, External{Kind: "principal", Who: arn})
+		out = append(out, External{Kind: "principal", Who: who})
 	}
 	for _, s := range p.Services {
 		out = append(out, External{Kind: "service", Who: s})
@@ -144,9 +127,4 @@ func condition(doc any, pointer string) json.RawMessage {
 	}
 	b, _ := json.Marshal(m["Condition"])
 	return b
-}
-
-func isRoleARN(arn string) bool {
-	parts := strings.SplitN(arn, ":", 6)
-	return len(parts) == 6 && parts[0] == "arn" && parts[2] == "iam" && strings.HasPrefix(parts[5], "role/")
 }

@@ -3,12 +3,10 @@ package access
 import (
 	"context"
 	"fmt"
-	"runtime"
-	"strings"
-	"sync"
+
+	"github.com/iam2rego/iam2rego/analysis/kernel"
 
 	"github.com/iam2rego/iam2rego/rego"
-	"github.com/iam2rego/iam2rego/rego/cases"
 	"github.com/open-policy-agent/opa/v1/bundle"
 )
 
@@ -49,19 +47,19 @@ type WhoCanResult struct {
 // their sessions, each account's root) with eng, which must be prepared
 // over b, and lists the resource policy's grants to principals outside it.
 func WhoCan(ctx context.Context, eng *rego.Engine, b *bundle.Bundle, q Query) (*WhoCanResult, error) {
-	v, err := readView(b)
+	v, err := kernel.NewView("the bundle", b)
 	if err != nil {
 		return nil, err
 	}
-	callers := v.callers()
+	callers := v.CallerARNs()
 	reqs := make([]rego.Request, len(callers))
 	for i, arn := range callers {
 		reqs[i] = request(arn, q)
 	}
-	decisions := decideRequests(ctx, eng, reqs, nil)
+	decisions := kernel.DecideAll(ctx, eng, reqs)
 	res := &WhoCanResult{Query: q, Checked: len(callers), Allowed: []Grant{}, External: []External{}}
 	for i, arn := range callers {
-		g := Grant{Principal: arn, Kind: kindOf(v, arn), Decision: decisions[i]}
+		g := Grant{Principal: arn, Kind: v.Kind(arn), Decision: decisions[i]}
 		switch {
 		case g.Decision.Error != "":
 			res.Errors = append(res.Errors, g)
@@ -80,49 +78,23 @@ func WhoCan(ctx context.Context, eng *rego.Engine, b *bundle.Bundle, q Query) (*
 	return res, nil
 }
 
+// Undecided is an error when some principals' requests could not be
+// decided.
+func (r *WhoCanResult) Undecided() error {
+	if len(r.Errors) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%d of %d principals could not be decided, first %s: %s", len(r.Errors), r.Checked, r.Errors[0].Principal, r.Errors[0].Decision.Error)
+}
+
 // Principals lists the principals WhoCan decides for: every user and role
 // of the bundle and the root of every account it holds, sorted.
 func Principals(b *bundle.Bundle) ([]string, error) {
-	v, err := readView(b)
+	v, err := kernel.NewView("the bundle", b)
 	if err != nil {
 		return nil, err
 	}
-	return v.callers(), nil
-}
-
-// decideRequests decides every request on every core through the
-// engine's one decision path (cases.Decide: Engine.DecideValue over the
-// raw input eval --bundle sends): the engine is safe for concurrent use,
-// and each answer is the one `eval --bundle` gives the same request. Each
-// decision passes through keep (one call at a time) before it is stored,
-// when keep is set.
-func decideRequests(ctx context.Context, eng *rego.Engine, reqs []rego.Request, keep func(rego.Decision) rego.Decision) []rego.Decision {
-	out := make([]rego.Decision, len(reqs))
-	workers := min(runtime.GOMAXPROCS(0), len(reqs))
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	next := make(chan int)
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				d := cases.Decide(ctx, eng, reqs[i])
-				if keep != nil {
-					mu.Lock()
-					d = keep(d)
-					mu.Unlock()
-				}
-				out[i] = d
-			}
-		}()
-	}
-	for i := range reqs {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	return out
+	return v.CallerARNs(), nil
 }
 
 func request(principal string, q Query) rego.Request {
@@ -132,14 +104,4 @@ func request(principal string, q Query) rego.Request {
 		Resource:  rego.Resource{ARN: q.Resource, Account: q.ResourceAccount},
 		Context:   q.Context,
 	}
-}
-
-func kindOf(v *view, arn string) string {
-	if k, ok := v.principals[arn]; ok {
-		return k
-	}
-	if strings.HasSuffix(arn, ":root") {
-		return "root"
-	}
-	return "unknown"
 }

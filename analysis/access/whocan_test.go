@@ -10,8 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/iam2rego/iam2rego/internal/testbundle"
+
 	"github.com/iam2rego/iam2rego/analysis/access"
-	"github.com/iam2rego/iam2rego/bundles"
 	"github.com/iam2rego/iam2rego/rego"
 	"github.com/iam2rego/iam2rego/translator"
 	"github.com/iam2rego/iam2rego/translator/account"
@@ -30,22 +31,7 @@ const (
 // who-can reads it (through the archive).
 func prepared(t testing.TB, in account.Inputs) (*bundle.Bundle, *rego.Engine) {
 	t.Helper()
-	exp, err := account.Load(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := bundles.Build(exp, bundles.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := t.TempDir() + "/b.tar.gz"
-	if err := bundles.WriteFile(path, res.Bundle); err != nil {
-		t.Fatal(err)
-	}
-	b, err := bundles.ReadFile(path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testbundle.Archived(t, in)
 	eng, err := rego.PrepareBundle(context.Background(), b)
 	if err != nil {
 		t.Fatal(err)
@@ -54,11 +40,7 @@ func prepared(t testing.TB, in account.Inputs) (*bundle.Bundle, *rego.Engine) {
 }
 
 func example(t testing.TB) (*bundle.Bundle, *rego.Engine) {
-	return prepared(t, account.Inputs{
-		AccountDetails: []string{"../../testdata/example/account-details.json"},
-		Org:            "../../testdata/example/organization.json",
-		Resources:      []string{"../../testdata/example/resource-policies.json"},
-	})
+	return prepared(t, testbundle.ExampleInputs())
 }
 
 func allowedSet(res *access.WhoCanResult) []string {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/iam2rego/iam2rego/analysis/kernel"
 	"github.com/iam2rego/iam2rego/translator"
 	"github.com/iam2rego/iam2rego/translator/catalog"
 )
@@ -79,7 +80,7 @@ func conditionValues(c *translator.Condition, vars map[string]string) []string {
 			if !strings.HasPrefix(c.Base, "String") && c.Base != "ArnLike" {
 				continue
 			}
-			raw = substitute(raw, vars)
+			raw = kernel.Substitute(raw, vars)
 		}
 		switch base := c.Base; {
 		case strings.HasPrefix(base, "String"), base == "ArnLike":

@@ -9,6 +9,9 @@ import (
 	"strconv"
 	"strings"
 
+	arnpkg "github.com/iam2rego/iam2rego/arn"
+
+	"github.com/iam2rego/iam2rego/analysis/kernel"
 	"github.com/iam2rego/iam2rego/rego"
 )
 
@@ -283,11 +286,11 @@ func (r *Report) resources(sides [2]*Side, action, acct string, refs []stmtRef, 
 	set := map[string]bool{}
 	for _, s := range sides {
 		for arn := range s.data.Resources {
-			if !compatible(action, arn) {
+			if !kernel.Compatible(action, arn) {
 				continue
 			}
 			for _, ref := range refs {
-				if resourceMatches(ref.st, arn) {
+				if kernel.MatchesResource(ref.st, arn) {
 					set[arn] = true
 					break
 				}
@@ -302,13 +305,13 @@ func (r *Report) resources(sides [2]*Side, action, acct string, refs []stmtRef, 
 		for _, p := range ref.st.Resources {
 			if p.Raw == "*" {
 				generic = true
-			} else if w := witness(p.Raw, action, acct, vars); w != "" {
+			} else if w := kernel.Witness(p.Raw, action, acct, vars); w != "" {
 				set[w] = true
 			}
 		}
 	}
 	if generic || len(set) == 0 {
-		set[witness("*", action, acct, nil)] = true
+		set[kernel.Witness("*", action, acct, nil)] = true
 	}
 	return slices.Sorted(maps.Keys(set))
 }
@@ -316,20 +319,13 @@ func (r *Report) resources(sides [2]*Side, action, acct string, refs []stmtRef, 
 // resourceAccount is the account that owns a probe's resource: the
 // bundles' record of it (or of its bucket), its ARN's account, or the
 // principal's.
-func resourceAccount(sides [2]*Side, arn, acct string) string {
-	bucket := ""
-	if strings.HasPrefix(arn, "arn:aws:s3:::") {
-		b, _, _ := strings.Cut(strings.TrimPrefix(arn, "arn:aws:s3:::"), "/")
-		bucket = "arn:aws:s3:::" + b
-	}
+func resourceAccount(sides [2]*Side, resource, acct string) string {
 	for i := 1; i >= 0; i-- {
-		for _, k := range []string{arn, bucket} {
-			if rec := sides[i].data.Resources[k]; rec != nil && rec.Account != "" {
-				return rec.Account
-			}
+		if rec := sides[i].view.ResourceRecord(resource); rec != nil && rec.Account != "" {
+			return rec.Account
 		}
 	}
-	if a := arnAccount(arn); a != "" {
+	if a := arnpkg.Account(resource); a != "" {
 		return a
 	}
 	return acct
@@ -373,15 +369,10 @@ func (r *Report) access(s *Side, req rego.Request, d rego.Decision) Access {
 // statementPointer is the statement's pointer in its document
 // ("/Statement/2", or "/Statement" for a single statement object).
 func (s *Side) statementPointer(st rego.Statement) string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for key, p := range s.parsed {
-		if !strings.HasSuffix(key, "\x00"+st.Policy) {
-			continue
-		}
-		for _, x := range p.Statements {
-			if x.Index == st.Index {
-				return x.Pointer
+	if doc, err := s.view.Document(st.Policy); err == nil {
+		if m, ok := doc.(map[string]any); ok {
+			if _, single := m["Statement"].(map[string]any); single {
+				return "/Statement"
 			}
 		}
 	}

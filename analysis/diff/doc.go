@@ -1,10 +1,10 @@
-// Package diff is part of the packaging stage: it compares two account
+// Package diff is an analysis (with access and lint, over analysis/kernel): it compares two account
 // states, each a bundle written by `iam2rego build` or the build inputs
 // that make one, and lists the access the new state grants that the old
 // one did not (and the access it removes), per principal.
 //
-// It decides with the engine's one decision path (rego.PrepareBundle,
-// then Engine.DecideValue over eval's raw input, cases.Decide) over a probe set derived from the policies themselves,
+// It decides with the real decision logic (rego.PrepareBundle and
+// Engine.DecideInput, through kernel.Decide) over a probe set derived from the policies themselves,
 // not sampled: per principal, every catalogue action a statement of its
 // old or new policies can match, crossed with the resources the bundles
 // know and a witness ARN for each resource pattern, crossed with the

@@ -6,8 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/iam2rego/iam2rego/analysis/kernel"
 	"github.com/iam2rego/iam2rego/translator"
-	"github.com/iam2rego/iam2rego/translator/catalog"
 )
 
 // slotPolicies lists the policies that can take part in a decision for
@@ -46,11 +46,7 @@ func (s *Side) shared() []slotPolicy {
 			}
 		}
 		for _, r := range slices.Sorted(maps.Keys(s.data.Resources)) {
-			typ := translator.Resource
-			if isRoleARN(r) {
-				typ = translator.Trust
-			}
-			s.sharedSlots = appendSlot(s.sharedSlots, "resource "+r, typ, s.data.Resources[r].Policy)
+			s.sharedSlots = appendSlot(s.sharedSlots, "resource "+r, kernel.ResourceType(r), s.data.Resources[r].Policy)
 		}
 	})
 	return s.sharedSlots
@@ -129,7 +125,7 @@ func (s *Side) info(name string, typ translator.PolicyType, st *translator.State
 
 // grants reports whether a statement can allow the principal anything on
 // its own side of the decision: an Allow in an identity policy, or an
-// Allow in a resource-based policy whose Principal may name it.
+// Allow in a resource-based policy that may apply to it (kernel.MayApplyTo).
 func grants(r stmtRef, arn, acct string) bool {
 	if r.st.Effect != translator.Allow {
 		return false
@@ -137,27 +133,5 @@ func grants(r stmtRef, arn, acct string) bool {
 	if r.slot == "identity" {
 		return true
 	}
-	if !strings.HasPrefix(r.slot, "resource ") || r.st.Principal == nil {
-		return false
-	}
-	p := r.st.Principal
-	if p.Wildcard {
-		return true
-	}
-	for _, a := range p.Accounts {
-		if a.Account == acct {
-			return true
-		}
-	}
-	for _, x := range p.ARNs {
-		if catalog.WildcardMatch(x, arn) || strings.Contains(x, ":assumed-role/") {
-			return true
-		}
-	}
-	return false
-}
-
-func isRoleARN(arn string) bool {
-	parts := strings.SplitN(arn, ":", 6)
-	return len(parts) == 6 && parts[2] == "iam" && strings.HasPrefix(parts[5], "role/")
+	return strings.HasPrefix(r.slot, "resource ") && kernel.MayApplyTo(r.st, arn, acct)
 }

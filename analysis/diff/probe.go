@@ -6,8 +6,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/iam2rego/iam2rego/analysis/kernel"
 	"github.com/iam2rego/iam2rego/rego"
-	"github.com/iam2rego/iam2rego/rego/cases"
 	"github.com/iam2rego/iam2rego/translator"
 )
 
@@ -28,11 +28,11 @@ type class struct {
 // the statements that match it on each side. With exhaustive set, or for
 // sts: actions, every action is its own class.
 func classKey(action string, matching [2][]stmtRef, exhaustive bool) string {
-	if exhaustive || service(action) == "sts" {
+	if exhaustive || kernel.Service(action) == "sts" {
 		return action
 	}
 	var b strings.Builder
-	b.WriteString(service(action))
+	b.WriteString(kernel.Service(action))
 	for i, refs := range matching {
 		b.WriteString("\x01" + strconv.Itoa(i))
 		for _, ref := range refs {
@@ -137,7 +137,7 @@ func (r *Report) probe(ctx context.Context, sides [2]*Side, arn, acct, action st
 }
 
 // decide answers one probe on both sides, through the engine's one
-// decision path (cases.Decide, as eval --bundle decides); a principal a
+// decision path (kernel.Decide, as eval --bundle decides); a principal a
 // side does not hold is denied there. It returns false when the probe bound is hit.
 func (r *Report) decide(ctx context.Context, sides [2]*Side, req rego.Request, opts Options) ([2]rego.Decision, bool) {
 	var d [2]rego.Decision
@@ -161,7 +161,7 @@ func (r *Report) decide(ctx context.Context, sides [2]*Side, req rego.Request, o
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			d[i] = cases.Decide(ctx, s.engine, req)
+			d[i] = kernel.Decide(ctx, s.engine, req)
 		}()
 	}
 	wg.Wait()

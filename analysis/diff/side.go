@@ -10,9 +10,10 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/iam2rego/iam2rego/analysis/kernel"
 	"github.com/iam2rego/iam2rego/bundles"
+	"github.com/iam2rego/iam2rego/layout"
 	"github.com/iam2rego/iam2rego/rego"
-	"github.com/iam2rego/iam2rego/schema"
 	"github.com/iam2rego/iam2rego/translator"
 	"github.com/iam2rego/iam2rego/translator/account"
 	"github.com/open-policy-agent/opa/v1/bundle"
@@ -25,15 +26,15 @@ type Side struct {
 	// Label names the state in reports: the bundle file or the folder.
 	Label   string
 	engine  *rego.Engine
-	data    *bundleData
+	view    *kernel.View
+	data    *layout.Data        // view.Data
 	sources map[string][]Source // policy name → where its document was read
 	// library identifies the bundle's decision library: two sides with
 	// different libraries may decide the same statements differently.
 	library string
 
-	mu     sync.Mutex
-	parsed map[string]*translator.Policy // type + "\x00" + policy name
-	infos  map[string]stmtInfo           // type, policy name, statement index
+	mu    sync.Mutex
+	infos map[string]stmtInfo // type, policy name, statement index
 
 	sharedOnce  sync.Once
 	sharedSlots []slotPolicy // RCP levels and resource policies
@@ -91,15 +92,15 @@ func Load(ctx context.Context, path string, v *bundles.Verification) (*Side, err
 }
 
 func newSide(ctx context.Context, label string, b *bundle.Bundle, sources map[string][]Source) (*Side, error) {
-	d, err := readData(b.Data)
+	v, err := kernel.NewView(label, b)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", label, err)
+		return nil, err
 	}
 	eng, err := rego.PrepareBundle(ctx, b)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", label, err)
 	}
-	return &Side{Label: label, engine: eng, data: d, sources: sources, library: libraryKey(b), parsed: map[string]*translator.Policy{}, infos: map[string]stmtInfo{}}, nil
+	return &Side{Label: label, engine: eng, view: v, data: v.Data, sources: sources, library: libraryKey(b), infos: map[string]stmtInfo{}}, nil
 }
 
 // libraryKey hashes the bundle's modules other than the policies' own.
@@ -117,35 +118,10 @@ func libraryKey(b *bundle.Bundle) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// policy parses a policy document of the bundle as the given type. A
-// document that is missing or does not parse is an error naming the
-// bundle and the document's pointer: the analysis fails closed.
+// policy parses a policy document of the bundle as the given type
+// (kernel.View.Policy: a missing or broken document fails closed).
 func (s *Side) policy(name string, typ translator.PolicyType) (*translator.Policy, error) {
-	key := string(typ) + "\x00" + name
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if p, ok := s.parsed[key]; ok {
-		return p, nil
-	}
-	ptr := schema.Pointer("/iam2rego/documents", name)
-	text := s.data.Documents[name]
-	if text == nil {
-		return nil, fmt.Errorf("%s: %s: policy %s is used but its document is missing", s.Label, ptr, name)
-	}
-	doc, err := schema.Decode(s.Label+"#"+ptr, []byte(*text))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %s: %v", s.Label, ptr, err)
-	}
-	c, err := translator.CompileExported(s.Label+"#"+ptr, typ, doc)
-	if err != nil {
-		msgs := []string{}
-		for _, e := range schema.List(err) {
-			msgs = append(msgs, e.Error())
-		}
-		return nil, fmt.Errorf("%s: %s: the document does not compile as a %s policy: %s", s.Label, ptr, typ, strings.Join(msgs, "; "))
-	}
-	s.parsed[key] = c.Policy
-	return c.Policy, nil
+	return s.view.Policy(name, typ)
 }
 
 // sourcesOf maps each policy document of an export to the files and

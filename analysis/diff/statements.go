@@ -99,19 +99,3 @@ func stmtKey(st *translator.Statement) string {
 	b, _ := json.Marshal([]any{st.Effect, st.Principal, st.NotPrincipal, st.HasResource, st.NotResource, res, conds})
 	return string(b)
 }
-
-// resourceMatches reports whether the statement's Resource (or
-// NotResource) element lets arn through, policy variables read as *.
-func resourceMatches(st *translator.Statement, arn string) bool {
-	if !st.HasResource {
-		return true
-	}
-	hit := false
-	for _, r := range st.Resources {
-		if catalog.WildcardMatch(substitute(r.Raw, nil), arn) {
-			hit = true
-			break
-		}
-	}
-	return hit != st.NotResource
-}

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/iam2rego/iam2rego/arn"
+
 	"github.com/iam2rego/iam2rego/schema"
 	"github.com/iam2rego/iam2rego/translator"
 	"github.com/iam2rego/iam2rego/translator/catalog"
@@ -110,8 +112,7 @@ func (s *stmt) scopedServices() map[string]bool {
 // "*" (arn:aws:bedrock:*:*:*), which names no model either.
 func anyBedrockResource(rs []translator.ResourcePattern) bool {
 	for _, r := range rs {
-		parts := strings.SplitN(r.Raw, ":", 6)
-		if len(parts) == 6 && parts[2] == "bedrock" && parts[5] == "*" {
+		if a, ok := arn.Parse(r.Raw); ok && a.Service == "bedrock" && a.Resource == "*" {
 			return true
 		}
 	}

@@ -15,15 +15,16 @@ type source struct {
 	exported          bool // read from an AWS export: Sid rules are warnings
 }
 
-// document compiles one document, runs the per-statement rules and returns
-// its statements; problems with the input go to r.errs.
+// document parses one document (without lowering it), runs the
+// per-statement rules and returns its statements; problems with the input
+// go to r.errs.
 func (r *runner) document(src source, t translator.PolicyType, doc any) []*stmt {
 	r.report.Policies++
-	compile := translator.CompileDocument
+	parse := translator.ParseDocument
 	if src.exported {
-		compile = translator.CompileExported
+		parse = translator.ParseExported
 	}
-	c, err := compile(src.file, t, doc)
+	c, err := parse(src.file, t, doc)
 	for _, e := range schema.List(err) {
 		r.errs.Add(rebase(e, src))
 	}

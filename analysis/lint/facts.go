@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/iam2rego/iam2rego/arn"
+
 	"github.com/iam2rego/iam2rego/translator"
 	"github.com/iam2rego/iam2rego/translator/catalog"
 )
@@ -68,11 +70,11 @@ func (s *stmt) reaches(service string, wild bool) bool {
 		return true
 	}
 	for _, r := range s.Resources {
-		parts := strings.SplitN(r.Raw, ":", 6)
-		if len(parts) < 6 {
+		a, isARN := arn.Parse(r.Raw)
+		if !isARN {
 			continue
 		}
-		if ok, _ := path.Match(parts[2], service); ok && (!wild || strings.Contains(parts[5], "*")) {
+		if ok, _ := path.Match(a.Service, service); ok && (!wild || strings.Contains(a.Resource, "*")) {
 			return true
 		}
 	}

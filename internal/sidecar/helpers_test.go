@@ -80,7 +80,7 @@ type env struct {
 // startSidecar publishes initial, starts OPA with cfg pointed at a new
 // bundle server, and waits until the bundle is activated. Everything is
 // stopped when the test ends; OPA's log is printed if the test failed.
-func startSidecar(t *testing.T, ctx context.Context, cfg sidecar.Config, initial []byte) *env {
+func startSidecar(t testing.TB, ctx context.Context, cfg sidecar.Config, initial []byte) *env {
 	t.Helper()
 	srv, err := sidecar.NewBundleServer()
 	if err != nil {
@@ -97,7 +97,7 @@ func startSidecar(t *testing.T, ctx context.Context, cfg sidecar.Config, initial
 	return startOPA(t, ctx, srv, cfg, sidecar.Options{Bin: opaBinary(t), ConfigFile: path, Dir: dir})
 }
 
-func startOPA(t *testing.T, ctx context.Context, srv *sidecar.BundleServer, cfg sidecar.Config, o sidecar.Options) *env {
+func startOPA(t testing.TB, ctx context.Context, srv *sidecar.BundleServer, cfg sidecar.Config, o sidecar.Options) *env {
 	t.Helper()
 	p, err := sidecar.Start(ctx, o)
 	if err != nil {
@@ -119,7 +119,7 @@ func startOPA(t *testing.T, ctx context.Context, srv *sidecar.BundleServer, cfg 
 
 // testContext bounds a test: every request and wait inside it ends by
 // the deadline.
-func testContext(t *testing.T, d time.Duration) context.Context {
+func testContext(t testing.TB, d time.Duration) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	t.Cleanup(cancel)
 	return ctx
@@ -224,7 +224,7 @@ var exampleOnce = sync.OnceValues(func() (*example, error) {
 	return ex, nil
 })
 
-func loadExample(t *testing.T) *example {
+func loadExample(t testing.TB) *example {
 	t.Helper()
 	ex, err := exampleOnce()
 	if err != nil {
@@ -252,7 +252,7 @@ func loadExample(t *testing.T) *example {
 }
 
 // restDecide asks the sidecar for the decision over REST.
-func restDecide(t *testing.T, ctx context.Context, p *sidecar.OPA, input any) rego.Decision {
+func restDecide(t testing.TB, ctx context.Context, p *sidecar.OPA, input any) rego.Decision {
 	t.Helper()
 	resp, err := p.Query(ctx, decisionPath, input, "")
 	if err != nil {
@@ -264,7 +264,7 @@ func restDecide(t *testing.T, ctx context.Context, p *sidecar.OPA, input any) re
 // decodeDecision reads a decision object into the engine's type
 // (statements never nil), without the engine's fail-closed rewriting, so
 // that any difference shows.
-func decodeDecision(t *testing.T, raw json.RawMessage) rego.Decision {
+func decodeDecision(t testing.TB, raw json.RawMessage) rego.Decision {
 	t.Helper()
 	if len(raw) == 0 {
 		t.Fatal("the decision is undefined")
@@ -291,7 +291,7 @@ func diff(got, want rego.Decision) string {
 }
 
 // checkAll asks the sidecar for every request and compares with eng.
-func checkAll(t *testing.T, ctx context.Context, p *sidecar.OPA, eng *rego.Engine, reqs []request, label string) {
+func checkAll(t testing.TB, ctx context.Context, p *sidecar.OPA, eng *rego.Engine, reqs []request, label string) {
 	t.Helper()
 	for _, r := range reqs {
 		got := restDecide(t, ctx, p, r.input)

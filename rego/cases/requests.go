@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/open-policy-agent/opa/v1/ast"
-
 	"github.com/iam2rego/iam2rego/rego"
 	"github.com/iam2rego/iam2rego/schema"
 )
@@ -165,53 +163,4 @@ func WriteRequestResults(w io.Writer, results []RequestResult, explain bool, pre
 		fmt.Fprintf(w, "%s%s\n    %s\n", id, l.Decision, l.Explain.Describe())
 	}
 	return nil
-}
-
-// Input is the raw input of the decision library for a request: what
-// `eval --bundle` and a sidecar's clients send, so that an analysis that
-// decides req with Engine.DecideValue(Input(req)) gets eval's decision.
-// Without policies the library reads them from the bundle's data.
-func Input(req rego.Request) (ast.Value, error) {
-	in := map[string]any{
-		"principal": req.Principal,
-		"action":    req.Action,
-		"resource":  req.Resource,
-	}
-	if p := req.Principal; p.Tags == nil && p.FederatedBy == "" && p.RoleARN == "" && p.UserID == "" && p.CanonicalUser == "" {
-		// A principal by ARN alone, as eval --bundle --principal sends it:
-		// the library then reads everything else from the bundle's caller.
-		in["principal"] = req.Principal.ARN
-	}
-	if req.Policies.Identity != nil || req.Policies.Boundary != "" || req.Policies.Session != "" ||
-		req.Policies.Resource != "" || req.Policies.VPCE != "" || req.Policies.SCPs != nil || req.Policies.RCPs != nil {
-		in["policies"] = req.Policies
-	}
-	if req.Context != nil {
-		in["context"] = req.Context
-	}
-	if req.ManagementAccount != "" {
-		in["organization"] = map[string]any{"managementAccount": req.ManagementAccount}
-	}
-	b, err := json.Marshal(in)
-	if err != nil {
-		return nil, err
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber() // numbers as written
-	var generic any
-	if err := dec.Decode(&generic); err != nil {
-		return nil, err
-	}
-	return ast.InterfaceToValue(generic)
-}
-
-// Decide decides req with the engine's one path (Engine.DecideValue over
-// Input(req)); a request that cannot be turned into an input is a
-// fail-closed error decision.
-func Decide(ctx context.Context, eng *rego.Engine, req rego.Request) rego.Decision {
-	in, err := Input(req)
-	if err != nil {
-		return rego.Decision{Decision: rego.ImplicitDeny, Step: "error", Reason: err.Error(), Error: err.Error(), Statements: []rego.Statement{}}
-	}
-	return eng.DecideValue(ctx, in)
 }

@@ -61,12 +61,18 @@ func Lookup(arn string) (doc any, name string, ok bool) {
 	if !found {
 		return nil, "", false
 	}
-	dec := json.NewDecoder(bytes.NewReader(e.doc))
+	return decode(arn, e.doc), e.name, true
+}
+
+// decode decodes an embedded document, numbers as json.Number.
+func decode(arn string, raw []byte) any {
+	var doc any
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	if err := dec.Decode(&doc); err != nil {
 		panic("managed: corrupt embedded document for " + arn + ": " + err.Error())
 	}
-	return doc, e.name, true
+	return doc
 }
 
 // Has reports whether the snapshot has a policy with this ARN, without
