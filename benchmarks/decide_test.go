@@ -21,7 +21,8 @@ import (
 // floor-ns and p50-ns (for the growth ratio between sizes, which compares
 // the calls themselves: dividing each by its own floor would add the
 // floor's noise twice), stmts (the principal's
-// statements), allow-share (Allow decisions in its request mix), and
+// statements), allow-share (Allow decisions in its request mix),
+// planned-share (its requests that take a decision plan), and
 // ns/op and allocs/op per call.
 
 // floorCalls is how many floor evaluations are timed before and after
@@ -106,9 +107,14 @@ func decideOne(b *testing.B, f *fixture, p accountgen.Principal, value bool) {
 	reqs := requestMix(p, f.exp)
 	inputs := make([]ast.Value, len(reqs))
 	want := make([]string, len(reqs))
-	allows := 0
+	allows, planned := 0, 0
 	for i, r := range reqs {
 		inputs[i] = inputValue(b, r)
+		if ok, err := eng.Planned(ctx, inputs[i]); err != nil {
+			b.Fatal(err)
+		} else if ok {
+			planned++
+		}
 		d := eng.Decide(ctx, r)
 		if d.Error != "" {
 			b.Fatalf("%s %s on %s: %s", r.Principal.ARN, r.Action, r.Resource.ARN, d.Error)
@@ -158,4 +164,5 @@ func decideOne(b *testing.B, f *fixture, p accountgen.Principal, value bool) {
 	b.ReportMetric(float64(percentile(s.d, 50).Nanoseconds()), "p50-ns")
 	b.ReportMetric(float64(p.Statements), "stmts")
 	b.ReportMetric(float64(allows)/float64(len(reqs)), "allow-share")
+	b.ReportMetric(float64(planned)/float64(len(reqs)), "planned-share")
 }

@@ -1,6 +1,7 @@
 package bundles
 
 import (
+	"github.com/iam2rego/iam2rego/layout"
 	"github.com/iam2rego/iam2rego/schema"
 	"github.com/iam2rego/iam2rego/translator"
 	"github.com/iam2rego/iam2rego/translator/account"
@@ -15,18 +16,7 @@ const Root = "iam2rego"
 const PoliciesModule = "/" + Root + "/policies.rego"
 
 // Stats counts what a bundle holds (iam2rego inspect prints them).
-type Stats struct {
-	Principals int `json:"principals"`
-	Policies   int `json:"policies"`
-	Statements int `json:"statements"`
-	// Unindexed counts statements that need non-indexed matching (inner
-	// wildcards, policy variables); UnindexedPatterns lists the patterns
-	// with how many statements use each.
-	Unindexed         int            `json:"unindexed_statements"`
-	UnindexedPatterns map[string]int `json:"unindexed_patterns,omitempty"`
-	Resources         int            `json:"resources"`
-	Accounts          int            `json:"accounts"`
-}
+type Stats = layout.Meta
 
 // Result is a built bundle.
 type Result struct {
@@ -78,57 +68,17 @@ type builder struct {
 	sized    map[string]bool // managed policies whose size was checked
 }
 
-// data is data.iam2rego in the bundle; the decision library
-// (rego/lib/bundle.rego) reads it.
-type data struct {
-	Principals   map[string]*principal        `json:"principals"`
-	RolesByName  map[string]map[string]string `json:"roles_by_name"`
-	Accounts     map[string]*orgAccount       `json:"accounts"`
-	Resources    map[string]*resource         `json:"resources"`
-	Organization *organization                `json:"organization,omitempty"`
-	PolicyNames  map[string][]string          `json:"policy_names"`
-	// Documents holds each policy's document as canonical JSON text (keys
-	// sorted), by policy name: the decision never reads it; offline
-	// analysis (who-can, diff) and explanations do. One string per policy
-	// keeps it a single value in OPA's store.
-	Documents map[string]string `json:"documents"`
-	Meta      Stats             `json:"meta"`
-	Limits    *limits           `json:"limits,omitempty"`
-}
-
-// limits are the request limits a build sets (rego/lib/context_checks.rego).
-type limits struct {
-	ContextValueChars int `json:"context_value_chars"`
-}
-
-type principal struct {
-	Kind     string            `json:"kind"`
-	Account  string            `json:"account"`
-	Identity []string          `json:"identity"`
-	Boundary []string          `json:"boundary"`
-	Tags     map[string]string `json:"tags"`
-	Groups   []string          `json:"groups,omitempty"`
-}
-
-type orgAccount struct {
-	Name     string     `json:"name,omitempty"`
-	SCPs     [][]string `json:"scps"`
-	SCPNames []string   `json:"scp_names"`
-	RCPs     [][]string `json:"rcps"`
-	OrgID    string     `json:"org_id"`
-	OrgPaths []string   `json:"org_paths"`
-}
-
-type resource struct {
-	Account string            `json:"account"`
-	Tags    map[string]string `json:"tags"`
-	Policy  []string          `json:"policy"`
-}
-
-type organization struct {
-	ID                string `json:"id"`
-	ManagementAccount string `json:"management_account"`
-}
+// The records of data.iam2rego are layout's (the one owner of the
+// format): the decision library (rego/lib/bundle.rego, caller.rego,
+// plan.rego) reads them, and so do the analyses.
+type (
+	data         = layout.Data
+	limits       = layout.Limits
+	principal    = layout.Principal
+	orgAccount   = layout.Account
+	resource     = layout.Resource
+	organization = layout.Organization
+)
 
 // Build compiles an export into a bundle: the rules of every distinct
 // policy document in one module (PoliciesModule), the decision library,

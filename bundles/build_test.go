@@ -189,9 +189,22 @@ type bundleData struct {
 			SCPs     [][]string `json:"scps"`
 			SCPNames []string   `json:"scp_names"`
 		} `json:"policies"`
-		Plan json.RawMessage `json:"plan"` // the caller's decision plan
+		Plan struct {
+			PIDs []string `json:"pids"`
+			Src  map[string][]struct {
+				Type   string `json:"type"`
+				Level  int    `json:"level"`
+				Slot   int    `json:"slot"`
+				Policy string `json:"policy"`
+			} `json:"src"`
+			SCPs      int  `json:"scps"`
+			SCPsApply bool `json:"scps_apply"`
+		} `json:"plan"`
 	} `json:"callers"`
-	Plan     json.RawMessage `json:"plan"` // what every plan shares
+	Plan struct {
+		CheckedKeys     map[string]string `json:"checked_keys"`
+		FallbackActions map[string]bool   `json:"fallback_actions"`
+	} `json:"plan"`
 	Accounts map[string]struct {
 		Name     string     `json:"name"`
 		SCPs     [][]string `json:"scps"`
@@ -937,6 +950,30 @@ func TestDataReferencesResolve(t *testing.T) {
 			}
 			for arn, r := range d.Resources {
 				ref(arn+" policy", r.Policy)
+			}
+			// A caller's plan names exactly its policies, each with a place.
+			for arn, c := range d.Callers {
+				ref(arn+" plan", c.Plan.PIDs)
+				want := map[string]bool{}
+				for _, id := range append(append([]string{}, c.Policies.Identity...), c.Policies.Boundary...) {
+					want[id] = true
+				}
+				for _, l := range c.Policies.SCPs {
+					for _, id := range l {
+						want[id] = true
+					}
+				}
+				if len(c.Plan.PIDs) != len(want) {
+					t.Errorf("%s: plan names %v, its policies are %v", arn, c.Plan.PIDs, want)
+				}
+				for id, places := range c.Plan.Src {
+					if !want[id] || len(places) == 0 {
+						t.Errorf("%s: plan places %s (%v), which is not one of its policies", arn, id, places)
+					}
+				}
+				if c.Plan.SCPs != len(c.Policies.SCPs) {
+					t.Errorf("%s: plan counts %d SCP levels, its policies %d", arn, c.Plan.SCPs, len(c.Policies.SCPs))
+				}
 			}
 			for id := range mods {
 				if !used[id] {

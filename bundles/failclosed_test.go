@@ -73,22 +73,35 @@ func fcBundles(t *testing.T) (good, conflict, undefined *bundle.Bundle) {
 	conflict.Modules = append(conflict.Modules, bundle.ModuleFile{URL: path, Path: path, Raw: []byte(fcConflictModule), Parsed: m})
 	p := conflict.Data["iam2rego"].(map[string]any)["principals"].(map[string]any)[fcRole].(map[string]any)
 	p["identity"] = append(p["identity"].([]any), fcPolicy)
-	c := conflict.Data["iam2rego"].(map[string]any)["callers"].(map[string]any)[fcRole].(map[string]any)["policies"].(map[string]any)
+	caller := conflict.Data["iam2rego"].(map[string]any)["callers"].(map[string]any)[fcRole].(map[string]any)
+	c := caller["policies"].(map[string]any)
 	c["identity"] = append(c["identity"].([]any), fcPolicy)
+	// The caller's decision plan names the policy too, as a build would.
+	plan := caller["plan"].(map[string]any)
+	plan["pids"] = append(plan["pids"].([]any), fcPolicy)
+	plan["src"].(map[string]any)[fcPolicy] = []any{map[string]any{"type": "identity", "level": 0, "slot": len(c["identity"].([]any)) - 1, "policy": fcPolicy}}
 
 	// Every branch of data.iam2rego.authz.decision ends in decide or in
 	// error_decision; rename decide away and make error_decision
 	// undefined, and the decision is undefined for every input.
+	// The decision plans' own last step, plan_decide, is renamed away too.
 	edited := 0
 	for i, mf := range undefined.Modules {
-		if !strings.HasSuffix(mf.Path, "/lib/decision.rego") {
-			continue
-		}
 		src := string(mf.Raw)
-		src = strings.Replace(src, "\ndecide := d if {", "\ndecide_renamed := d if {", 1)
-		src = strings.Replace(src, "\nerror_decision(errors) := {", "\nerror_decision(errors) := x if {\n\tfalse\n\tx := {}\n}\n\nerror_decision_renamed(errors) := {", 1)
-		if src == string(mf.Raw) || strings.Contains(src, "\ndecide := ") {
-			t.Fatalf("lib/decision.rego no longer has the rules this test edits")
+		switch {
+		case strings.HasSuffix(mf.Path, "/lib/decision.rego"):
+			src = strings.Replace(src, "\ndecide := d if {", "\ndecide_renamed := d if {", 1)
+			src = strings.Replace(src, "\nerror_decision(errors) := {", "\nerror_decision(errors) := x if {\n\tfalse\n\tx := {}\n}\n\nerror_decision_renamed(errors) := {", 1)
+			if src == string(mf.Raw) || strings.Contains(src, "\ndecide := ") {
+				t.Fatalf("lib/decision.rego no longer has the rules this test edits")
+			}
+		case strings.HasSuffix(mf.Path, "/lib/plan_decide.rego"):
+			src = strings.Replace(src, "\nplan_decide := d if {", "\nplan_decide_renamed := d if {", 1)
+			if src == string(mf.Raw) {
+				t.Fatalf("lib/plan_decide.rego no longer has the rule this test edits")
+			}
+		default:
+			continue
 		}
 		m, err := ast.ParseModuleWithOpts(mf.Path, src, ast.ParserOptions{RegoVersion: ast.RegoV1})
 		if err != nil {
@@ -97,8 +110,8 @@ func fcBundles(t *testing.T) (good, conflict, undefined *bundle.Bundle) {
 		undefined.Modules[i] = bundle.ModuleFile{URL: mf.URL, Path: mf.Path, Raw: []byte(src), Parsed: m}
 		edited++
 	}
-	if edited != 1 {
-		t.Fatalf("the bundle has %d lib/decision.rego modules", edited)
+	if edited != 2 {
+		t.Fatalf("the bundle has %d lib/decision.rego and lib/plan_decide.rego modules, want 2", edited)
 	}
 	return good, conflict, undefined
 }

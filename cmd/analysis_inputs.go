@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"io"
 
+	"github.com/iam2rego/iam2rego/bundles"
 	"github.com/iam2rego/iam2rego/rego"
+	"github.com/iam2rego/iam2rego/translator/account"
 	"github.com/open-policy-agent/opa/v1/bundle"
 	"github.com/urfave/cli/v2"
 )
@@ -24,14 +26,46 @@ func analysisInputs(c *cli.Context) (*analysis, error) {
 	if a.context, err = contextFromFlags(c); err != nil {
 		return nil, err
 	}
-	path := c.String("bundle")
-	if a.bundle, _, err = openBundle(path, c); err != nil {
+	label := c.String("bundle")
+	if label == "" {
+		// who-can without --bundle: build one in memory from the inputs.
+		in := account.Inputs{AccountDetails: c.StringSlice("account-details"), Org: c.String("org"), Resources: c.StringSlice("resource-policies")}
+		if !hasBuildInputs(c, in) {
+			return nil, failed(exitBadData, "give --bundle, or build inputs (--account-details, --org, --resource-policies, --terraform-plan)")
+		}
+		exp, err := loadExport(c, in, a.format)
+		if err != nil {
+			return nil, err
+		}
+		res, err := bundles.Build(exp, bundles.Options{})
+		if err != nil {
+			return nil, reportDiagnostics(c.App.Writer, c.App.ErrWriter, diagnosticsOf(err), a.format)
+		}
+		a.bundle, label = res.Bundle, "the built bundle"
+	} else if c.IsSet("account-details") || c.IsSet("org") || c.IsSet("resource-policies") || c.IsSet("terraform-plan") {
+		return nil, failed(exitBadData, "give --bundle or build inputs, not both")
+	} else if a.bundle, _, err = openBundle(label, c); err != nil {
 		return nil, err
 	}
-	if a.eng, err = prepareBundle(c, path, a.bundle); err != nil {
+	if a.eng, err = prepareBundle(c, label, a.bundle); err != nil {
 		return nil, err
 	}
 	return a, nil
+}
+
+// optionalBundle makes --bundle optional (who-can can build one instead).
+func optionalBundle(flags []cli.Flag) []cli.Flag {
+	out := make([]cli.Flag, len(flags))
+	for i, f := range flags {
+		if sf, ok := f.(*cli.StringFlag); ok && sf.Name == "bundle" {
+			cp := *sf
+			cp.Required = false
+			cp.Usage += " (or build one from --account-details, --org, --resource-policies and --terraform-plan)"
+			f = &cp
+		}
+		out[i] = f
+	}
+	return out
 }
 
 // analyse runs an analysis of --bundle (who-can, can) and prints its

@@ -23,9 +23,13 @@ const exitCodes = `EXIT STATUS:
    0  done: a valid policy (warnings allowed), a written or inspected bundle, every case or
       request decided (whatever the decision), every test passed
    1  test: a case failed; eval --fail-on-deny: a decision was not Allow; lint: a finding at or
-      above --fail-on; diff --fail-on-new-access: new access, or the probe bound was hit
+      above --fail-on; diff --fail-on-new-access: new access, the probe bound was hit, or a
+      planned value known only after apply (unless --terraform-allow-unknown); replay
+      --fail-on-break: a call AWS allowed would be denied; generate: a check failed
    2  bad input or usage: an error diagnostic, an unreadable file, a bundle whose signature does
-      not verify, a case or request that could not be decided, an unknown command or flag
+      not verify, a case or request that could not be decided, logs of which not one record
+      could be read, a planned value known only after apply for build, lint or who-can (unless
+      --terraform-allow-unknown), an unknown command or flag
 `
 
 // exitError carries an exit code out of a command.
@@ -87,6 +91,9 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			command("can", "", canFlags(), runCan),
 			command("lint", "[FILE|DIR|MANAGED-POLICY]...", lintFlags(), runLint),
 			command("diff", "OLD NEW", diffFlags(), runDiff),
+			command("replay", "LOG|DIR|-...", replayFlags(), runReplay),
+			command("unused", "LOG|DIR|-...", unusedFlags(), runUnused),
+			command("generate", "LOG|DIR...", generateFlags(), runGenerate),
 		},
 	}
 	for _, c := range app.Commands {

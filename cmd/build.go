@@ -12,7 +12,7 @@ import (
 
 // buildFlags are the flags of `iam2rego build` (help/build.txt says what it does).
 func buildFlags() []cli.Flag {
-	return []cli.Flag{
+	return append([]cli.Flag{
 		patternLimitFlag(),
 		&cli.StringSliceFlag{Name: "account-details", Usage: "account export `FILE` (repeatable)"},
 		&cli.StringFlag{Name: "org", Usage: "organization `FILE` (translator/account/FORMATS.md)"},
@@ -26,7 +26,7 @@ func buildFlags() []cli.Flag {
 		&cli.Int64Flag{Name: "max-input-bytes", Value: account.DefaultMaxInputBytes, Usage: "refuse to read more than `N` bytes over all inputs (each file is also bounded by 64 MiB)"},
 		&cli.IntFlag{Name: "max-context-value-length", Usage: "the longest request context value (or list member) the bundle accepts, in characters; longer ones deny with an input error (default 65536)"},
 		formatFlag("pretty", "json"),
-	}
+	}, terraformFlags()...)
 }
 
 // runBuild is `iam2rego build`.
@@ -43,9 +43,9 @@ func runBuild(c *cli.Context) error {
 			return failed(exitBadData, "%v", err)
 		}
 	}
-	exp, err := account.Load(in)
+	exp, err := loadExport(c, in, format)
 	if err != nil {
-		return reportDiagnostics(c.App.Writer, c.App.ErrWriter, diagnosticsOf(err), format)
+		return err
 	}
 	defer limitBuildMemory(exp.InputBytes)()
 	bar := progress.New(progress.Terminal(c.App.ErrWriter), "compiling policies", 0)
@@ -114,8 +114,8 @@ func buildInputs(c *cli.Context) (account.Inputs, error) {
 	default:
 		return in, failed(exitBadData, "build takes at most one DIR")
 	}
-	if in.Folder == "" && len(in.AccountDetails) == 0 {
-		return in, failed(exitBadData, "build needs --account-details FILE or a folder DIR")
+	if in.Folder == "" && len(in.AccountDetails) == 0 && c.String("terraform-plan") == "" {
+		return in, failed(exitBadData, "build needs --account-details FILE, a folder DIR or --terraform-plan FILE")
 	}
 	return in, nil
 }

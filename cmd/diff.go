@@ -1,11 +1,14 @@
 package cmd
 
 import (
+	"fmt"
 	"os"
 	"strings"
 
 	"github.com/iam2rego/iam2rego/analysis/diff"
+	"github.com/iam2rego/iam2rego/schema"
 	"github.com/iam2rego/iam2rego/translator/account"
+	"github.com/iam2rego/iam2rego/translator/terraform"
 	"github.com/urfave/cli/v2"
 )
 
@@ -19,7 +22,9 @@ func diffFlags() []cli.Flag {
 		}
 	}
 	flags := []cli.Flag{
-		formatFlag("pretty", "json", "sarif"),
+		formatFlag("pretty", "json", "sarif", "markdown"),
+		&cli.StringFlag{Name: "terraform-plan", Usage: "NEW is OLD's build inputs (or the --new-* ones) with this Terraform plan applied (`FILE`: terraform show -json output); with no OLD, OLD is the plan's prior state"},
+		&cli.BoolFlag{Name: "terraform-allow-unknown", Usage: "with --terraform-plan: let --fail-on-new-access pass over planned values known only after apply (they are still listed)"},
 		&cli.BoolFlag{Name: "fail-on-new-access", Usage: "exit 1 when NEW grants access OLD did not (or when the probe bound cut the diff short)"},
 		&cli.IntFlag{Name: "max-probes", Value: diff.DefaultMaxProbes, Usage: "bound on the requests decided (`N` > 0, each on both sides); the time, memory and output of a diff stop with it"},
 	}
@@ -37,7 +42,7 @@ func runDiff(c *cli.Context) error {
 	// Every input of both sides is checked before either side is loaded
 	// (which takes seconds): a named pipe as NEW is refused at once, not
 	// after OLD is read.
-	inputs := append([]string{c.String("verification-key"), c.String("old-org"), c.String("new-org")}, args...)
+	inputs := append([]string{c.String("verification-key"), c.String("old-org"), c.String("new-org"), c.String("terraform-plan")}, args...)
 	for _, f := range []string{"old-account-details", "new-account-details", "old-resource-policies", "new-resource-policies"} {
 		inputs = append(inputs, c.StringSlice(f)...)
 	}
@@ -45,7 +50,20 @@ func runDiff(c *cli.Context) error {
 		return err
 	}
 	var sides [2]*diff.Side
+	var unknown []*schema.Error
+	if plan := c.String("terraform-plan"); plan != "" {
+		var err error
+		if sides, unknown, err = loadPlanSides(c, plan, args); err != nil {
+			return err
+		}
+		args = nil
+	} else if c.Bool("terraform-allow-unknown") {
+		return failed(exitBadData, "--terraform-allow-unknown needs --terraform-plan")
+	}
 	for i, which := range []string{"old", "new"} {
+		if sides[i] != nil {
+			continue
+		}
 		s, rest, err := loadDiffSide(c, which, args)
 		if err != nil {
 			return err
@@ -59,24 +77,36 @@ func runDiff(c *cli.Context) error {
 	if err != nil {
 		return failed(exitBadData, "%v", err)
 	}
+	rep.Unknown = unknown
 	switch format {
 	case "json":
 		err = diff.WriteJSON(c.App.Writer, rep)
 	case "sarif":
 		err = diff.WriteSARIF(c.App.Writer, rep, "")
+	case "markdown":
+		err = diff.WriteMarkdown(c.App.Writer, rep)
 	default:
 		err = diff.WritePretty(c.App.Writer, rep)
 	}
 	if err != nil {
 		return err
 	}
+	guard := c.Bool("fail-on-new-access")
+	blocked := guard && len(unknown) > 0 && !c.Bool("terraform-allow-unknown")
+	if blocked {
+		for _, u := range unknown {
+			fmt.Fprintln(c.App.ErrWriter, u.Error())
+		}
+	}
 	switch {
 	case rep.Stats.Undecided > 0:
 		return failed(exitBadData, "%d probes could not be decided, first: %s", rep.Stats.Undecided, rep.Errors[0])
-	case c.Bool("fail-on-new-access") && len(rep.Added) > 0:
+	case guard && len(rep.Added) > 0:
 		return failed(exitFailed, "%d new accesses", len(rep.Added))
-	case c.Bool("fail-on-new-access") && rep.Stats.Truncated:
+	case guard && rep.Stats.Truncated:
 		return failed(exitFailed, "the probe bound %d was hit: the diff is incomplete", rep.Stats.MaxProbes)
+	case blocked:
+		return failed(exitFailed, "%d planned values are known only after apply, so the new access cannot be checked (--terraform-allow-unknown passes them)", len(unknown))
 	}
 	return nil
 }
@@ -123,4 +153,74 @@ func diffInputError(c *cli.Context, err error) error {
 		return reportDiagnostics(c.App.Writer, c.App.ErrWriter, list, "pretty")
 	}
 	return failed(exitBadData, "%v", err)
+}
+
+// loadPlanSides loads OLD and NEW for --terraform-plan. With OLD given
+// as build inputs (--old-* flags or a folder argument), or with no OLD at
+// all, OLD is those inputs with the plan's prior state laid over them
+// (what Terraform refreshed is the account now) and NEW the same inputs
+// with the plan applied: the diff shows what the plan changes. A bundle
+// OLD is taken as it is, and NEW is then the --new-* inputs with the plan.
+// It also returns the plan's unknown values.
+func loadPlanSides(c *cli.Context, plan string, args []string) ([2]*diff.Side, []*schema.Error, error) {
+	var sides [2]*diff.Side
+	inputs := func(which string) account.Inputs {
+		return account.Inputs{AccountDetails: c.StringSlice(which + "-account-details"), Org: c.String(which + "-org"), Resources: c.StringSlice(which + "-resource-policies")}
+	}
+	oldIn, newIn := inputs("old"), inputs("new")
+	if (oldIn.Org != "" || len(oldIn.Resources) > 0) && len(oldIn.AccountDetails) == 0 {
+		return sides, nil, failed(exitBadData, "--old-org and --old-resource-policies need --old-account-details")
+	}
+	if (newIn.Org != "" || len(newIn.Resources) > 0) && len(newIn.AccountDetails) == 0 {
+		return sides, nil, failed(exitBadData, "--new-org and --new-resource-policies need --new-account-details")
+	}
+	oldLabel := strings.Join(oldIn.AccountDetails, ",")
+	if len(args) > 0 {
+		if len(oldIn.AccountDetails) > 0 {
+			return sides, nil, failed(exitBadData, "give OLD as --old-account-details or as an argument, not both")
+		}
+		if st, err := os.Stat(args[0]); err == nil && st.IsDir() {
+			oldIn, oldLabel = account.Inputs{Folder: args[0]}, args[0]
+		} else {
+			s, _, err := loadDiffSide(c, "old", args)
+			if err != nil {
+				return sides, nil, err
+			}
+			sides[0] = s
+			if len(newIn.AccountDetails) == 0 {
+				return sides, nil, failed(exitBadData, "--terraform-plan cannot extend the bundle %s: give OLD as build inputs (--old-account-details …, or a folder) or NEW's with --new-account-details", args[0])
+			}
+		}
+		args = args[1:]
+	}
+	if len(args) > 0 {
+		return sides, nil, failed(exitBadData, "with --terraform-plan NEW is the plan applied to OLD's inputs: give OLD only (got %d more arguments)", len(args))
+	}
+	newBase, newLabel := oldIn, oldLabel
+	if len(newIn.AccountDetails) > 0 {
+		newBase, newLabel = newIn, strings.Join(newIn.AccountDetails, ",")
+	}
+	join := func(label, what string) string {
+		if label == "" {
+			return what
+		}
+		return label + " + " + what
+	}
+	if sides[0] == nil {
+		res, err := terraform.Load(oldIn, plan, terraform.Prior)
+		if err != nil {
+			return sides, nil, diffInputError(c, err)
+		}
+		if sides[0], err = diff.LoadExport(c.Context, join(oldLabel, plan+" (prior state)"), res.Export); err != nil {
+			return sides, nil, diffInputError(c, err)
+		}
+	}
+	res, err := terraform.Load(newBase, plan, terraform.Planned)
+	if err != nil {
+		return sides, nil, diffInputError(c, err)
+	}
+	if sides[1], err = diff.LoadExport(c.Context, join(newLabel, plan), res.Export); err != nil {
+		return sides, nil, diffInputError(c, err)
+	}
+	return sides, res.Unknown, nil
 }

@@ -82,6 +82,8 @@ func invalidCommand(t *testing.T, name, out string) (args []string, prefix strin
 		return []string{"build", "--account-details", exampleDetails, "--resource-policies", path, "-o", out}, path + ": "
 	case "folder":
 		return []string{"build", "-o", out, path}, path + string(filepath.Separator)
+	case "tfplan":
+		return []string{"build", "--terraform-plan", path, "-o", out}, path + ": "
 	}
 	t.Fatalf("%s: the name does not say which command reads it (README.md)", name)
 	return nil, ""

@@ -12,14 +12,14 @@ import (
 
 // lintFlags are the flags of `iam2rego lint` (help/lint.txt says what it does).
 func lintFlags() []cli.Flag {
-	return []cli.Flag{
+	return append([]cli.Flag{
 		&cli.StringSliceFlag{Name: "account-details", Usage: "account export `FILE` (repeatable)"},
 		&cli.StringFlag{Name: "org", Usage: "organization `FILE`"},
 		&cli.StringSliceFlag{Name: "resource-policies", Usage: "resource policies `FILE` or DIR (repeatable)"},
 		typeFlag(""),
 		formatFlag(lint.Formats...),
 		&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit 1 when a finding has this severity or a higher one: " + strings.Join(lint.Severities, ", ")},
-	}
+	}, terraformFlags()...)
 }
 
 // runLint is `iam2rego lint`.
@@ -39,8 +39,16 @@ func runLint(c *cli.Context) error {
 	if !slices.Contains(lint.Severities, failOn) {
 		return failed(exitBadData, "--fail-on must be one of %s, got %q", strings.Join(lint.Severities, ", "), failOn)
 	}
-	if len(in.Paths) == 0 && len(in.Build.AccountDetails) == 0 && in.Build.Org == "" && len(in.Build.Resources) == 0 {
-		return failed(exitBadData, "lint needs a FILE, DIR or managed policy, or build inputs (--account-details, --org, --resource-policies)")
+	if len(in.Paths) == 0 && !hasBuildInputs(c, in.Build) {
+		return failed(exitBadData, "lint needs a FILE, DIR or managed policy, or build inputs (--account-details, --org, --resource-policies, --terraform-plan)")
+	}
+	if c.String("terraform-plan") != "" || c.Bool("terraform-allow-unknown") {
+		// The plan applies to the build inputs: read them with it.
+		exp, err := loadExport(c, in.Build, "pretty")
+		if err != nil {
+			return err
+		}
+		in.Build, in.Export = account.Inputs{}, exp
 	}
 	rep := lint.Run(in)
 	if err := lint.Write(c.App.Writer, rep, format, ""); err != nil {

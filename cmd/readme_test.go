@@ -173,7 +173,7 @@ func TestREADME(t *testing.T) {
 		}
 	}
 	// The README has one example of every command at least.
-	for _, name := range []string{"validate", "compile", "eval", "test", "build", "inspect", "who-can", "can", "lint", "diff"} {
+	for _, name := range []string{"validate", "compile", "eval", "test", "build", "inspect", "who-can", "can", "lint", "diff", "replay", "unused", "generate"} {
 		found := false
 		for _, b := range blocks {
 			for _, c := range b.commands {

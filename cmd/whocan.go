@@ -11,12 +11,15 @@ import (
 
 // whoCanFlags are the flags of `iam2rego who-can` (help/who-can.txt says what it does).
 func whoCanFlags() []cli.Flag {
-	return append(bundleFlags(),
+	return append(append(optionalBundle(bundleFlags()),
+		&cli.StringSliceFlag{Name: "account-details", Usage: "instead of --bundle: account export `FILE` (repeatable)"},
+		&cli.StringFlag{Name: "org", Usage: "with --account-details: organization `FILE`"},
+		&cli.StringSliceFlag{Name: "resource-policies", Usage: "with --account-details: resource policies `FILE` or DIR (repeatable)"},
 		&cli.StringFlag{Name: "action", Usage: "service:Action", Required: true},
 		&cli.StringFlag{Name: "resource", Usage: "the resource ARN (or *)", Required: true},
 		&cli.StringFlag{Name: "resource-account", Usage: "the account owning the resource, when neither its ARN nor the bundle says"},
 		&cli.StringSliceFlag{Name: "context", Usage: "a request context key, `KEY=VALUE` (repeatable; a VALUE starting with [ is a JSON array)"},
-	)
+	), terraformFlags()...)
 }
 
 // runWhoCan is `iam2rego who-can`.

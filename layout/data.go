@@ -32,6 +32,8 @@ type Data struct {
 	// Callers is each principal's caller as the library derives it from
 	// the principal's ARN alone (rego.Callers), computed at build.
 	Callers map[string]*Caller `json:"callers,omitempty"`
+	// Plan is what every request's decision plan shares (plan.go).
+	Plan *Plan `json:"plan,omitempty"`
 }
 
 // Principal is a user or role.
@@ -90,6 +92,8 @@ type Caller struct {
 	// Context holds the aws:Principal* keys (strings, or lists of them).
 	Context  map[string]any `json:"context"`
 	Policies CallerPolicies `json:"policies"`
+	// Plan is the caller's decision plan (plan.go); users and roles have one.
+	Plan *CallerPlan `json:"plan,omitempty"`
 }
 
 // CallerPrincipal is the library's derived principal; the members a kind
@@ -105,6 +109,11 @@ type CallerPrincipal struct {
 	RoleARN     *string           `json:"role_arn,omitempty"`
 	RoleName    *string           `json:"role_name,omitempty"`
 	Session     *string           `json:"session,omitempty"`
+	// AccountKeys ("partition:account", "*:account") and RoleKey
+	// ("partition:account:name", lower-cased, sessions only) are what
+	// Principal elements are matched by (lib/principals.rego).
+	AccountKeys []string `json:"account_keys,omitempty"`
+	RoleKey     *string  `json:"role_key,omitempty"`
 }
 
 // CallerPolicies are the policies that apply to a caller.

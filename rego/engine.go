@@ -122,7 +122,13 @@ func PrepareBundle(ctx context.Context, b *bundle.Bundle, opts ...Option) (*Engi
 		o(&cfg)
 	}
 	ivc := cache.NewInterQueryValueCache(ctx, nil)
-	e, err := prepare(ctx, ivc, inmem.New(), []func(*opa.Rego){opa.ParsedBundle("iam2rego", b)}, cfg)
+	// The store returns AST values on read (opa run's
+	// --optimize-store-for-read-speed): a decision plan reads the
+	// caller's records on every request, and converting them each time
+	// was 10-15% of a decision's allocations (5,000 principals: 2,882 ->
+	// 2,463 per decision, activation heap +3%).
+	store := inmem.NewWithOpts(inmem.OptReturnASTValuesOnRead(true))
+	e, err := prepare(ctx, ivc, store, []func(*opa.Rego){opa.ParsedBundle("iam2rego", b)}, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("preparing the decision query over the bundle: %w", err)
 	}

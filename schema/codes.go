@@ -49,6 +49,10 @@ const (
 	CodeLimitExceeded       = "limit_exceeded"       // an AWS limit: policy size by type, OU nesting depth, policies per node
 	CodeInvalidPath         = "invalid_path"         // a folder-manifest path that is absolute, leaves the folder or cannot be read
 
+	// Terraform plans (translator/terraform).
+	CodeTerraformUnknown     = "terraform_unknown"     // a policy document, attachment or name known only after apply
+	CodeTerraformUnsupported = "terraform_unsupported" // a plan iam2rego cannot apply: no account to place it in, an org attachment without --org
+
 	// Warnings.
 	WarnUnknownAction      = "unknown_action"
 	WarnWildcardPlacement  = "wildcard_placement"

@@ -34,6 +34,9 @@
 //     folder.schema.json (KindFolder): the organization file, resource-policy
 //     files and the policy-folder manifest of `iam2rego build`
 //     (translator/account/FORMATS.md, FOLDER.md).
+//   - tfplan.schema.json (KindTerraformPlan): the parts of Terraform's
+//     JSON plan (`terraform show -json PLANFILE`) that translator/terraform
+//     reads; unknown members are allowed, since Terraform adds fields.
 //
 // Schema keywords map to codes: type → CodeSchemaType, required →
 // CodeSchemaRequired, additionalProperties → CodeSchemaUnknown (pointing at

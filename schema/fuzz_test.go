@@ -13,7 +13,7 @@ import (
 
 // fuzzKinds are the schemas FuzzDecode validates against; the fuzzer picks
 // one with its second argument.
-var fuzzKinds = []Kind{KindPolicy, KindCase, KindGAAD, KindOrg, KindResources, KindFolder}
+var fuzzKinds = []Kind{KindPolicy, KindCase, KindGAAD, KindOrg, KindResources, KindFolder, KindTerraformPlan}
 
 // fuzzSeeds reads the seeds of FuzzDecode from the repository's testdata:
 // every golden policy, every case line, the example account, and the

@@ -32,6 +32,9 @@ const (
 	// KindFolder is a policy-folder manifest, iam2rego.json
 	// (folder.schema.json).
 	KindFolder Kind = "folder"
+	// KindTerraformPlan is `terraform show -json PLANFILE` output
+	// (tfplan.schema.json), the parts translator/terraform reads.
+	KindTerraformPlan Kind = "tfplan"
 )
 
 var (
@@ -47,6 +50,8 @@ var (
 	resourcesSchema []byte
 	//go:embed folder.schema.json
 	folderSchema []byte
+	//go:embed tfplan.schema.json
+	tfplanSchema []byte
 )
 
 // baseURL is the prefix of every embedded schema's $id. Nothing is fetched
@@ -56,12 +61,13 @@ const baseURL = "https://github.com/iam2rego/iam2rego/schema/"
 func schemaURL(kind Kind) string { return baseURL + string(kind) + ".schema.json" }
 
 var sources = map[Kind][]byte{
-	KindPolicy:    policySchema,
-	KindCase:      caseSchema,
-	KindGAAD:      gaadSchema,
-	KindOrg:       orgSchema,
-	KindResources: resourcesSchema,
-	KindFolder:    folderSchema,
+	KindPolicy:        policySchema,
+	KindCase:          caseSchema,
+	KindGAAD:          gaadSchema,
+	KindOrg:           orgSchema,
+	KindResources:     resourcesSchema,
+	KindFolder:        folderSchema,
+	KindTerraformPlan: tfplanSchema,
 }
 
 // Source returns the embedded JSON Schema text for kind, or nil for an

@@ -133,7 +133,7 @@ func lowerSegments(raw string, segs []Template) Matcher {
 	return Matcher{Raw: raw, Kind: MatchRegex, Prefix: prefix, Regex: re.String()}
 }
 
-// The input fields that hold an ARN's tail (rego/normalize.go).
+// The input fields that hold an ARN's tail (rego/lib/input.rego, plan.rego).
 const (
 	afterFifthColon  = "arn_resource"         // the resource part
 	afterFourthColon = "arn_account_resource" // account, ":", resource part

@@ -13,6 +13,7 @@ import (
 
 	"github.com/iam2rego/iam2rego/analysis/kernel"
 	"github.com/iam2rego/iam2rego/rego"
+	"github.com/iam2rego/iam2rego/schema"
 )
 
 // DefaultMaxProbes bounds the requests one diff decides (each on both
@@ -51,6 +52,11 @@ type Report struct {
 	Policies map[string]*PolicyUses `json:"policies,omitempty"`
 
 	ctxErr error // the context ended during a probe
+
+	// Unknown lists what a Terraform plan on the NEW side knows only
+	// after apply (terraform_unknown): changes NEW leaves out, which no
+	// guard may pass.
+	Unknown []*schema.Error `json:"unknown,omitempty"`
 }
 
 // PolicyUses are where a policy is used (its names) and where its
@@ -98,6 +104,11 @@ type Access struct {
 	ResourceTags map[string]string `json:"resource_tags,omitempty"`
 	Step         string            `json:"step"`
 	Statements   []Grant           `json:"statements"`
+	// External is set for a principal outside the NEW bundle that a
+	// resource policy (a role's trust, a bucket or key policy) lets in:
+	// public, account, principal, service or federated. Principal then
+	// names it as the policy does.
+	External string `json:"external,omitempty"`
 }
 
 // Grant is a statement of the allowing side's decision.
@@ -163,6 +174,11 @@ func Run(ctx context.Context, old, new *Side, opts Options) (*Report, error) {
 	}
 	if r.ctxErr != nil {
 		return nil, r.ctxErr
+	}
+	if !r.Stats.Truncated {
+		if err := r.external(ctx, [2]*Side{old, new}, opts); err != nil {
+			return nil, err
+		}
 	}
 	sortAccess(r.Added)
 	sortAccess(r.Removed)

@@ -15,6 +15,14 @@
 // (Options.MaxProbes); a report says when the bound cut them short. README.md, "diff", lists what
 // the method cannot see.
 //
+// Principals outside the NEW bundle that its resource policies name (a
+// role's trust in a service, a bucket policy's grant to another account
+// or the public, a federated provider) are probed too, per statement, as
+// IAM Access Analyzer's "check no new access" does (external.go): new
+// access from outside the account, decided through Engine.DecideInput;
+// a user or role of an outside account, which the library cannot decide,
+// is compared by statement and fails closed.
+//
 // It reads bundles (their data.iam2rego.documents) and builds inputs with
 // package bundles, so it sits after bundles and rego in the pipeline;
 // only the command line (cmd/diff.go) imports it.

@@ -24,7 +24,11 @@ func WritePretty(w io.Writer, r *Report) error {
 	section := func(title string, list []Access) {
 		fmt.Fprintf(w, "%s (%d):\n", title, len(list))
 		for _, a := range list {
-			fmt.Fprintf(w, "  %s  %s  %s%s%s\n", a.Principal, a.Action, a.Resource, contextText(a.Context), tagText(a.ResourceTags))
+			outside := ""
+			if a.External != "" {
+				outside = " (" + a.External + ", outside the account)"
+			}
+			fmt.Fprintf(w, "  %s%s  %s  %s%s%s\n", a.Principal, outside, a.Action, a.Resource, contextText(a.Context), tagText(a.ResourceTags))
 			for _, g := range a.Statements {
 				fmt.Fprintf(w, "      %s\n", g.describe())
 			}
@@ -40,6 +44,12 @@ func WritePretty(w io.Writer, r *Report) error {
 			for _, s := range u.Sources {
 				fmt.Fprintf(w, "      read at %s: %s\n", s.File, s.Pointer)
 			}
+		}
+	}
+	if len(r.Unknown) > 0 {
+		fmt.Fprintf(w, "known only after apply, left out of NEW (%d):\n", len(r.Unknown))
+		for _, u := range r.Unknown {
+			fmt.Fprintf(w, "  %s\n", u.Error())
 		}
 	}
 	s := r.Stats

@@ -10,10 +10,15 @@ import (
 // NewAccessRule is the SARIF rule id of a new access result.
 const NewAccessRule = "iam2rego/new-access"
 
+// UnknownRule is the SARIF rule id of a planned value known only after
+// apply (a Terraform plan's terraform_unknown).
+const UnknownRule = "iam2rego/terraform-unknown"
+
 // WriteSARIF prints the new access as a SARIF 2.1.0 log (kernel's): one
 // result per (principal, action, resource), located at the statement that
 // grants it (the input file and the statement's JSON pointer when the new
-// side was built from inputs, the bundle's document otherwise).
+// side was built from inputs, the bundle's document otherwise), and one
+// per planned value known only after apply, located at the plan's pointer.
 func WriteSARIF(w io.Writer, r *Report, version string) error {
 	run := kernel.SARIFRun{Tool: kernel.SARIFTool{Driver: kernel.SARIFDriver{
 		Name:    "iam2rego",
@@ -22,6 +27,10 @@ func WriteSARIF(w io.Writer, r *Report, version string) error {
 			ID:               NewAccessRule,
 			Name:             "NewAccess",
 			ShortDescription: kernel.SARIFText{Text: "The new policies grant access the old ones did not"},
+		}, {
+			ID:               UnknownRule,
+			Name:             "KnownAfterApply",
+			ShortDescription: kernel.SARIFText{Text: "A planned policy or attachment is known only after apply"},
 		}},
 	}}}
 	for _, a := range r.Added {
@@ -33,6 +42,15 @@ func WriteSARIF(w io.Writer, r *Report, version string) error {
 			Properties: map[string]any{
 				"principal": a.Principal, "action": a.Action, "resource": a.Resource, "context": a.Context,
 			},
+		})
+	}
+	for _, u := range r.Unknown {
+		run.Results = append(run.Results, kernel.SARIFResult{
+			RuleID:    UnknownRule,
+			RuleIndex: 1,
+			Level:     "error",
+			Message:   kernel.SARIFText{Text: u.Message},
+			Locations: []kernel.SARIFLocation{kernel.Locate(u.File, u.Pointer, "object", nil, "")},
 		})
 	}
 	return kernel.WriteSARIF(w, run)

@@ -71,6 +71,13 @@ func LoadInputs(ctx context.Context, label string, in account.Inputs) (*Side, er
 	if err != nil {
 		return nil, err
 	}
+	return LoadExport(ctx, label, exp)
+}
+
+// LoadExport builds the bundle of an export read elsewhere (an export
+// with a Terraform plan applied, translator/terraform) in memory and
+// prepares it.
+func LoadExport(ctx context.Context, label string, exp *account.Export) (*Side, error) {
 	res, err := bundles.Build(exp, bundles.Options{})
 	if err != nil {
 		return nil, err

@@ -23,6 +23,9 @@ type Inputs struct {
 	// Type is the policy type of the files in Paths; "" decides per
 	// document (trust, resource or identity; see detectType).
 	Type translator.PolicyType
+	// Export is an account read elsewhere (build inputs with a Terraform
+	// plan applied, translator/terraform), checked as Build's would be.
+	Export *account.Export
 }
 
 // Report is the outcome of a lint run.
@@ -65,6 +68,9 @@ func Run(in Inputs) *Report {
 		if exp != nil {
 			r.export(exp)
 		}
+	}
+	if in.Export != nil {
+		r.export(in.Export)
 	}
 	if r.report.Policies == 0 && r.report.Principals == 0 && !r.errs.HasErrors() {
 		// Nothing was linted (an empty folder, a folder without *.json):

@@ -188,7 +188,9 @@ func run(ctx context.Context, o options) (bool, error) {
 		if err := cfg.Write(path); err != nil {
 			return false, err
 		}
-		p, err := sidecar.Start(ctx, sidecar.Options{Bin: bin, ConfigFile: path, Dir: dir, LogLevel: "error"})
+		// As examples/sidecar recommends: the store returns AST values on
+		// read, so a decision plan's reads of bundle data cost no conversion.
+		p, err := sidecar.Start(ctx, sidecar.Options{Bin: bin, ConfigFile: path, Dir: dir, LogLevel: "error", Args: []string{"--optimize-store-for-read-speed"}})
 		if err != nil {
 			return false, err
 		}

@@ -48,47 +48,24 @@ type Runner struct {
 // Run decides every case. Policies shared by several cases are compiled
 // once; all policies go into one prepared query.
 func Run(ctx context.Context, list []*Case, opts Options) ([]Result, error) {
-	r := &Runner{cache: map[string]*compiled{}, modules: map[string]*ast.Module{}}
-	type pending struct {
-		req   rego.Request
-		names map[string]string
-	}
-	results := make([]Result, len(list))
-	reqs := make([]*pending, len(list))
-	for i, c := range list {
-		results[i].Case = c
-		if c.Err != nil {
-			results[i].Err = c.Err
-			continue
-		}
-		req, names, warns, err := r.request(c)
-		results[i].Warnings = warns
-		if err != nil {
-			results[i].Err = err
-			continue
-		}
-		reqs[i] = &pending{req: req, names: names}
+	b, err := Compile(list)
+	if err != nil {
+		return nil, err
 	}
 	engineOpts := []rego.Option{}
 	if opts.RuleIndexing != nil {
 		engineOpts = append(engineOpts, rego.WithRuleIndexing(*opts.RuleIndexing))
 	}
-	merged, err := translator.Merge(r.modules)
+	eng, err := rego.Prepare(ctx, map[string]*ast.Module{PoliciesFile: b.Module}, engineOpts...)
 	if err != nil {
 		return nil, err
 	}
-	eng, err := rego.Prepare(ctx, map[string]*ast.Module{"policies.rego": merged}, engineOpts...)
-	if err != nil {
-		return nil, err
-	}
-	for i, p := range reqs {
-		if p == nil {
-			continue
+	for i, req := range b.Requests {
+		if req != nil {
+			b.Results[i].Decision = eng.Decide(ctx, *req)
 		}
-		results[i].Decision = eng.Decide(ctx, p.req)
-		results[i].Names = p.names
 	}
-	return results, nil
+	return b.Results, nil
 }
 
 var roleARN = regexp.MustCompile(`^arn:[^:]+:iam::[0-9]{12}:role/`)

@@ -81,27 +81,30 @@ plan_racct_ok if plan_racct != ""
 
 plan_racct_ok if plan_rarn == "*"
 
-# Context values the general path would reject, or that need its checks.
+# Context values the general path would reject, or that need its checks:
+# every value text within the length limit, no two keys equal but for
+# letter case, and the values of global keys it parses (booleans,
+# numbers, dates, IP addresses) vouched for by plan_kind_ok.
 plan_context_ok if not input.context
 
 plan_context_ok if {
 	is_object(input.context)
-	every k, v in input.context {
+	count(plan_explicit) == count(input.context)
+	every v in input.context {
 		is_string(v)
 		count(v) <= context_value_limit
-		plan_value_ok(lower(k), v)
 	}
-	count({lower(k) | some k, _ in input.context}) == count(input.context)
+	every k, v in object.filter(plan_explicit, data.iam2rego.plan.checked_keys) {
+		plan_kind_ok(data.iam2rego.plan.checked_keys[k], v)
+	}
 }
 
-# A text value of a global key passes the general path's checks
-# (context_checks.rego): a sufficient test per kind, cheaper than the
-# general one; a value it does not vouch for (a list key, a date in
-# another form) takes the general path, which decides it.
-plan_value_ok(k, _) if not data.iam2rego.plan.checked_keys[k]
+# plan_explicit: the request's context keys lower-cased.
+plan_explicit := {lower(k): v | some k, v in input.context}
 
-plan_value_ok(k, v) if plan_kind_ok(data.iam2rego.plan.checked_keys[k], v)
-
+# plan_kind_ok: a sufficient test per kind, cheaper than the general
+# one; a value it does not vouch for (a list key, a date in another form)
+# takes the general path, which decides it.
 plan_kind_ok("bool", v) if lower(v) in {"true", "false"}
 
 # decimal's own pattern (conditions.rego): it then always converts.
@@ -180,7 +183,7 @@ plan_racct := a if {
 plan_context := object.union_n([
 	data.iam2rego.callers[bundle_key].context,
 	plan_resource_keys,
-	{lower(k): v | some k, v in object.get(input, "context", {})},
+	plan_explicit,
 ])
 
 plan_resource_keys := object.union_n([

@@ -1,9 +1,8 @@
 # Protected resources: what AWS never lets a policy do, whatever the
 # policies say. protected_resources is the one table of these rules; each
-# names its source in rego/PROTECTED.md. Both decision paths read it: the
-# protected-resource step of decision.rego through protected_hits below,
-# and Engine.Decide's Go chain, which loads the table at Prepare
-# (rego/chain_protected.go).
+# names its source in rego/PROTECTED.md. The protected-resource step of
+# decision.rego reads it through protected_hits below; decision plans
+# (plan.rego) send its actions to that step (build_plan).
 #
 # A rule protects the resources whose ARN part `part` of the normalised
 # resource (arn_resource: after the fifth colon; arn_account_resource:
