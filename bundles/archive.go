@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/iam2rego/iam2rego/schema"
 	"github.com/open-policy-agent/opa/v1/bundle"
 )
 
@@ -139,7 +140,7 @@ func ReadFileWithin(path string, v *Verification, l ArchiveLimits) (*bundle.Bund
 // is set, reports the bytes of the archive read so far: it is read twice
 // (checked, then parsed), so the total is twice its size.
 func ReadFileReporting(path string, v *Verification, l ArchiveLimits, report func(done, total int64)) (*bundle.Bundle, error) {
-	f, err := os.Open(path)
+	f, err := schema.OpenRegular(path)
 	if err != nil {
 		return nil, err
 	}
@@ -147,9 +148,6 @@ func ReadFileReporting(path string, v *Verification, l ArchiveLimits, report fun
 	st, err := f.Stat()
 	if err != nil {
 		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
 	}
 	if st.Size() > MaxBundleBytes {
 		return nil, fmt.Errorf("%s: %d bytes is larger than the %d-byte limit", path, st.Size(), MaxBundleBytes)
@@ -230,7 +228,7 @@ func read(r io.Reader, v *Verification, memberBytes int64) (*bundle.Bundle, erro
 // .signatures.json file. OPA's reader leaves Bundle.Signatures empty when
 // verification is skipped, so inspect asks the archive itself.
 func HasSignature(path string) (bool, error) {
-	f, err := os.Open(path)
+	f, err := schema.OpenRegular(path)
 	if err != nil {
 		return false, err
 	}

@@ -2,6 +2,7 @@ package bundles
 
 import (
 	"archive/tar"
+	"bufio"
 	"compress/gzip"
 	"fmt"
 	"io"
@@ -75,22 +76,27 @@ func CheckArchive(r io.Reader) error { return DefaultArchiveLimits.Check(r) }
 // directory (links, devices); a name given twice; more than l.Files
 // members; a member over l.MemberBytes, or more than l.TotalBytes in all,
 // once decompressed; JSON (data.json, .manifest, .signatures.json) past
-// l.JSONDepth, l.JSONWidth or l.JSONElements; a YAML member; or an archive
-// that is not gzip or tar. The reader is consumed; rewind it before
-// reading the bundle.
+// l.JSONDepth, l.JSONWidth or l.JSONElements; a YAML member; an archive
+// that is not gzip or tar; or one that does not end as it should
+// (archiveEnd). The reader is consumed; rewind it before reading the
+// bundle.
 func (l ArchiveLimits) Check(r io.Reader) error {
-	gz, err := gzip.NewReader(r)
+	// gzip reads through br as it is (a bufio.Reader is an io.ByteReader),
+	// so what is left in br after the gzip stream is what follows it.
+	br := bufio.NewReader(r)
+	gz, err := gzip.NewReader(br)
 	if err != nil {
 		return fmt.Errorf("the bundle is not a gzip archive: %w", err)
 	}
 	defer gz.Close()
+	gz.Multistream(false)
 	tr := tar.NewReader(gz)
 	seen := map[string]bool{}
 	var total, elements int64
 	for n := 0; ; n++ {
 		h, err := tr.Next()
 		if err == io.EOF {
-			return nil
+			return archiveEnd(gz, br)
 		}
 		if err != nil {
 			return fmt.Errorf("the bundle is not a valid tar archive: %w", err)
@@ -140,6 +146,46 @@ func (l ArchiveLimits) Check(r io.Reader) error {
 		}
 		total += got
 	}
+}
+
+// maxTarPadding bounds the zero bytes a tar stream may hold after its
+// end-of-archive marker (writers pad to a record of 10,240 bytes at most;
+// Go's writes none).
+const maxTarPadding = 64 << 10
+
+// archiveEnd reads the archive to its very end once tar has found its
+// end-of-archive marker: what follows in the gzip stream must be tar
+// padding (zero bytes), the gzip stream must end with a trailer whose
+// checksum and length match, and nothing may follow it. OPA's reader stops
+// at the marker, so a bundle missing its last bytes, with a flipped
+// checksum or with data appended would otherwise read as whole.
+func archiveEnd(gz *gzip.Reader, rest *bufio.Reader) error {
+	buf := make([]byte, 4096)
+	var padding int64
+	for {
+		n, err := gz.Read(buf)
+		for _, c := range buf[:n] {
+			if c != 0 {
+				return fmt.Errorf("the bundle holds data after the end of its tar archive")
+			}
+		}
+		if padding += int64(n); padding > maxTarPadding {
+			return fmt.Errorf("the bundle holds more than %d bytes after the end of its tar archive", maxTarPadding)
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("the bundle's gzip stream does not end as it should (truncated or corrupt): %w", err)
+		}
+	}
+	if _, err := rest.Peek(1); err != io.EOF {
+		if err != nil {
+			return fmt.Errorf("the bundle cannot be read to its end: %w", err)
+		}
+		return fmt.Errorf("the bundle holds data after the end of its gzip stream")
+	}
+	return nil
 }
 
 // isJSON reports a member OPA parses as JSON.

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+
+	"github.com/iam2rego/iam2rego/schema"
 )
 
 // maxKeyFileBytes bounds a key or secret file: a PEM key is a few KB.
@@ -53,9 +55,9 @@ func readKeyFile(role, path string) (string, error) {
 		return "", fmt.Errorf("%s %s: cannot read the file: %w", role, path, unwrapPathError(err))
 	}
 	if !st.Mode().IsRegular() {
-		return "", fmt.Errorf("%s %s: not a regular file", role, path)
+		return "", fmt.Errorf("%s %s: %v", role, path, schema.NotRegularError{Mode: st.Mode()})
 	}
-	f, err := os.Open(path)
+	f, err := schema.OpenRegular(path)
 	if err != nil {
 		return "", fmt.Errorf("%s %s: cannot read the file: %w", role, path, unwrapPathError(err))
 	}

@@ -80,10 +80,18 @@ func analyse[R any](c *cli.Context, run func(*analysis) (R, error), pretty func(
 		return failed(exitBadData, "%s: %v", c.String("bundle"), err)
 	}
 	if in.format == "json" {
-		return writeIndented(c.App.Writer, res)
+		err = writeIndented(c.App.Writer, res)
+	} else {
+		pretty(c.App.Writer, res)
 	}
-	pretty(c.App.Writer, res)
-	return nil
+	// A request that could not be decided is listed in the output, and
+	// fails the command: never read as "not allowed".
+	if u, ok := any(res).(interface{ Undecided() error }); ok && err == nil {
+		if uerr := u.Undecided(); uerr != nil {
+			return failed(exitBadData, "%s: %v", c.String("bundle"), uerr)
+		}
+	}
+	return err
 }
 
 // writeIndented prints v as indented JSON.

@@ -1,9 +1,12 @@
 package cmd
 
 import (
+	"os"
+
 	"github.com/iam2rego/iam2rego/bundles"
 	"github.com/iam2rego/iam2rego/internal/progress"
 	"github.com/iam2rego/iam2rego/rego"
+	"github.com/iam2rego/iam2rego/schema"
 	"github.com/open-policy-agent/opa/v1/bundle"
 	"github.com/urfave/cli/v2"
 )
@@ -65,7 +68,8 @@ func bundleFlags() []cli.Flag {
 }
 
 // openBundle reads a bundle within the limit flags, verifying its
-// signature when the flags give a key, with a progress bar on a terminal.
+// signature when the flags give a key and its consistency always
+// (bundles.CheckConsistency), with a progress bar on a terminal.
 func openBundle(path string, c *cli.Context) (b *bundle.Bundle, verified bool, err error) {
 	v := verificationOf(c)
 	limits, err := bundleLimits(c)
@@ -77,6 +81,15 @@ func openBundle(path string, c *cli.Context) (b *bundle.Bundle, verified bool, e
 	bar.Done()
 	if err != nil {
 		return nil, false, failed(exitBadData, "%s: %v", path, unwrapPath(err))
+	}
+	// Signed or not, the bundle's modules and callers must be what its
+	// documents and records compile to: the analyses read the one, the
+	// decision the other.
+	bar = progress.New(progress.Terminal(c.App.ErrWriter), "checking "+path, 0)
+	err = bundles.CheckConsistency(c.Context, b)
+	bar.Done()
+	if err != nil {
+		return nil, false, failed(exitBadData, "%s: %v", path, err)
 	}
 	return b, v != nil, nil
 }
@@ -91,4 +104,22 @@ func prepareBundle(c *cli.Context, path string, b *bundle.Bundle, opts ...rego.O
 		return nil, failed(exitBadData, "%s: %v", path, err)
 	}
 	return eng, nil
+}
+
+// checkInputKinds refuses, before anything is read, an input that exists
+// but is neither a regular file nor a folder (a named pipe, a device, a
+// socket). Names that do not exist, or are not files (a PEM key given as
+// text), are left to the readers, which say what they expected.
+func checkInputKinds(paths ...string) error {
+	for _, p := range paths {
+		if p == "" {
+			continue
+		}
+		st, err := os.Stat(p)
+		if err != nil || st.Mode().IsRegular() || st.IsDir() {
+			continue
+		}
+		return failed(exitBadData, "%s: %v", p, schema.NotRegularError{Mode: st.Mode()})
+	}
+	return nil
 }

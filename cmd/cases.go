@@ -22,6 +22,9 @@ func loadAndRun(c *cli.Context, file string) ([]cases.Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(list) == 0 {
+		return nil, failed(exitBadData, "%s: no cases: nothing was decided", file)
+	}
 	results, err := cases.Run(c.Context, list, runOptions(c))
 	if err != nil {
 		return nil, failed(exitBadData, "%v", err)

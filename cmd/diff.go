@@ -26,7 +26,7 @@ func diffFlags() []cli.Flag {
 		&cli.StringFlag{Name: "terraform-plan", Usage: "NEW is OLD's build inputs (or the --new-* ones) with this Terraform plan applied (`FILE`: terraform show -json output); with no OLD, OLD is the plan's prior state"},
 		&cli.BoolFlag{Name: "terraform-allow-unknown", Usage: "with --terraform-plan: let --fail-on-new-access pass over planned values known only after apply (they are still listed)"},
 		&cli.BoolFlag{Name: "fail-on-new-access", Usage: "exit 1 when NEW grants access OLD did not (or when the probe bound cut the diff short)"},
-		&cli.IntFlag{Name: "max-probes", Value: diff.DefaultMaxProbes, Usage: "bound on the requests decided (each on both sides)"},
+		&cli.IntFlag{Name: "max-probes", Value: diff.DefaultMaxProbes, Usage: "bound on the requests decided (`N` > 0, each on both sides); the time, memory and output of a diff stop with it"},
 	}
 	flags = append(flags, verificationFlags()...)
 	return append(append(flags, side("old")...), side("new")...)
@@ -35,7 +35,20 @@ func diffFlags() []cli.Flag {
 // runDiff is `iam2rego diff`.
 func runDiff(c *cli.Context) error {
 	format := formatOf(c)
+	if n := c.Int("max-probes"); n <= 0 {
+		return failed(exitBadData, "--max-probes must be positive, got %d", n)
+	}
 	args := c.Args().Slice()
+	// Every input of both sides is checked before either side is loaded
+	// (which takes seconds): a named pipe as NEW is refused at once, not
+	// after OLD is read.
+	inputs := append([]string{c.String("verification-key"), c.String("old-org"), c.String("new-org"), c.String("terraform-plan")}, args...)
+	for _, f := range []string{"old-account-details", "new-account-details", "old-resource-policies", "new-resource-policies"} {
+		inputs = append(inputs, c.StringSlice(f)...)
+	}
+	if err := checkInputKinds(inputs...); err != nil {
+		return err
+	}
 	var sides [2]*diff.Side
 	var unknown []*schema.Error
 	if plan := c.String("terraform-plan"); plan != "" {
@@ -113,11 +126,18 @@ func loadDiffSide(c *cli.Context, which string, args []string) (*diff.Side, []st
 		if len(args) == 0 {
 			return nil, nil, failed(exitBadData, "diff needs OLD and NEW (bundle files or policy folders)")
 		}
-		s, err := diff.Load(c.Context, args[0], verificationOf(c))
+		v := verificationOf(c)
+		if st, err := os.Stat(args[0]); v != nil && err == nil && st.IsDir() {
+			return nil, nil, failed(exitBadData, "%s: --verification-key checks bundle signatures, and %s is a policy folder, which has none; diff the bundles built from it", args[0], strings.ToUpper(which))
+		}
+		s, err := diff.Load(c.Context, args[0], v)
 		if err != nil {
 			return nil, nil, diffInputError(c, err)
 		}
 		return s, args[1:], nil
+	}
+	if verificationOf(c) != nil {
+		return nil, nil, failed(exitBadData, "--verification-key checks bundle signatures, and --%s-account-details builds %s from inputs, which have none; diff the bundles built from them", which, strings.ToUpper(which))
 	}
 	s, err := diff.LoadInputs(c.Context, strings.Join(in.AccountDetails, ","), in)
 	if err != nil {

@@ -34,6 +34,11 @@ func evalFlags() []cli.Flag {
 
 // runEval is `iam2rego eval`.
 func runEval(c *cli.Context) error {
+	// --requests is read after the bundle is checked and prepared: its
+	// kind is checked first, so that a named pipe fails at once.
+	if err := checkInputKinds(c.String("bundle"), c.String("requests"), c.String("cases"), c.String("verification-key")); err != nil {
+		return err
+	}
 	switch {
 	case c.String("bundle") != "" && c.String("cases") != "":
 		return failed(exitBadData, "give --cases or --bundle, not both")
@@ -150,6 +155,9 @@ func readRequests(c *cli.Context, file string) ([]cases.BundleRequest, []error, 
 	reqs, errs, err := cases.LoadRequests(file, r)
 	if err != nil {
 		return nil, nil, failed(exitBadData, "%v", err)
+	}
+	if len(reqs) == 0 {
+		return nil, nil, failed(exitBadData, "%s: no requests: nothing was decided", file)
 	}
 	return reqs, errs, nil
 }

@@ -172,7 +172,7 @@ func TestDiffInputErrors(t *testing.T) {
 		{[]string{old, old, old}, "got 1 more arguments"},
 		{[]string{"--format", "xml", old, old}, "--format must be pretty, json, sarif or markdown"},
 		{[]string{old, filepath.Join(t.TempDir(), "missing.tar.gz")}, "missing.tar.gz"},
-		{[]string{stale, old}, "stale.tar.gz: /iam2rego/documents: missing"},
+		{[]string{stale, old}, "stale.tar.gz: the bundle is not self-consistent (modules): data.iam2rego.documents is missing or not an object (a bundle from an older iam2rego: rebuild it)"},
 		{[]string{old, "testdata/invalid/folder-missing-file"}, "(invalid_path)"},
 		{[]string{"--new-org", "x.json", old}, "need --new-account-details"},
 	} {

@@ -1,6 +1,8 @@
 package cmd
 
 import (
+	"strings"
+
 	"github.com/iam2rego/iam2rego/rego/cases"
 	"github.com/urfave/cli/v2"
 )
@@ -22,6 +24,10 @@ func runTest(c *cli.Context) error {
 			return err
 		}
 		all = append(all, list...)
+	}
+	if len(all) == 0 {
+		// A test run of nothing passes nothing: never "0 failed".
+		return failed(exitBadData, "%s: no cases: nothing was tested", strings.Join(c.Args().Slice(), ", "))
 	}
 	results, err := cases.Run(c.Context, all, runOptions(c))
 	if err != nil {

@@ -13,11 +13,12 @@ import (
 // never processed in unbounded memory.
 const MaxInputBytes = 64 << 20
 
-// ReadFile reads an input file of at most MaxInputBytes. Problems are
-// coded diagnostics naming the file: input_too_large past the limit,
-// json_syntax when the file cannot be read.
+// ReadFile reads an input file, a regular file (OpenRegular) of at most
+// MaxInputBytes. Problems are coded diagnostics naming the file:
+// input_too_large past the limit, json_syntax when the file cannot be
+// read (a named pipe or a device among them).
 func ReadFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := OpenRegular(path)
 	if err != nil {
 		return nil, Errorf(CodeJSONSyntax, path, "", "cannot read the file: %v", unwrapPath(err))
 	}
@@ -29,10 +30,11 @@ func ReadFile(path string) ([]byte, error) {
 }
 
 // Open opens an input file to be read as a stream (case and request
-// files): a regular file over MaxInputBytes is refused at once, and what
-// is read is bounded by LimitReader, so a pipe is bounded too.
+// files). Only a regular file is opened (OpenRegular; standard input is
+// read as "-" by the caller); one over MaxInputBytes is refused at once,
+// and what is read is bounded by LimitReader.
 func Open(path string) (io.ReadCloser, error) {
-	f, err := os.Open(path)
+	f, err := OpenRegular(path)
 	if err != nil {
 		return nil, Errorf(CodeJSONSyntax, path, "", "cannot read the file: %v", unwrapPath(err))
 	}

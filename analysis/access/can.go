@@ -14,8 +14,10 @@ import (
 	"github.com/open-policy-agent/opa/v1/bundle"
 )
 
-// MaxProbes bounds the requests Can decides for one principal.
-const MaxProbes = 500_000
+// DefaultMaxProbes bounds the requests Can decides for one principal
+// when its caller gives no bound (`can --max-probes`): the time, memory
+// and output of one call grow with it, never past it.
+const DefaultMaxProbes = 20_000
 
 // Access is one allowed request: an action on a resource.
 type Access struct {
@@ -37,6 +39,41 @@ type CanResult struct {
 	// candidates exceeded MaxProbes and only the first were decided.
 	Checked   int  `json:"checked"`
 	Truncated bool `json:"truncated,omitempty"`
+	MaxProbes int  `json:"max_probes"`
+	// Errors lists the requests that could not be decided (each a deny,
+	// said here rather than dropped; the CLI then exits 2).
+	Errors []Access `json:"errors,omitempty"`
+	// Policies names, once per policy, where each policy of the
+	// decisions' statements is used; the statements themselves carry no
+	// names, so that a policy shared by a thousand principals is not
+	// repeated on every allowed request.
+	Policies map[string][]string `json:"policies"`
+}
+
+// Undecided is an error when some requests could not be decided.
+func (r *CanResult) Undecided() error {
+	if len(r.Errors) == 0 {
+		return nil
+	}
+	e := r.Errors[0]
+	return fmt.Errorf("%d of %d requests could not be decided, first %s on %s: %s", len(r.Errors), r.Checked, e.Action, e.Resource, e.Decision.Error)
+}
+
+// keep stores a decision's statement names once in r.Policies and returns
+// the decision without them.
+func (r *CanResult) keep(d rego.Decision) rego.Decision {
+	if len(d.Statements) == 0 {
+		return d
+	}
+	d.Statements = append([]rego.Statement(nil), d.Statements...)
+	for i := range d.Statements {
+		st := &d.Statements[i]
+		if _, ok := r.Policies[st.Policy]; !ok && len(st.Names) > 0 {
+			r.Policies[st.Policy] = st.Names
+		}
+		st.Names = nil
+	}
+	return d
 }
 
 // probe is one candidate request.
@@ -47,8 +84,16 @@ type probe struct{ action, resource, pattern string }
 // policy in the bundle that names it or its account, can match, on the
 // resources those statements can match: the resources the bundle knows,
 // "*", and a witness ARN for each other pattern. It lists the allowed
-// ones with their decisions.
-func Can(ctx context.Context, eng *rego.Engine, b *bundle.Bundle, principal string, reqContext map[string]any) (*CanResult, error) {
+// ones with their decisions. At most maxProbes requests are gathered and
+// decided (0: DefaultMaxProbes; negative is an error); the result says
+// when the bound cut them short.
+func Can(ctx context.Context, eng *rego.Engine, b *bundle.Bundle, principal string, reqContext map[string]any, maxProbes int) (*CanResult, error) {
+	switch {
+	case maxProbes < 0:
+		return nil, fmt.Errorf("the probe bound must be positive, got %d", maxProbes)
+	case maxProbes == 0:
+		maxProbes = DefaultMaxProbes
+	}
 	v, err := kernel.NewView("the bundle", b)
 	if err != nil {
 		return nil, err
@@ -59,10 +104,15 @@ func Can(ctx context.Context, eng *rego.Engine, b *bundle.Bundle, principal stri
 	}
 	account := arn.Account(principal)
 	vars := v.Variables(principal)
+	res := &CanResult{Principal: principal, Allowed: []Access{}, MaxProbes: maxProbes, Policies: map[string][]string{}}
 	seen := map[probe]bool{}
 	var probes []probe
 	add := func(p probe) {
-		if !seen[p] {
+		switch {
+		case seen[p]:
+		case len(probes) >= maxProbes:
+			res.Truncated = true
+		default:
 			seen[p] = true
 			probes = append(probes, p)
 		}
@@ -95,18 +145,18 @@ func Can(ctx context.Context, eng *rego.Engine, b *bundle.Bundle, principal stri
 			}
 		}
 	}
-	res := &CanResult{Principal: principal, Allowed: []Access{}}
-	if len(probes) > MaxProbes {
-		probes, res.Truncated = probes[:MaxProbes], true
-	}
 	res.Checked = len(probes)
 	reqs := make([]rego.Request, len(probes))
 	for i, p := range probes {
 		reqs[i] = rego.Request{Principal: rego.Principal{ARN: principal}, Action: p.action, Resource: rego.Resource{ARN: p.resource, Account: ownerOf(p.resource, account)}, Context: reqContext}
 	}
-	for i, d := range kernel.DecideAll(ctx, eng, reqs) {
-		if d.Allow {
-			res.Allowed = append(res.Allowed, Access{Action: probes[i].action, Resource: probes[i].resource, Pattern: probes[i].pattern, Decision: d})
+	for i, d := range kernel.DecideAllKeeping(ctx, eng, reqs, res.keep) {
+		a := Access{Action: probes[i].action, Resource: probes[i].resource, Pattern: probes[i].pattern, Decision: d}
+		switch {
+		case d.Error != "":
+			res.Errors = append(res.Errors, a)
+		case d.Allow:
+			res.Allowed = append(res.Allowed, a)
 		}
 	}
 	sort.Slice(res.Allowed, func(i, j int) bool {

@@ -13,7 +13,7 @@ func TestCanExample(t *testing.T) {
 	b, eng := example(t)
 	ctx := context.Background()
 	inRegion := map[string]any{"aws:RequestedRegion": "us-east-1"}
-	res, err := access.Can(ctx, eng, b, agent, inRegion)
+	res, err := access.Can(ctx, eng, b, agent, inRegion, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +31,7 @@ func TestCanExample(t *testing.T) {
 	}
 
 	// Outside us-east-1 the SCP denies every Bedrock action.
-	res, err = access.Can(ctx, eng, b, agent, map[string]any{"aws:RequestedRegion": "eu-west-1"})
+	res, err = access.Can(ctx, eng, b, agent, map[string]any{"aws:RequestedRegion": "eu-west-1"}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestCanExample(t *testing.T) {
 	// none of them a write; her group's home-folder policy grants
 	// s3:GetObject and PutObject on genai-kb-docs/home/${aws:username}/*,
 	// whose witness takes her own user name.
-	res, err = access.Can(ctx, eng, b, alice, inRegion)
+	res, err = access.Can(ctx, eng, b, alice, inRegion, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func TestCanExample(t *testing.T) {
 		t.Errorf("in her home folder (%s) alice can %v, want s3:getobject and s3:putobject", home, inHome)
 	}
 
-	if _, err := access.Can(ctx, eng, b, "arn:aws:iam::111111111111:user/nobody", nil); err == nil {
+	if _, err := access.Can(ctx, eng, b, "arn:aws:iam::111111111111:user/nobody", nil, 0); err == nil {
 		t.Error("a principal the bundle does not hold is not an error")
 	}
 }

@@ -78,6 +78,15 @@ func WhoCan(ctx context.Context, eng *rego.Engine, b *bundle.Bundle, q Query) (*
 	return res, nil
 }
 
+// Undecided is an error when some principals' requests could not be
+// decided.
+func (r *WhoCanResult) Undecided() error {
+	if len(r.Errors) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%d of %d principals could not be decided, first %s: %s", len(r.Errors), r.Checked, r.Errors[0].Principal, r.Errors[0].Decision.Error)
+}
+
 // Principals lists the principals WhoCan decides for: every user and role
 // of the bundle and the root of every account it holds, sorted.
 func Principals(b *bundle.Bundle) ([]string, error) {

@@ -2,6 +2,7 @@ package diff
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"slices"
 	"sort"
@@ -16,13 +17,15 @@ import (
 )
 
 // DefaultMaxProbes bounds the requests one diff decides (each on both
-// sides) when Options.MaxProbes is 0.
-const DefaultMaxProbes = 200_000
+// sides) when Options.MaxProbes is 0. The decisions, and so the time, the
+// memory and the output of a diff, grow with it and stop there.
+const DefaultMaxProbes = 10_000
 
 // Options tune Run.
 type Options struct {
-	// MaxProbes bounds the probes (0: DefaultMaxProbes). When it is hit,
-	// the report says so (Truncated) and lists what was found until then.
+	// MaxProbes bounds the probes (0: DefaultMaxProbes; negative is an
+	// error). When it is hit, the report says so (Truncated) and lists
+	// what was found until then.
 	MaxProbes int
 	// Exhaustive probes every principal and every action a statement
 	// can grant it, each action on its own. By default, principals whose
@@ -42,11 +45,29 @@ type Report struct {
 	Stats   Stats    `json:"stats"`
 	// Errors lists probes that could not be decided (first few).
 	Errors []string `json:"errors,omitempty"`
+	// Policies lists, once per policy, every use and source of the
+	// policies whose statements' Names or Sources were cut to
+	// maxListed: a policy shared by a thousand principals is named in
+	// full here, not on every line.
+	Policies map[string]*PolicyUses `json:"policies,omitempty"`
+
+	ctxErr error // the context ended during a probe
+
 	// Unknown lists what a Terraform plan on the NEW side knows only
 	// after apply (terraform_unknown): changes NEW leaves out, which no
 	// guard may pass.
 	Unknown []*schema.Error `json:"unknown,omitempty"`
 }
+
+// PolicyUses are where a policy is used (its names) and where its
+// document was read.
+type PolicyUses struct {
+	Names   []string `json:"names"`
+	Sources []Source `json:"sources,omitempty"`
+}
+
+// maxListed bounds the names and sources a Grant lists itself.
+const maxListed = 3
 
 // Stats counts what a diff did.
 type Stats struct {
@@ -92,8 +113,11 @@ type Access struct {
 
 // Grant is a statement of the allowing side's decision.
 type Grant struct {
-	Policy string   `json:"policy"`
+	Policy string `json:"policy"`
+	// Names are where the policy is used, at most maxListed of them; Uses
+	// counts them all when there are more (Report.Policies lists them).
 	Names  []string `json:"names,omitempty"`
+	Uses   int      `json:"uses,omitempty"`
 	Type   string   `json:"type"`
 	Effect string   `json:"effect"`
 	Sid    string   `json:"sid,omitempty"`
@@ -101,8 +125,10 @@ type Grant struct {
 	// Pointer is the statement's JSON pointer in its policy document.
 	Pointer string `json:"pointer"`
 	// Sources say where the statement was read, when the side was built
-	// from inputs: the file and the statement's pointer in it.
-	Sources []Source `json:"sources,omitempty"`
+	// from inputs: the file and the statement's pointer in it (at most
+	// maxListed; SourceCount counts them all when there are more).
+	Sources     []Source `json:"sources,omitempty"`
+	SourceCount int      `json:"source_count,omitempty"`
 }
 
 const maxErrors = 10
@@ -110,10 +136,13 @@ const maxErrors = 10
 // Run compares two sides and reports the access NEW grants that OLD did
 // not, and the access it removes.
 func Run(ctx context.Context, old, new *Side, opts Options) (*Report, error) {
-	if opts.MaxProbes <= 0 {
+	switch {
+	case opts.MaxProbes < 0:
+		return nil, fmt.Errorf("the probe bound must be positive, got %d", opts.MaxProbes)
+	case opts.MaxProbes == 0:
 		opts.MaxProbes = DefaultMaxProbes
 	}
-	r := &Report{Old: old.Label, New: new.Label, Added: []Access{}, Removed: []Access{}}
+	r := &Report{Old: old.Label, New: new.Label, Added: []Access{}, Removed: []Access{}, Policies: map[string]*PolicyUses{}}
 	r.Stats.MaxProbes = opts.MaxProbes
 	if old.library != new.library {
 		// The bundles decide with different libraries: equal statements
@@ -142,6 +171,9 @@ func Run(ctx context.Context, old, new *Side, opts Options) (*Report, error) {
 		if r.Stats.Truncated {
 			break
 		}
+	}
+	if r.ctxErr != nil {
+		return nil, r.ctxErr
 	}
 	if !r.Stats.Truncated {
 		if err := r.external(ctx, [2]*Side{old, new}, opts); err != nil {
@@ -316,7 +348,8 @@ func resourceAccount(sides [2]*Side, resource, acct string) string {
 }
 
 // access records an allowed request with the statements that allow it.
-func (s *Side) access(req rego.Request, d rego.Decision) Access {
+// Names and sources past maxListed go to r.Policies, once per policy.
+func (r *Report) access(s *Side, req rego.Request, d rego.Decision) Access {
 	a := Access{Principal: req.Principal.ARN, Action: req.Action, Resource: req.Resource.ARN, Context: req.Context,
 		ResourceTags: req.Resource.Tags, Step: d.Step, Statements: []Grant{}}
 	if a.Context == nil {
@@ -328,8 +361,21 @@ func (s *Side) access(req rego.Request, d rego.Decision) Access {
 		}
 		g := Grant{Policy: st.Policy, Names: st.Names, Type: st.Type, Effect: st.Effect, Sid: st.Sid, Index: st.Index}
 		g.Pointer = s.statementPointer(st)
-		for _, src := range s.sources[st.Policy] {
+		sources := s.sources[st.Policy]
+		for _, src := range sources[:min(len(sources), maxListed)] {
 			g.Sources = append(g.Sources, Source{File: src.File, Pointer: src.Pointer + g.Pointer})
+		}
+		if len(st.Names) > maxListed || len(sources) > maxListed {
+			if r.Policies[st.Policy] == nil {
+				r.Policies[st.Policy] = &PolicyUses{Names: st.Names, Sources: sources}
+			}
+			if len(st.Names) > maxListed {
+				// A copy: a slice of st.Names would keep all of them.
+				g.Names, g.Uses = slices.Clone(st.Names[:maxListed]), len(st.Names)
+			}
+			if len(sources) > maxListed {
+				g.SourceCount = len(sources)
+			}
 		}
 		a.Statements = append(a.Statements, g)
 	}

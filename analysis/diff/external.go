@@ -247,7 +247,7 @@ func (r *Report) probeExternal(ctx context.Context, sides [2]*Side, o outsider, 
 			}
 		}
 		if d[1].Allow && !d[0].Allow {
-			a := sides[1].access(req, d[1])
+			a := r.access(sides[1], req, d[1])
 			a.External = o.kind
 			a.Principal = o.who
 			if o.kind == "public" {

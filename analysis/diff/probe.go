@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/iam2rego/iam2rego/analysis/kernel"
 	"github.com/iam2rego/iam2rego/rego"
@@ -91,9 +92,9 @@ func (r *Report) probeClass(ctx context.Context, sides [2]*Side, arn, acct strin
 func (r *Report) record(sides [2]*Side, found []finding) {
 	for _, f := range found {
 		if f.d[1].Allow {
-			r.Added = append(r.Added, sides[1].access(f.req, f.d[1]))
+			r.Added = append(r.Added, r.access(sides[1], f.req, f.d[1]))
 		} else {
-			r.Removed = append(r.Removed, sides[0].access(f.req, f.d[0]))
+			r.Removed = append(r.Removed, r.access(sides[0], f.req, f.d[0]))
 		}
 	}
 }
@@ -135,21 +136,36 @@ func (r *Report) probe(ctx context.Context, sides [2]*Side, arn, acct, action st
 	return out, true
 }
 
-// decide answers one probe on both sides; a principal a side does not
-// hold is denied there. It returns false when the probe bound is hit.
+// decide answers one probe on both sides, through the engine's one
+// decision path (kernel.Decide, as eval --bundle decides); a principal a
+// side does not hold is denied there. It returns false when the probe bound is hit.
 func (r *Report) decide(ctx context.Context, sides [2]*Side, req rego.Request, opts Options) ([2]rego.Decision, bool) {
 	var d [2]rego.Decision
 	if r.Stats.Probes >= opts.MaxProbes {
 		r.Stats.Truncated = true
 		return d, false
 	}
+	if err := ctx.Err(); err != nil {
+		r.ctxErr = err
+		return d, false
+	}
 	r.Stats.Probes++
+	// The two sides decide at once (each engine is safe for concurrent
+	// use): a diff takes the time of one side's decisions.
+	var wg sync.WaitGroup
 	for i, s := range sides {
 		if s.data.Principals[req.Principal.ARN] == nil {
 			d[i] = rego.Decision{Decision: rego.ImplicitDeny}
 			continue
 		}
-		d[i] = kernel.Decide(ctx, s.engine, req)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d[i] = kernel.Decide(ctx, s.engine, req)
+		}()
+	}
+	wg.Wait()
+	for i, s := range sides {
 		if d[i].Error != "" {
 			r.Stats.Undecided++
 			if len(r.Errors) < maxErrors {

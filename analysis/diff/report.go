@@ -36,6 +36,16 @@ func WritePretty(w io.Writer, r *Report) error {
 	}
 	section("new access", r.Added)
 	section("removed access", r.Removed)
+	if len(r.Policies) > 0 {
+		fmt.Fprintf(w, "policies named above by their first %d uses or places (%d):\n", maxListed, len(r.Policies))
+		for _, name := range slices.Sorted(maps.Keys(r.Policies)) {
+			u := r.Policies[name]
+			fmt.Fprintf(w, "  %s: %d uses: %s\n", name, len(u.Names), strings.Join(u.Names, ", "))
+			for _, s := range u.Sources {
+				fmt.Fprintf(w, "      read at %s: %s\n", s.File, s.Pointer)
+			}
+		}
+	}
 	if len(r.Unknown) > 0 {
 		fmt.Fprintf(w, "known only after apply, left out of NEW (%d):\n", len(r.Unknown))
 		for _, u := range r.Unknown {
@@ -62,9 +72,15 @@ func (g Grant) describe() string {
 	if len(g.Names) > 0 {
 		where = strings.Join(g.Names, ", ")
 	}
+	if g.Uses > len(g.Names) {
+		where += fmt.Sprintf(" and %d more uses of %s", g.Uses-len(g.Names), g.Policy)
+	}
 	out := fmt.Sprintf("%s %s of %s (%s)", g.Effect, id, where, g.Type)
 	for _, s := range g.Sources {
 		out += fmt.Sprintf(" at %s: %s", s.File, s.Pointer)
+	}
+	if g.SourceCount > len(g.Sources) {
+		out += fmt.Sprintf(" and %d more places", g.SourceCount-len(g.Sources))
 	}
 	return out
 }

@@ -50,10 +50,14 @@ type Source struct {
 }
 
 // LoadBundleFile reads a bundle written by `iam2rego build` (verified
-// when v is set) and prepares it.
+// when v is set; self-consistent always, bundles.CheckConsistency) and
+// prepares it.
 func LoadBundleFile(ctx context.Context, path string, v *bundles.Verification) (*Side, error) {
 	b, err := bundles.ReadFile(path, v)
 	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if err := bundles.CheckConsistency(ctx, b); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return newSide(ctx, path, b, nil)

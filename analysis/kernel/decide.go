@@ -16,6 +16,11 @@ import (
 // the bundle's data, by principal.
 func Input(req rego.Request) (map[string]any, error) {
 	in := map[string]any{"principal": req.Principal, "action": req.Action, "resource": req.Resource}
+	if p := req.Principal; p.Tags == nil && p.FederatedBy == "" && p.RoleARN == "" && p.UserID == "" && p.CanonicalUser == "" {
+		// A principal by ARN alone, as eval --bundle --principal sends it
+		// (who-can took 1.8x the single decisions with the object form).
+		in["principal"] = p.ARN
+	}
 	if req.Context != nil {
 		in["context"] = req.Context
 	}
@@ -46,16 +51,31 @@ func Decide(ctx context.Context, eng *rego.Engine, req rego.Request) rego.Decisi
 // DecideAll decides every request on every core (the engine is safe for
 // concurrent use); each answer is the one the same single request gets.
 func DecideAll(ctx context.Context, eng *rego.Engine, reqs []rego.Request) []rego.Decision {
+	return DecideAllKeeping(ctx, eng, reqs, nil)
+}
+
+// DecideAllKeeping is DecideAll where each decision passes through keep
+// (one call at a time) before it is stored, when keep is set: what a
+// caller drops there (a shared policy's thousand names) is never held for
+// every request at once.
+func DecideAllKeeping(ctx context.Context, eng *rego.Engine, reqs []rego.Request, keep func(rego.Decision) rego.Decision) []rego.Decision {
 	out := make([]rego.Decision, len(reqs))
 	workers := min(runtime.GOMAXPROCS(0), len(reqs))
 	var wg sync.WaitGroup
+	var mu sync.Mutex
 	next := make(chan int)
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				out[i] = Decide(ctx, eng, reqs[i])
+				d := Decide(ctx, eng, reqs[i])
+				if keep != nil {
+					mu.Lock()
+					d = keep(d)
+					mu.Unlock()
+				}
+				out[i] = d
 			}
 		}()
 	}

@@ -2,6 +2,8 @@ package kernel
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -35,7 +37,30 @@ func NewView(label string, b *bundle.Bundle) (*View, error) {
 	if d.Documents == nil {
 		return nil, fmt.Errorf("%s: /iam2rego/documents: missing: the bundle comes from an older iam2rego; rebuild it", label)
 	}
+	if err := nullRecord(label, "principals", d.Principals); err != nil {
+		return nil, err
+	}
+	if err := nullRecord(label, "callers", d.Callers); err != nil {
+		return nil, err
+	}
+	if err := nullRecord(label, "accounts", d.Accounts); err != nil {
+		return nil, err
+	}
+	if err := nullRecord(label, "resources", d.Resources); err != nil {
+		return nil, err
+	}
 	return &View{Label: label, Data: d, parsed: map[string]*translator.Policy{}}, nil
+}
+
+// nullRecord refuses a record that is null (the analyses read records
+// without asking again: a nil one was a panic), naming its pointer.
+func nullRecord[T any](label, key string, records map[string]*T) error {
+	for _, k := range slices.Sorted(maps.Keys(records)) {
+		if records[k] == nil {
+			return fmt.Errorf("%s: %s: null, not a record", label, schema.Pointer("/iam2rego/"+key, k))
+		}
+	}
+	return nil
 }
 
 // Document is a policy's document, decoded (numbers as json.Number).

@@ -3,7 +3,6 @@ package lint
 import (
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/iam2rego/iam2rego/schema"
@@ -73,6 +72,11 @@ func Run(in Inputs) *Report {
 	if in.Export != nil {
 		r.export(in.Export)
 	}
+	if r.report.Policies == 0 && r.report.Principals == 0 && !r.errs.HasErrors() {
+		// Nothing was linted (an empty folder, a folder without *.json):
+		// a clean report would say the inputs were checked.
+		r.errs.Add(schema.Errorf(schema.CodeJSONSyntax, strings.Join(in.Paths, ", "), "", "no policy document found in the inputs: nothing was linted"))
+	}
 	r.report.Findings = unique(r.findings.All())
 	r.report.Errors = unique(r.errs.All())
 	return &r.report
@@ -83,23 +87,7 @@ func (r *runner) path(p string, t translator.PolicyType) {
 	st, err := os.Stat(p)
 	switch {
 	case err == nil && st.IsDir():
-		var files []string
-		walkErr := filepath.WalkDir(p, func(f string, e os.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if !e.IsDir() && strings.HasSuffix(f, ".json") {
-				files = append(files, f)
-			}
-			return nil
-		})
-		if walkErr != nil {
-			r.errs.Add(schema.Errorf(schema.CodeJSONSyntax, p, "", "cannot read the folder: %v", walkErr))
-		}
-		sort.Strings(files)
-		for _, f := range files {
-			r.file(f, t)
-		}
+		r.folder(p, t)
 	case err == nil:
 		r.file(p, t)
 	default:

@@ -165,7 +165,7 @@ func Unused(ctx context.Context, eng *rego.Engine, b *bundle.Bundle, src Source,
 	}
 	rep := &UnusedReport{WindowStart: start.UTC().Format(time.RFC3339), WindowEnd: end.UTC().Format(time.RFC3339), Principals: []PrincipalUsage{}, Summary: sum}
 	for _, p := range principals {
-		can, err := access.Can(ctx, eng, b, p, opts.Context)
+		can, err := access.Can(ctx, eng, b, p, opts.Context, 0)
 		if err != nil {
 			return nil, err
 		}

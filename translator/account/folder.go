@@ -40,6 +40,12 @@ func ReadFolder(dir string) (*Export, error) {
 // AddFolder adds a policy folder (ReadFolder) to the Export.
 func (b *Builder) AddFolder(dir string) {
 	manifest := filepath.Join(dir, ManifestName)
+	// A folder is checked before it is opened: opening a named pipe, even
+	// as a directory, waits for a writer.
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		b.d.Add(schema.Errorf(schema.CodeJSONSyntax, manifest, "", "cannot open the policy folder: %s is %s, not a directory", dir, schema.FileKind(st.Mode())))
+		return
+	}
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		b.d.Add(schema.Errorf(schema.CodeJSONSyntax, manifest, "", "cannot open the policy folder: %v", unwrapPath(err)))
