@@ -34,7 +34,7 @@ check:
 # makes their 3,500 decisions 5-10x slower).
 INDEPENDENT = ^TestOracle(Corpus|Random)$$|^TestRegoCoverage$$|^TestPlansOn
 gotest:
-	$(GO) test -race -count=1 -skip '$(INDEPENDENT)' ./...
+	$(GO) test -race -count=1 -timeout 25m -skip '$(INDEPENDENT)' ./...
 
 ## plans: the decision plans held to the general path, without the race detector (their ~8,000
 ## decisions take minutes under -race): every request of the mixes of the example, the corpus's
