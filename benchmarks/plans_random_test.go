@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"bytes"
+	"github.com/iam2rego/iam2rego/benchmarks/gen/accountgen"
 	"github.com/iam2rego/iam2rego/bundles"
 	"github.com/open-policy-agent/opa/v1/ast"
 )
@@ -59,7 +60,7 @@ func TestPlansOnRandomRequests(t *testing.T) {
 				continue
 			}
 			for _, s := range d.Statement {
-				for _, a := range anyStrings(s["Action"]) {
+				for _, a := range accountgen.StringsOf(s["Action"]) {
 					if !strings.ContainsAny(a, "*?") {
 						seen[a] = true
 					}
@@ -115,20 +116,4 @@ func TestPlansOnRandomRequests(t *testing.T) {
 		}
 		t.Logf("%s: %d random requests agree, %d planned: %v", size, n, planned, steps)
 	}
-}
-
-func anyStrings(v any) []string {
-	switch x := v.(type) {
-	case string:
-		return []string{x}
-	case []any:
-		var out []string
-		for _, e := range x {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
 }

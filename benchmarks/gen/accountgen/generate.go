@@ -651,7 +651,7 @@ func servicePrincipalOf(arn string) string {
 	count := map[string]int{}
 	best, bestN := "", 0
 	for _, st := range statementsOf(doc) {
-		for _, act := range stringsOf(st["Action"]) {
+		for _, act := range StringsOf(st["Action"]) {
 			svc, _, ok := strings.Cut(strings.ToLower(act), ":")
 			if !ok || svc == "iam" || svc == "sts" || svc == "logs" || svc == "cloudwatch" || svc == "ec2" || svc == "kms" {
 				continue

@@ -380,7 +380,7 @@ var vocabulary = sync.OnceValue(func() *vocab {
 	for _, arn := range managed.ARNs() {
 		doc, _, _ := managed.Lookup(arn)
 		for _, st := range statementsOf(doc) {
-			for _, a := range stringsOf(st["Action"]) {
+			for _, a := range StringsOf(st["Action"]) {
 				svc, name, ok := strings.Cut(a, ":")
 				if !ok || strings.ContainsAny(name, "*?") || svc != strings.ToLower(svc) || name == "" || name[0] < 'A' || name[0] > 'Z' || !catalog.KnownAction(a) {
 					continue
@@ -426,7 +426,9 @@ func statementsOf(doc any) []map[string]any {
 	return nil
 }
 
-func stringsOf(v any) []string {
+// StringsOf reads a policy element that is a string or a list of strings
+// (Action, Resource, ...) as a list.
+func StringsOf(v any) []string {
 	switch x := v.(type) {
 	case string:
 		return []string{x}
