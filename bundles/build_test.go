@@ -192,10 +192,9 @@ type bundleData struct {
 		Plan struct {
 			PIDs []string `json:"pids"`
 			Src  map[string][]struct {
-				Type   string `json:"type"`
-				Level  int    `json:"level"`
-				Slot   int    `json:"slot"`
-				Policy string `json:"policy"`
+				Type  string `json:"type"`
+				Level int    `json:"level"`
+				Slot  int    `json:"slot"`
 			} `json:"src"`
 			SCPs      int  `json:"scps"`
 			SCPsApply bool `json:"scps_apply"`

@@ -79,7 +79,7 @@ func fcBundles(t *testing.T) (good, conflict, undefined *bundle.Bundle) {
 	// The caller's decision plan names the policy too, as a build would.
 	plan := caller["plan"].(map[string]any)
 	plan["pids"] = append(plan["pids"].([]any), fcPolicy)
-	plan["src"].(map[string]any)[fcPolicy] = []any{map[string]any{"type": "identity", "level": 0, "slot": len(c["identity"].([]any)) - 1, "policy": fcPolicy}}
+	plan["src"].(map[string]any)[fcPolicy] = []any{map[string]any{"type": "identity", "level": 0, "slot": len(c["identity"].([]any)) - 1}}
 
 	// Every branch of data.iam2rego.authz.decision ends in decide or in
 	// error_decision; rename decide away and make error_decision

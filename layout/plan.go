@@ -17,13 +17,13 @@ type CallerPlan struct {
 	SCPsApply bool `json:"scps_apply"`
 }
 
-// PlanSource is one place of a policy in a request: the "type", "level",
-// "slot" and "policy" members of an explanation's statements.
+// PlanSource is one place of a policy in a request: the "type", "level"
+// and "slot" members of an explanation's statements (the policy id is the
+// key it is stored under).
 type PlanSource struct {
-	Type   string `json:"type"`
-	Level  int    `json:"level"`
-	Slot   int    `json:"slot"`
-	Policy string `json:"policy"`
+	Type  string `json:"type"`
+	Level int    `json:"level"`
+	Slot  int    `json:"slot"`
 }
 
 // Plan is data.iam2rego.plan (rego/lib/plan.rego, build_plan).

@@ -23,10 +23,12 @@ package iam2rego.lib
 # --- at build ---------------------------------------------------------------
 
 # caller_plan is evaluated by rego.Callers with the principal's ARN as the
-# whole input, and stored in data.iam2rego.callers[arn].plan.
+# whole input, and stored in data.iam2rego.callers[arn].plan. A place in
+# src omits its policy id, the key it is stored under: a hit takes it from
+# the matched statement, which names it too.
 caller_plan := {
 	"pids": [pid | some pid in policy_ids],
-	"src": {pid: [s | some s in caller_sources; s.policy == pid] | some s in caller_sources; pid := s.policy},
+	"src": {pid: [object.remove(s, ["policy"]) | some s in caller_sources; s.policy == pid] | some s in caller_sources; pid := s.policy},
 	"scps": count(object.get(caller_policies, "scps", [])),
 	"scps_apply": caller_scps_apply,
 } if {
