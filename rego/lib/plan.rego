@@ -16,8 +16,9 @@
 # Anything else takes the general path (authz.rego): a request naming its
 # own policies or organization, a principal that is not a user or role of
 # the bundle, a resource with tags or more fields, malformed context
-# values, an action on a protected resource, a federation action. A test
-# (rego/plan_test.go) holds both paths to the same answers.
+# values, an action on a protected resource, a federation action. The
+# tests of `make plans` (benchmarks/normalization_test.go,
+# plans_random_test.go) hold both paths to the same answers.
 package iam2rego.lib
 
 # --- at build ---------------------------------------------------------------
@@ -62,10 +63,9 @@ plan_rarn := input.resource.arn if {
 	count(object.remove(input.resource, ["arn", "account"])) == 0
 }
 
-# The caller is bundle_caller (caller.rego): a user or role of the bundle,
-# or a session of such a role, named by ARN alone.
-
-# plan_ok holds when the request takes its plan. Each failing test sends
+# plan_ok holds when the request takes its plan: its caller is
+# bundle_key's (caller.rego: a user or role of the bundle, or a session of
+# such a role, named by ARN alone, with no policies of the request's own). Each failing test sends
 # it to the general path, which decides it (or names what is wrong).
 plan_ok if {
 	not input.organization

@@ -1,7 +1,7 @@
 # The decision of a planned request (plan.rego): the steps of
 # decision.rego for a user or a role session with no session policy, no
 # VPC endpoint policy and no federation, over plan_hits. Every answer,
-# explanation included, is the one decision.rego gives (rego/plan_test.go).
+# explanation included, is the one decision.rego gives (make plans).
 package iam2rego.lib
 
 plan_decide := d if {
