@@ -74,7 +74,7 @@ func Cases(ctx context.Context, files []string) (map[string]*FileCoverage, int, 
 		c := b.Results[i].Case
 		got := "error"
 		if req != nil {
-			in, err := Input(*req)
+			in, err := rego.RequestValue(*req)
 			if err != nil {
 				return nil, 0, nil, fmt.Errorf("%s: %w", c.File, err)
 			}
@@ -90,35 +90,6 @@ func Cases(ctx context.Context, files []string) (map[string]*FileCoverage, int, 
 	}
 	cov, err := q.LibraryCoverage(libFiles)
 	return cov, len(list), bad, err
-}
-
-// Input is the raw decision input of a request: the shape an OPA sidecar
-// receives and rego's requestValue builds for Decide's twin. Policies are
-// left out when the request names none (the library then reads them from
-// bundle data); numbers keep their text.
-func Input(req rego.Request) (ast.Value, error) {
-	in := map[string]any{"principal": req.Principal, "action": req.Action, "resource": req.Resource}
-	p := req.Policies
-	if len(p.Identity) > 0 || p.Boundary != "" || p.Session != "" || p.Resource != "" || p.VPCE != "" || p.SCPs != nil || p.RCPs != nil {
-		in["policies"] = p
-	}
-	if req.Context != nil {
-		in["context"] = req.Context
-	}
-	if req.ManagementAccount != "" {
-		in["organization"] = map[string]any{"managementAccount": req.ManagementAccount}
-	}
-	raw, err := json.Marshal(in)
-	if err != nil {
-		return nil, err
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var generic any
-	if err := dec.Decode(&generic); err != nil {
-		return nil, err
-	}
-	return ast.InterfaceToValue(generic)
 }
 
 // Example is an account to build into a bundle, with requests and their
