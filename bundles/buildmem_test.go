@@ -56,7 +56,11 @@ func TestBuildMemoryPerInputByte(t *testing.T) {
 	full := retained(t, path, size, bundles.Options{})
 	lean := retained(t, path, size, bundles.Options{TextOnly: true, ReleaseDocuments: true})
 	t.Logf("%d-byte export: %.1f bytes retained per input byte with the AST, %.1f text-only", size, full, lean)
-	if lean > 16 || lean > full/2 {
-		t.Errorf("a text-only build retains %.1f bytes per input byte (%.1f with the AST); want at most 16 and half", lean, full)
+	// Both builds carry the same bundle data (callers, their plans,
+	// documents), so since the plans the text-only share sits near half
+	// (15.2-15.4 of 30.2-30.4 on 2026-12-06, which made "half" flaky); the
+	// AST build must still retain clearly more.
+	if lean > 16 || lean > full*0.55 {
+		t.Errorf("a text-only build retains %.1f bytes per input byte (%.1f with the AST); want at most 16 and 55%%", lean, full)
 	}
 }
