@@ -29,6 +29,20 @@ type Error struct {
 	Pointer  string   `json:"pointer"`
 	Message  string   `json:"message"`
 	Severity Severity `json:"severity"`
+	// Subject says what a finding is about, for tools that filter
+	// findings (lint's suppressions and baseline); nil for diagnostics
+	// about the input itself.
+	Subject *Subject `json:"subject,omitempty"`
+}
+
+// Subject is what a lint finding is about: the policy (its name, ARN or
+// file), the principal of a build it was decided for, and the actions and
+// resource patterns it names (lower-cased actions).
+type Subject struct {
+	Policy    string   `json:"policy,omitempty"`
+	Principal string   `json:"principal,omitempty"`
+	Actions   []string `json:"actions,omitempty"`
+	Resources []string `json:"resources,omitempty"`
 }
 
 // Error formats the diagnostic on one line: `file: /pointer: message (code)`.

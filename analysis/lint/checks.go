@@ -18,6 +18,16 @@ func finding(code, file, pointer, format string, args ...any) *schema.Error {
 	return e
 }
 
+// about sets what a finding is about (schema.Subject) and returns it.
+func about(e *schema.Error, s *stmt, actions ...string) *schema.Error {
+	sub := &schema.Subject{Policy: s.label, Actions: actions}
+	for _, r := range s.Resources {
+		sub.Resources = append(sub.Resources, r.Raw)
+	}
+	e.Subject = sub
+	return e
+}
+
 // grantsAccess reports whether a policy type's Allow statements grant
 // permissions to the principal that holds it (the over-breadth rules).
 func grantsAccess(t translator.PolicyType) bool { return t == translator.Identity }

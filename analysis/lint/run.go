@@ -150,10 +150,16 @@ func managedARN(p string) (string, bool) {
 func unique(list []*schema.Error) []*schema.Error {
 	var out []*schema.Error
 	for i, e := range list {
-		if i > 0 && *e == *list[i-1] {
+		if i > 0 && sameDiagnostic(e, list[i-1]) {
 			continue
 		}
 		out = append(out, e)
 	}
 	return out
+}
+
+// sameDiagnostic compares what a diagnostic says and where, not what it
+// is about (two statements' subjects may differ in order only).
+func sameDiagnostic(a, b *schema.Error) bool {
+	return a.Code == b.Code && a.File == b.File && a.Pointer == b.Pointer && a.Message == b.Message && a.Severity == b.Severity
 }
