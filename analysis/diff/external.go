@@ -112,7 +112,7 @@ func (r *Report) external(ctx context.Context, sides [2]*Side, opts Options) err
 				}
 				actions := statementActions(st, res)
 				targets := externalResources(st, res)
-				ctxs := contexts(keyValues(st.Conditions, nil))
+				ctxs := kernel.Contexts(kernel.KeyValues(st.Conditions, nil))
 				for _, o := range outs {
 					for _, action := range actions {
 						for _, target := range targets {
@@ -222,13 +222,13 @@ func externalResources(st *translator.Statement, res string) []string {
 // false as its second result when the probe bound is hit.
 func (r *Report) probeExternal(ctx context.Context, sides [2]*Side, o outsider, action, res, acct string, ctxs []map[string]any, opts Options) (bool, bool) {
 	principal, extra := o.caller(res)
-	for _, in := range inputsFor(ctxs, true) {
+	for _, in := range kernel.ProbeInputs(ctxs, true) {
 		if r.Stats.Probes >= opts.MaxProbes {
 			r.Stats.Truncated = true
 			return false, false
 		}
 		r.Stats.Probes++
-		c := maps.Clone(in.context)
+		c := maps.Clone(in.Context)
 		maps.Copy(c, extra)
 		req := rego.Request{Principal: principal, Action: action, Resource: rego.Resource{ARN: res, Account: resourceAccount(sides, res, acct)}, Context: c}
 		var d [2]rego.Decision

@@ -109,16 +109,16 @@ func (r *Report) probe(ctx context.Context, sides [2]*Side, arn, acct, action st
 	for _, ref := range c.refs {
 		conds = append(conds, ref.st.Conditions...)
 	}
-	ctxs := contexts(keyValues(conds, c.vars))
+	ctxs := kernel.Contexts(kernel.KeyValues(conds, c.vars))
 	var out []finding
 	for _, res := range resources {
 		// One context per direction: a changed condition value can both
 		// add and remove access on the same resource.
 		var added, removed bool
 		known := sides[0].data.Resources[res] != nil || sides[1].data.Resources[res] != nil
-		for _, in := range inputsFor(ctxs, known) {
+		for _, in := range kernel.ProbeInputs(ctxs, known) {
 			req := rego.Request{Principal: rego.Principal{ARN: arn}, Action: action,
-				Resource: rego.Resource{ARN: res, Account: resourceAccount(sides, res, acct), Tags: in.tags}, Context: in.context}
+				Resource: rego.Resource{ARN: res, Account: resourceAccount(sides, res, acct), Tags: in.Tags}, Context: in.Context}
 			d, ok := r.decide(ctx, sides, req, opts)
 			if !ok {
 				return out, false

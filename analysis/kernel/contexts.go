@@ -1,4 +1,4 @@
-package diff
+package kernel
 
 import (
 	"encoding/json"
@@ -9,14 +9,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/iam2rego/iam2rego/analysis/kernel"
 	"github.com/iam2rego/iam2rego/translator"
 	"github.com/iam2rego/iam2rego/translator/catalog"
 )
 
-// other is a value no policy is expected to name: the "not equal" side of
+// OtherValue is a value no policy is expected to name: the "not equal" side of
 // a string comparison.
-const other = "iam2rego-other"
+const OtherValue = "iam2rego-OtherValue"
 
 // derivedKey reports context keys a request takes from the bundle (the
 // principal, its tags, its organization, the resource's owner): the
@@ -31,11 +30,11 @@ func derivedKey(key string) bool {
 	return key == "aws:username" || key == "aws:userid"
 }
 
-// keyValues collects, per context key that a condition tests, the values
+// KeyValues collects, per context key that a condition tests, the values
 // that put each comparison on either side: equal and not equal, a
 // threshold and one step either way, true and false. Absence is always
 // a choice too (nil).
-func keyValues(conds []*translator.Condition, vars map[string]string) map[string][]any {
+func KeyValues(conds []*translator.Condition, vars map[string]string) map[string][]any {
 	out := map[string][]any{}
 	seen := map[string]map[string]bool{}
 	spelled := map[string]string{} // lower-cased key → as first written
@@ -63,10 +62,34 @@ func keyValues(conds []*translator.Condition, vars map[string]string) map[string
 		}
 		multi := c.Qualifier != "" || catalog.IsMultiValued(c.Key)
 		for _, v := range conditionValues(c, vars) {
-			add(c.Key, multi, v)
+			if v, ok := possible(c.Key, v); ok {
+				add(c.Key, multi, v)
+			}
 		}
 	}
 	return out
+}
+
+// servicePrincipalKeys hold the service principals that made a request
+// on the caller's behalf (aws:CalledVia and its first and last): AWS
+// sets them, so they are never anything but a service principal.
+var servicePrincipalKeys = map[string]bool{"aws:calledvia": true, "aws:calledviafirst": true, "aws:calledvialast": true}
+
+// possible returns the value a real request can carry for a key in place
+// of v: a service principal key's "other" side is a service principal no
+// policy names, and a value that is no service principal is dropped (a
+// condition that needs one is met by no request).
+func possible(key, v string) (string, bool) {
+	if !servicePrincipalKeys[key] {
+		return v, true
+	}
+	switch {
+	case v == OtherValue:
+		return OtherValue + ".amazonaws.com", true
+	case strings.HasSuffix(strings.ToLower(v), ".amazonaws.com"):
+		return v, true
+	}
+	return "", false
 }
 
 // conditionValues returns request values on both sides of one condition.
@@ -80,7 +103,7 @@ func conditionValues(c *translator.Condition, vars map[string]string) []string {
 			if !strings.HasPrefix(c.Base, "String") && c.Base != "ArnLike" {
 				continue
 			}
-			raw = kernel.Substitute(raw, vars)
+			raw = Substitute(raw, vars)
 		}
 		switch base := c.Base; {
 		case strings.HasPrefix(base, "String"), base == "ArnLike":
@@ -103,9 +126,9 @@ func conditionValues(c *translator.Condition, vars map[string]string) []string {
 	case base == "BinaryEquals":
 		out = append(out, "aWFtMnJlZ28=")
 	case strings.HasPrefix(base, "String"):
-		out = append(out, other)
+		out = append(out, OtherValue)
 	case base == "ArnLike":
-		out = append(out, "arn:aws:iam::000000000000:"+other)
+		out = append(out, "arn:aws:iam::000000000000:"+OtherValue)
 	}
 	return out
 }
@@ -124,7 +147,7 @@ func presentValue(key string) string {
 	case catalog.TypeIPAddress:
 		return "192.0.2.1"
 	}
-	return other
+	return OtherValue
 }
 
 func numberSides(raw string) []string {
@@ -179,23 +202,23 @@ func lastAddr(p netip.Prefix) netip.Addr {
 	return a
 }
 
-// maxContexts bounds the contexts of one (principal, action): up to it,
+// MaxContexts bounds the Contexts of one (principal, action): up to it,
 // every combination of the keys' values (absence included) is probed;
 // beyond it, each value of each key alone, then each value of each key
-// with every other key at its first value.
-const maxContexts = 64
+// with every OtherValue key at its first value.
+const MaxContexts = 64
 
-// contexts combines the keys' values into request contexts.
-func contexts(values map[string][]any) []map[string]any {
+// Contexts combines the keys' values into request Contexts.
+func Contexts(values map[string][]any) []map[string]any {
 	keys := slices.Sorted(maps.Keys(values))
 	total := 1
 	for _, k := range keys {
 		total *= len(values[k]) + 1
-		if total > maxContexts {
+		if total > MaxContexts {
 			break
 		}
 	}
-	if total <= maxContexts {
+	if total <= MaxContexts {
 		out := []map[string]any{{}}
 		for _, k := range keys {
 			var next []map[string]any
@@ -234,36 +257,36 @@ func contexts(values map[string][]any) []map[string]any {
 // resourceTagPrefix starts the condition keys of resource tags.
 const resourceTagPrefix = "aws:resourcetag/"
 
-// probeInput is one probe's context and, for a witness resource, its tags.
-type probeInput struct {
-	context map[string]any
-	tags    map[string]string
+// ProbeInput is one probe's context and, for a witness resource, its tags.
+type ProbeInput struct {
+	Context map[string]any
+	Tags    map[string]string
 }
 
-// inputsFor turns the contexts into one resource's probe inputs. Values of
+// ProbeInputs turns the Contexts into one resource's probe inputs. Values of
 // aws:ResourceTag/K become the tags of a witness resource; a resource the
 // bundles know keeps the tags they give it, so they are dropped there (and
-// the contexts that then coincide are probed once).
-func inputsFor(ctxs []map[string]any, known bool) []probeInput {
-	var out []probeInput
+// the Contexts that then coincide are probed once).
+func ProbeInputs(ctxs []map[string]any, known bool) []ProbeInput {
+	var out []ProbeInput
 	seen := map[string]bool{}
 	for _, c := range ctxs {
-		in := probeInput{context: map[string]any{}}
+		in := ProbeInput{Context: map[string]any{}}
 		for k, v := range c {
 			if !strings.HasPrefix(strings.ToLower(k), resourceTagPrefix) {
-				in.context[k] = v
+				in.Context[k] = v
 				continue
 			}
 			s, ok := v.(string)
 			if known || !ok {
 				continue
 			}
-			if in.tags == nil {
-				in.tags = map[string]string{}
+			if in.Tags == nil {
+				in.Tags = map[string]string{}
 			}
-			in.tags[k[len(resourceTagPrefix):]] = s
+			in.Tags[k[len(resourceTagPrefix):]] = s
 		}
-		key, _ := json.Marshal([]any{in.context, in.tags})
+		key, _ := json.Marshal([]any{in.Context, in.Tags})
 		if !seen[string(key)] {
 			seen[string(key)] = true
 			out = append(out, in)
