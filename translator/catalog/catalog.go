@@ -50,6 +50,9 @@ type service struct {
 	set     map[string]int      // same names, to their index in actions
 	access  string              // one access letter per action (builder.AccessLetters)
 	keys    map[string][]string // action -> its service condition keys (lower-cased)
+
+	types       []resType   // resource types, by name
+	actionTypes [][]typeRef // per action (as in actions): its resource types; nil when none has any
 }
 
 // keyTemplate is a templated condition key such as aws:ResourceTag/${TagKey}.
@@ -120,6 +123,9 @@ func parse(data []byte) (*catalog, error) {
 			a = lowerASCII(a)
 			sv.actions[i] = a
 			sv.set[a] = i
+		}
+		if err := sv.addResources(s); err != nil {
+			return nil, err
 		}
 		c.services[p] = sv
 		c.prefixes = append(c.prefixes, p)

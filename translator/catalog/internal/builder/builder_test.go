@@ -11,9 +11,10 @@ const sample = `{"meta":{"source":"pkg@1","license":"MIT","updatedAt":"2026-01-0
   "counts":{"services":2,"actions":3,"conditionKeys":3}},
  "globalConditionKeys":[{"key":"aws:SourceIp","type":"IPAddress"},{"key":"aws:SecureTransport","type":"Boolean"}],
  "services":{
-  "S3":{"actions":{"GetObject":{"access":"Read","resources":[{"type":"object","conditionKeys":["aws:ResourceTag/${TagKey}"]}],"conditionKeys":["s3:prefix"]},
+  "S3":{"actions":{"GetObject":{"access":"Read","resources":[{"type":"object","required":true,"conditionKeys":["aws:ResourceTag/${TagKey}"]},{"type":"accesspoint"}],"conditionKeys":["s3:prefix"]},
                    "PutObject":{"access":"Write","resources":[{"type":"object"}]}},
-        "resourceTypes":{"object":{"conditionKeys":["s3:ExistingObjectTag/<key>","S3:prefix"]}},
+        "resourceTypes":{"object":{"arn":"arn:${Partition}:s3:::${BucketName}/${ObjectName}","conditionKeys":["s3:ExistingObjectTag/<key>","S3:prefix"]},
+                        "accesspoint":{"arn":"arn:${Partition}:s3:${Region}:${Account}:accesspoint/${AccessPointName}"}},
         "conditionKeys":{"s3:prefix":"String","s3:ExistingObjectTag/<key>":"string"}},
   "iam":{"actions":{"CreateAccessKey":{"access":"Permissions management, Write"}},"conditionKeys":{"iam:PolicyARN":"Arn"}}}}`
 
@@ -31,6 +32,16 @@ func TestBuild(t *testing.T) {
 	if got := f.Services["s3"].ActionKeys; len(got) != 2 || strings.Join(got["getobject"], ",") != "s3:existingobjecttag/<key>,s3:prefix" ||
 		strings.Join(got["putobject"], ",") != "s3:existingobjecttag/<key>,s3:prefix" || f.Services["iam"].ActionKeys != nil {
 		t.Errorf("action keys = %q", got)
+	}
+	if got := f.Services["s3"].ActionResources["getobject"]; len(got) != 2 || got[0] != (ActionResource{Type: "object", Required: true}) ||
+		got[1] != (ActionResource{Type: "accesspoint"}) {
+		t.Errorf("getobject resources = %+v", got)
+	}
+	if got := f.Services["s3"].ResourceTypes["object"]; got != "arn:${Partition}:s3:::${BucketName}/${ObjectName}" {
+		t.Errorf("object ARN = %q", got)
+	}
+	if f.Services["iam"].ActionResources != nil || f.Services["iam"].ResourceTypes != nil {
+		t.Errorf("iam resources = %+v", f.Services["iam"])
 	}
 	if f.Global["aws:SecureTransport"] != "Bool" || f.Services["iam"].Keys["iam:PolicyARN"] != "ARN" ||
 		f.Services["s3"].Keys["s3:ExistingObjectTag/<key>"] != "String" {
@@ -92,6 +103,9 @@ func TestBuildErrors(t *testing.T) {
 		"bad action name":  strings.Replace(sample, `"PutObject"`, `"Put*"`, 1),
 		"dup global key":   strings.Replace(sample, `"aws:SecureTransport"`, `"AWS:SOURCEIP"`, 1),
 		"not json":         "{",
+		"unknown res type": strings.Replace(sample, `{"type":"accesspoint"}`, `{"type":"bucket"}`, 1),
+		"bad ARN format":   strings.Replace(sample, `"arn":"arn:${Partition}:s3:${Region}`, `"arn":"${Partition}:s3:${Region}`, 1),
+		"type count":       strings.Replace(sample, `"actions":3,`, `"actions":3,"resourceTypes":5,`, 1),
 		"no source":        strings.Replace(sample, `"source":"pkg@1"`, `"source":""`, 1),
 		"bad global type":  strings.Replace(sample, `"IPAddress"`, `"IPv4"`, 1),
 		"dup service keys": strings.Replace(sample, `"s3:prefix":"String"`, `"s3:existingobjecttag/<KEY>":"String"`, 1),
