@@ -88,15 +88,6 @@ func checkBreadth(s *stmt, d *schema.Diagnostics) {
 	if b := s.among(bedrockInvoke); len(b) > 0 && (s.anyResource || anyBedrockResource(s.Resources)) {
 		d.Add(finding(CodeBedrockAnyModel, s.file, res, "%s on every model instead of model ARNs", names(b)))
 	}
-	var esc []string
-	for _, a := range s.among(escalationActions) {
-		if s.reachesAction(a, true) {
-			esc = append(esc, a)
-		}
-	}
-	if len(esc) > 0 {
-		d.Add(finding(CodePrivilegeEscalation, s.file, s.pointer(s.actionsElement()), "privilege escalation: %s on %s", names(esc), resourceWords(s)))
-	}
 }
 
 // scopedServices returns the services whose requests the statement's

@@ -36,9 +36,15 @@ func (r *runner) document(src source, t translator.PolicyType, doc any) []*stmt 
 			r.findings.Add(rebase(w, src))
 		}
 	}
+	if name, err := translator.ContentName(doc); err == nil {
+		if _, seen := r.sources[name]; !seen {
+			r.sources[name] = src
+		}
+	}
 	out := make([]*stmt, len(c.Policy.Statements))
 	for i, st := range c.Policy.Statements {
 		out[i] = newStmt(st, src.file, src.base, src.label)
+		r.stmtAt[src.file+"\x00"+out[i].pointer("")] = out[i]
 		checkStatement(t, out[i], &r.findings)
 	}
 	return out

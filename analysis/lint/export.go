@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/iam2rego/iam2rego/bundles"
 	"github.com/iam2rego/iam2rego/translator"
 	"github.com/iam2rego/iam2rego/translator/account"
 )
@@ -16,6 +17,7 @@ type exportRun struct {
 	exp     *account.Export
 	managed map[string][]*stmt // by type and ARN
 	groups  map[string][]*stmt // by group ARN
+	holders []*holding
 }
 
 func (r *runner) export(exp *account.Export) {
@@ -27,7 +29,7 @@ func (r *runner) export(exp *account.Export) {
 			x.groups[g.ARN] = x.entity("group "+g.Name, g.Inline, g.Managed)
 		}
 		for _, u := range a.Users {
-			h := &holding{who: "user " + u.ARN, statements: x.entity("", u.Inline, u.Managed)}
+			h := &holding{who: "user " + u.ARN, arn: u.ARN, statements: x.entity("", u.Inline, u.Managed)}
 			for _, name := range u.Groups {
 				if g := byName[name]; g != nil {
 					h.statements = append(h.statements, x.groups[g.ARN]...)
@@ -37,7 +39,7 @@ func (r *runner) export(exp *account.Export) {
 			x.check(h)
 		}
 		for _, role := range a.Roles {
-			h := &holding{who: "role " + role.ARN, statements: x.entity("", role.Inline, role.Managed)}
+			h := &holding{who: "role " + role.ARN, arn: role.ARN, statements: x.entity("", role.Inline, role.Managed)}
 			if role.Trust != nil {
 				x.document(x.source(*role.Trust, "trust policy of "+role.Name), translator.Trust, role.Trust.Value)
 			}
@@ -66,6 +68,7 @@ func (r *runner) export(exp *account.Export) {
 			x.document(x.source(*res.Policy, res.ARN), translator.Resource, res.Policy.Value)
 		}
 	}
+	x.decideAll(exp, "the build's inputs", x.holders, bundles.Options{})
 }
 
 // seen reports whether a managed policy was linted as any type.
@@ -80,7 +83,7 @@ func (x *exportRun) seen(arn string) bool {
 
 func (x *exportRun) check(h *holding) {
 	x.report.Principals++
-	checkPaths(h, &x.findings)
+	x.holders = append(x.holders, h)
 }
 
 func (x *exportRun) source(d account.Document, label string) source {

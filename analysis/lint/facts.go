@@ -1,13 +1,10 @@
 package lint
 
 import (
-	"path"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
-
-	"github.com/iam2rego/iam2rego/arn"
 
 	"github.com/iam2rego/iam2rego/translator"
 	"github.com/iam2rego/iam2rego/translator/catalog"
@@ -54,37 +51,6 @@ func newStmt(st *translator.Statement, file, base, label string) *stmt {
 		s.anyResource = s.anyResource || r.Raw == "*"
 	}
 	return s
-}
-
-// reaches reports whether the statement's resources can name a resource of
-// the service: "*", NotResource, or an ARN pattern whose service part
-// matches it. With wild, the pattern must also have a wildcard in its
-// resource part (arn:aws:iam::111111111111:role/*), so that it names more
-// than the resources listed. A statement without Resource (resource-based
-// policies) reaches only its own resource, which is never wild.
-func (s *stmt) reaches(service string, wild bool) bool {
-	if !s.HasResource {
-		return !wild
-	}
-	if s.anyResource {
-		return true
-	}
-	for _, r := range s.Resources {
-		a, isARN := arn.Parse(r.Raw)
-		if !isARN {
-			continue
-		}
-		if ok, _ := path.Match(a.Service, service); ok && (!wild || strings.Contains(a.Resource, "*")) {
-			return true
-		}
-	}
-	return false
-}
-
-// reachesAction is reaches for the service of an action.
-func (s *stmt) reachesAction(action string, wild bool) bool {
-	svc, _, _ := strings.Cut(action, ":")
-	return s.reaches(svc, wild)
 }
 
 func (s *stmt) allow() bool { return s.Effect == translator.Allow }

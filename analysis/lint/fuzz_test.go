@@ -23,12 +23,13 @@ func FuzzLint(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte, typ byte) {
-		r := &runner{}
+		r := newRunner()
 		pt := translator.PolicyType("") // decided per document
 		if int(typ) < len(translator.PolicyTypes) {
 			pt = translator.PolicyTypes[typ]
 		}
 		r.text("fuzz.json", data, pt)
+		r.decideSingles()
 		for _, e := range r.findings.All() {
 			if ruleOf(e.Code).Short == "" {
 				t.Errorf("finding without a rule: %s", e.Error())

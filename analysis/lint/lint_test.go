@@ -101,6 +101,11 @@ func TestLeastPrivilegeClean(t *testing.T) {
 		t.Errorf("linted %d policies, want the 8 of testdata/lint/clean", r.Policies)
 	}
 	for _, e := range append(r.Findings, r.Errors...) {
+		// A CI job that pushes images needs an ECR token: true, and
+		// reported (credentials_exposure), but nothing more.
+		if e.Code == CodeCredentialsExposure && strings.HasSuffix(e.File, "ci-deployer.json") && slices.Equal(e.Subject.Actions, []string{"ecr:getauthorizationtoken"}) {
+			continue
+		}
 		t.Errorf("least-privilege example: %s", e.Error())
 	}
 }
@@ -119,7 +124,7 @@ func TestPrincipalEscalationPaths(t *testing.T) {
 	paths := map[string]bool{}
 	for _, f := range r.Findings {
 		if f.Code == CodeEscalationPath {
-			who := strings.Fields(f.Message)[3]
+			who := f.Subject.Principal
 			paths[who[strings.LastIndexByte(who, '/')+1:]] = true
 		}
 	}
@@ -298,14 +303,21 @@ func TestRulesDocumented(t *testing.T) {
 // policies, rule by rule.
 func TestAWSManagedPolicies(t *testing.T) {
 	for name, want := range map[string][]string{
-		"AdministratorAccess": {CodeActionWildcard, CodeBedrockAnyModel, CodeDataExfiltration, CodePassRoleOnAny,
+		"AdministratorAccess": {CodeActionWildcard, CodeBedrockAnyModel, CodeCredentialsExposure, CodeDataExfiltration, CodePassRoleOnAny,
 			CodePrivilegeEscalation, CodeEscalationPath, CodeResourceExposure, CodeWriteOnAnyResource},
 		// NotAction iam:*, organizations:*, account:*: lambda:UpdateFunctionCode
-		// and glue:UpdateDevEndpoint remain, iam:PassRole does not.
-		"PowerUserAccess": {CodeAllowNotAction, CodeBedrockAnyModel, CodeDataExfiltration, CodePrivilegeEscalation,
-			CodeResourceExposure, CodeWriteOnAnyResource},
+		// and glue:UpdateDevEndpoint remain, and so do the paths without
+		// iam:PassRole (EC2 user data, CloudFormation change sets); the
+		// PassRole paths do not.
+		"PowerUserAccess": {CodeAllowNotAction, CodeBedrockAnyModel, CodeCredentialsExposure, CodeDataExfiltration, CodePrivilegeEscalation,
+			CodeEscalationPath, CodeResourceExposure, CodeWriteOnAnyResource},
 		"AmazonS3ReadOnlyAccess": {CodeDataExfiltration},
-		"IAMFullAccess":          {CodePassRoleOnAny, CodePrivilegeEscalation, CodeResourceExposure, CodeServiceWildcard, CodeWriteOnAnyResource},
+		// iam:CreateServiceSpecificCredential returns credentials.
+		"IAMFullAccess": {CodeCredentialsExposure, CodePassRoleOnAny, CodePrivilegeEscalation, CodeResourceExposure, CodeServiceWildcard, CodeWriteOnAnyResource},
+		// Passes roles only to application-autoscaling and dax: no path
+		// (issue 20's false finding), though it holds lambda:CreateFunction
+		// and datapipeline:* on "*".
+		"AmazonDynamoDBFullAccess": {CodePassRoleOnAny, CodeResourceExposure, CodeServiceWildcard, CodeWriteOnAnyResource},
 	} {
 		r := Run(Inputs{Paths: []string{name}})
 		var got []string

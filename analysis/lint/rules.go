@@ -12,6 +12,7 @@ const (
 	CodeAllowNotResource     = "allow_not_resource"
 	CodePrivilegeEscalation  = "privilege_escalation"
 	CodeEscalationPath       = "privilege_escalation_path"
+	CodeCredentialsExposure  = "credentials_exposure"
 	CodeDataExfiltration     = "data_exfiltration"
 	CodeResourceExposure     = "resource_exposure"
 	CodePublicResourcePolicy = "public_resource_policy"
@@ -35,7 +36,9 @@ const (
 	identityOnly = "identity policies (inline and managed)"
 	resourceLike = "resource-based and trust policies"
 	trustOnly    = "trust policies"
-	everyPolicy  = "every policy type"
+	// identityDecided: the rules decided by the engine per holder.
+	identityDecided = "identity policies, decided per user and role by the engine"
+	everyPolicy     = "every policy type"
 )
 
 // Rules is the rule table: every finding lint reports has one of these
@@ -59,12 +62,15 @@ var Rules = []Rule{
 	{CodeAllowNotResource, schema.SeverityWarning, identityOnly,
 		`An Allow statement uses NotResource`,
 		`Allow with NotResource grants the actions on every resource not listed, including resources created later and those of other accounts. List the allowed resources instead.`},
-	{CodePrivilegeEscalation, schema.SeverityError, identityOnly,
-		`An action that lets a principal raise its own permissions is allowed`,
-		`Actions such as iam:CreatePolicyVersion, iam:Attach*Policy, iam:Put*Policy, iam:CreateAccessKey, iam:CreateLoginProfile, iam:UpdateAssumeRolePolicy or lambda:UpdateFunctionCode are known privilege-escalation methods (Rhino Security Labs' list, PMapper's edges) when granted on "*" or on a pattern with a wildcard in the resource name. Scope them to the principal's own resources, for example arn:aws:iam::*:user/${aws:username}.`},
-	{CodeEscalationPath, schema.SeverityError, identityOnly,
-		`A combination of actions that escalates privileges is allowed`,
-		`iam:PassRole on a wildcard with lambda:CreateFunction and lambda:InvokeFunction (or lambda:CreateEventSourceMapping), ec2:RunInstances, cloudformation:CreateStack, glue:CreateDevEndpoint, datapipeline:CreatePipeline and PutPipelineDefinition, or sagemaker:CreateNotebookInstance and CreatePresignedNotebookInstanceUrl lets the principal run code as any passable role. Linting a build, this is decided per principal over every policy it holds (its own, its groups', managed ones; a Deny on "*" without conditions, and the permissions boundary, remove actions). One finding per iam:PassRole statement lists every path it completes. Name the roles in iam:PassRole.`},
+	{CodePrivilegeEscalation, schema.SeverityError, identityDecided,
+		`The engine allows a holder one action that raises its own permissions`,
+		`Published single-action escalation methods (Rhino Security Labs, pathfinding.cloud): iam:CreatePolicyVersion, SetDefaultPolicyVersion, CreateAccessKey, CreateLoginProfile, UpdateLoginProfile, Attach{User,Group,Role}Policy (decided with iam:PolicyARN = AdministratorAccess), Put{User,Group,Role}Policy, AddUserToGroup, Delete/Put{User,Role}PermissionsBoundary, lambda:UpdateFunctionCode, glue:UpdateDevEndpoint, ssm:SendCommand, ssm:StartSession, ec2-instance-connect:SendSSHPublicKey, sagemaker:CreatePresignedNotebookInstanceUrl, codebuild:StartBuild and cloudformation:UpdateStack, allowed on another principal's or resource's ARN named by "*" or a wildcard pattern of the action's resource type. Each is a request decided by the engine (as eval, can and who-can decide), with the request contexts that put the holder's conditions on either side: a condition that rules the method out clears it. Scope the actions to the principal's own resources (arn:aws:iam::*:user/${aws:username}), name the resources, or condition them (iam:PolicyARN, iam:PermissionsBoundary).`},
+	{CodeEscalationPath, schema.SeverityError, identityDecided,
+		`The engine allows a holder a combination of actions that escalates privileges`,
+		`iam:PassRole to a service that runs code the holder controls, decided with iam:PassedToService set to that service: ec2:RunInstances or RequestSpotInstances, autoscaling launch configurations, lambda:CreateFunction with InvokeFunction, CreateEventSourceMapping or AddPermission, cloudformation:CreateStack or change sets, glue dev endpoints and jobs, datapipeline, sagemaker notebooks, training and processing jobs, ecs task definitions with RunTask or CreateService, codebuild projects, Step Functions, EMR and App Runner (Rhino Security Labs, Bishop Fox, pathfinding.cloud); and iam:UpdateAssumeRolePolicy with sts:AssumeRole, CloudFormation change sets on existing stacks, EC2 user data (ModifyInstanceAttribute, StopInstances, StartInstances) and launch template versions. Every step is a request the engine allows; iam:PassRole must be allowed on a role named by "*" or a wildcard pattern. In a build, each user and role is decided over every policy it holds (its own, its groups', managed ones, its boundary and the SCPs); a policy linted on its own is decided as the only policy of a user. One finding per statement allowing the first step, listing every method it starts. Name the roles in iam:PassRole and condition it on iam:PassedToService.`},
+	{CodeCredentialsExposure, schema.SeverityWarning, identityDecided,
+		`The engine allows a holder an action that returns credentials, keys, passwords or tokens`,
+		`cloudsplaining's credentials exposure category, kept to the actions of the catalogue: sts:AssumeRole, GetFederationToken, GetSessionToken, ecr:GetAuthorizationToken, codeartifact:GetAuthorizationToken, redshift:GetClusterCredentials, redshift-serverless:GetCredentials, rds-db:connect, sso:GetRoleCredentials, ec2:GetPasswordData, lightsail access details and passwords, iam:CreateServiceSpecificCredential, cognito-identity credentials, gamelift, chime and connect tokens. Decided per holder by the engine, on the resources its policies name. Name the roles, registries, clusters or databases, and check that the holder needs the credentials.`},
 	{CodeDataExfiltration, schema.SeverityWarning, identityOnly,
 		`Actions that read data or secrets are allowed on "Resource": "*"`,
 		`cloudsplaining's data exfiltration category: s3:GetObject, ssm:GetParameter*, secretsmanager:GetSecretValue, rds:CopyDBSnapshot and rds:CreateDBSnapshot without resource constraints. Name the buckets, parameters or secrets.`},

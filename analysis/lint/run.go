@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,20 +36,34 @@ type Report struct {
 	// Errors are problems with the inputs (unreadable or invalid files):
 	// what `iam2rego validate` or `build` would reject.
 	Errors []*schema.Error
+	// Escalations are the escalation methods and credentials exposures
+	// the engine allows, with the requests that show them (the findings
+	// of codes privilege_escalation, privilege_escalation_path and
+	// credentials_exposure summarise them).
+	Escalations []Escalation
 	// Policies counts the documents linted; Principals the users and
 	// roles whose policies were checked together for escalation paths.
 	Policies, Principals int
 }
 
 type runner struct {
+	ctx            context.Context
 	findings, errs schema.Diagnostics
 	report         Report
+	// sources says where each document was read, by its content name
+	// (the name the bundle gives its policy); stmtAt finds a statement
+	// by file and pointer.
+	sources map[string]source
+	stmtAt  map[string]*stmt
+	// singles are the identity policies linted on their own that may
+	// allow a method: each is decided as the only policy of a user.
+	singles []*single
 }
 
 // Run lints every input. It never fails: problems with the inputs are in
 // Report.Errors.
 func Run(in Inputs) *Report {
-	r := &runner{}
+	r := newRunner()
 	build := in.Build
 	for _, p := range in.Paths {
 		if st, err := os.Stat(filepath.Join(p, "iam2rego.json")); err == nil && !st.IsDir() && build.Folder == "" {
@@ -72,6 +87,7 @@ func Run(in Inputs) *Report {
 	if in.Export != nil {
 		r.export(in.Export)
 	}
+	r.decideSingles()
 	if r.report.Policies == 0 && r.report.Principals == 0 && !r.errs.HasErrors() {
 		// Nothing was linted (an empty folder, a folder without *.json):
 		// a clean report would say the inputs were checked.
@@ -80,6 +96,10 @@ func Run(in Inputs) *Report {
 	r.report.Findings = unique(r.findings.All())
 	r.report.Errors = unique(r.errs.All())
 	return &r.report
+}
+
+func newRunner() *runner {
+	return &runner{ctx: context.Background(), sources: map[string]source{}, stmtAt: map[string]*stmt{}}
 }
 
 // path lints a policy file, a folder of them, or a managed policy.
@@ -128,7 +148,7 @@ func (r *runner) single(src source, t translator.PolicyType, doc any) {
 	}
 	list := r.document(src, t, doc)
 	if t == translator.Identity {
-		checkPaths(&holding{statements: list}, &r.findings)
+		r.addSingle(src, doc, list)
 	}
 }
 

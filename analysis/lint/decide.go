@@ -1,0 +1,285 @@
+package lint
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/iam2rego/iam2rego/analysis/kernel"
+	"github.com/iam2rego/iam2rego/arn"
+	"github.com/iam2rego/iam2rego/rego"
+	"github.com/iam2rego/iam2rego/schema"
+	"github.com/iam2rego/iam2rego/translator"
+	"github.com/iam2rego/iam2rego/translator/catalog"
+)
+
+// maxWitnesses bounds the resources one step is decided on (its
+// contexts are bounded by kernel.MaxContexts).
+const maxWitnesses = 8
+
+// decider asks the engine of one bundle whether its holders can take the
+// methods' steps.
+type decider struct {
+	ctx  context.Context
+	eng  *rego.Engine
+	view *kernel.View
+	run  *runner
+}
+
+// holderState is what is decided for one holder, once per step.
+type holderState struct {
+	arn, account string
+	vars         map[string]string
+	stmts        map[translator.PolicyType][]*translator.Statement
+	steps        map[string]*Probe // by stepKey; nil: not allowed
+}
+
+// decide decides every method whose steps the holding statically grants
+// (mayHold: conditions and resource types left to the engine) and
+// reports the ones the engine allows.
+func (d *decider) decide(h *holding) {
+	var found []Escalation
+	var st *holderState
+	for i := range methods {
+		m := &methods[i]
+		if !h.mayTake(m) {
+			continue
+		}
+		if st == nil {
+			var err error
+			if st, err = d.state(h.arn); err != nil {
+				d.run.errs.Add(schema.Errorf(schema.CodeInternal, d.view.Label, "", "escalation of %s not decided (a deny, fail closed): %v", h.arn, err))
+				return
+			}
+		}
+		e := Escalation{Principal: h.arn, Policy: h.policy, Method: m.ID, Code: m.Code, Name: m.Name, Source: m.Source}
+		for _, s := range m.Steps {
+			p := d.step(st, s)
+			if p == nil {
+				e.Steps = nil
+				break
+			}
+			e.Steps = append(e.Steps, *p)
+		}
+		if e.Steps != nil {
+			found = append(found, e)
+		}
+	}
+	d.run.report.Escalations = append(d.run.report.Escalations, found...)
+	d.run.escalationFindings(h, found)
+}
+
+// state reads a holder's policies from the bundle.
+func (d *decider) state(principal string) (*holderState, error) {
+	p := d.view.Principals[principal]
+	if p == nil {
+		return nil, fmt.Errorf("%s is not a principal of the bundle", principal)
+	}
+	st := &holderState{arn: principal, account: p.Account, vars: d.view.Variables(principal),
+		stmts: map[translator.PolicyType][]*translator.Statement{}, steps: map[string]*Probe{}}
+	add := func(names []string, t translator.PolicyType) error {
+		for _, n := range names {
+			pol, err := d.view.Policy(n, t)
+			if err != nil {
+				return err
+			}
+			st.stmts[t] = append(st.stmts[t], pol.Statements...)
+		}
+		return nil
+	}
+	if err := add(p.Identity, translator.Identity); err != nil {
+		return nil, err
+	}
+	if err := add(p.Boundary, translator.Boundary); err != nil {
+		return nil, err
+	}
+	if a := d.view.Accounts[p.Account]; a != nil {
+		for _, level := range a.SCPs {
+			if err := add(level, translator.SCP); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return st, nil
+}
+
+// stepKey identifies a step's requests: its action, whether the resource
+// must be another's, and its pinned context.
+func stepKey(s step) string {
+	return fmt.Sprintf("%s %t %v", s.Action, s.Other, s.Context)
+}
+
+// step decides a step on its witness resources and contexts and returns
+// the first allowed request, nil when none is.
+func (d *decider) step(st *holderState, s step) *Probe {
+	key := stepKey(s)
+	if p, ok := st.steps[key]; ok {
+		return p
+	}
+	var p *Probe
+	ctxs := d.contexts(st, s)
+	for _, w := range d.witnesses(st, s) {
+		for _, in := range kernel.ProbeInputs(ctxs, false) {
+			req := rego.Request{Principal: rego.Principal{ARN: st.arn}, Action: s.Action,
+				Resource: rego.Resource{ARN: w, Account: resourceAccount(w, st.account), Tags: in.Tags}, Context: in.Context}
+			dec := kernel.Decide(d.ctx, d.eng, req)
+			if dec.Error != "" {
+				d.run.errs.Add(schema.Errorf(schema.CodeInternal, d.view.Label, "", "%s %s on %s not decided (a deny, fail closed): %s", st.arn, s.Action, w, dec.Error))
+				continue
+			}
+			if dec.Allow {
+				p = &Probe{Action: s.Action, Resource: w, ResourceTags: in.Tags, Context: in.Context, Statements: d.cite(dec)}
+				break
+			}
+		}
+		if p != nil {
+			break
+		}
+	}
+	st.steps[key] = p
+	return p
+}
+
+// resourceAccount is the account of a witness: its ARN's, or the
+// holder's (S3 ARNs name none).
+func resourceAccount(resource, holder string) string {
+	if a := arn.Account(resource); a != "" {
+		return a
+	}
+	return holder
+}
+
+// contexts are the request contexts of a step: every side of the
+// conditions of the holder's statements that may match the action
+// (kernel.KeyValues), with the step's pinned keys set.
+func (d *decider) contexts(st *holderState, s step) []map[string]any {
+	var conds []*translator.Condition
+	for _, list := range st.stmts {
+		for _, x := range list {
+			if kernel.MatchesAction(x, s.Action) {
+				conds = append(conds, x.Conditions...)
+			}
+		}
+	}
+	values := kernel.KeyValues(conds, st.vars)
+	for k := range values {
+		for pk := range s.Context {
+			if strings.EqualFold(k, pk) {
+				delete(values, k)
+			}
+		}
+	}
+	out := kernel.Contexts(values)
+	for _, c := range out {
+		maps.Copy(c, s.Context)
+	}
+	return out
+}
+
+// witnesses are the resources a step is decided on: a witness of each
+// resource pattern of the holder's Allow statements that may match the
+// action and that fits one of its resource types (catalog), or a generic
+// resource of its first type for "*", NotResource and statements without
+// Resource. A step on another's resource skips patterns without a
+// wildcard and the holder itself.
+func (d *decider) witnesses(st *holderState, s step) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(w string) {
+		if w == "" || seen[w] || len(out) >= maxWitnesses || (s.Other && strings.EqualFold(w, st.arn)) {
+			return
+		}
+		if !fits(s.Action, w) {
+			return
+		}
+		seen[w] = true
+		out = append(out, w)
+	}
+	for _, x := range st.stmts[translator.Identity] {
+		if x.Effect != translator.Allow || !kernel.MatchesAction(x, s.Action) {
+			continue
+		}
+		if !x.HasResource || x.NotResource {
+			add(genericWitness(s.Action, s.Target, st.account))
+			continue
+		}
+		for _, r := range x.Resources {
+			switch {
+			case r.Raw == "*":
+				add(genericWitness(s.Action, s.Target, st.account))
+			case s.Other && !wildName(r.Raw):
+			default:
+				add(d.patternWitness(r.Raw, s, st))
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// patternWitness is a witness of a resource pattern for a step: the
+// kernel's (kernel.Witness), or, when that is no resource of the action's
+// types but the pattern can name one (arn:aws:*:*:111111111111:*), the
+// generic resource of the pattern's account when the pattern matches it.
+func (d *decider) patternWitness(pattern string, s step, st *holderState) string {
+	w := kernel.Witness(pattern, s.Action, st.account, st.vars)
+	if w != "" && fits(s.Action, w) {
+		return w
+	}
+	if ok, _ := catalog.FitsResourceType(s.Action, pattern); !ok {
+		return ""
+	}
+	acct := arn.Account(pattern)
+	if acct == "" || strings.ContainsAny(acct, "*?$") {
+		acct = st.account
+	}
+	g := genericWitness(s.Action, s.Target, acct)
+	if catalog.WildcardMatch(kernel.Substitute(pattern, st.vars), g) {
+		return g
+	}
+	return ""
+}
+
+// wildName reports a wildcard in an ARN pattern's resource part, outside
+// policy variables: the pattern names more than one resource.
+func wildName(pattern string) bool {
+	a, ok := arn.Parse(pattern)
+	if !ok {
+		return strings.ContainsAny(pattern, "*?")
+	}
+	res := a.Resource
+	for {
+		i := strings.Index(res, "${")
+		j := strings.Index(res[max(i, 0):], "}")
+		if i < 0 || j < 0 {
+			break
+		}
+		res = res[:i] + res[i+j+1:]
+	}
+	return strings.ContainsAny(res, "*?")
+}
+
+// cite maps the Allow statements of a decision to where lint read them.
+func (d *decider) cite(dec rego.Decision) []Cited {
+	var out []Cited
+	for _, s := range dec.Statements {
+		if s.Effect != string(translator.Allow) {
+			continue
+		}
+		c := Cited{Policy: s.Policy, Sid: s.Sid}
+		if src, ok := d.run.sources[s.Policy]; ok {
+			c.Policy, c.File = src.label, src.file
+			if pol, err := d.view.Policy(s.Policy, translator.PolicyType(s.Type)); err == nil {
+				for _, x := range pol.Statements {
+					if x.Index == s.Index {
+						c.Pointer = src.base + x.Pointer
+					}
+				}
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}

@@ -1,0 +1,159 @@
+package lint
+
+// The published ways to act with more permissions than one holds, and the
+// actions that hand out credentials. Each is decided per holder (a user
+// or role of a build, or a policy linted on its own) by the engine
+// (decide.go): a method is found when every step is allowed, on a witness
+// resource its policies name and in a request context that shows it, with
+// the context values the method itself needs pinned (iam:PassedToService
+// to the service the role is passed to, iam:PolicyARN to
+// AdministratorAccess).
+
+// The sources of the methods.
+const (
+	srcRhino          = "Rhino Security Labs, AWS IAM Privilege Escalation - Methods and Mitigation (2018)"
+	srcBishopFox      = "Bishop Fox, Privilege Escalation in AWS (2019)"
+	srcPathfinding    = "pathfinding.cloud, Datadog Security Labs' catalogue of AWS privilege escalation paths (2025)"
+	srcCloudsplaining = "cloudsplaining 0.9, credentials exposure actions"
+)
+
+// adminPolicy is the policy an attacker attaches (iam:PolicyARN).
+const adminPolicy = "arn:aws:iam::aws:policy/AdministratorAccess"
+
+// method is one escalation method or credentials exposure.
+type method struct {
+	ID     string // stable, lower-case; in messages and the JSON output
+	Code   string // CodePrivilegeEscalation, CodeEscalationPath or CodeCredentialsExposure
+	Name   string // what the holder can do, in words
+	Source string
+	Steps  []step
+}
+
+// step is one request of a method.
+type step struct {
+	Action string // lower-cased
+	// Other: the request must be allowed on a resource other than the
+	// holder itself, named by "*", NotResource or a pattern with a
+	// wildcard (a policy scoped to the holder's own user or to named
+	// resources is not a method).
+	Other bool
+	// Context is pinned: these keys take these values in every probe.
+	Context map[string]any
+	// Target is the resource type a generic witness takes (for "*"),
+	// when it is not the action's first required one.
+	Target string
+}
+
+// at sets a step's target resource type.
+func at(s step, target string) step {
+	s.Target = target
+	return s
+}
+
+func on(action string) step   { return step{Action: action, Other: true} }
+func also(action string) step { return step{Action: action} }
+func attach(action string) step {
+	return step{Action: action, Other: true, Context: map[string]any{"iam:PolicyARN": adminPolicy}}
+}
+func passTo(service string) step {
+	return step{Action: "iam:passrole", Other: true, Context: map[string]any{"iam:PassedToService": service}}
+}
+func one(id, action, name, src string) method {
+	return method{ID: id, Code: CodePrivilegeEscalation, Name: name, Source: src, Steps: []step{on(action)}}
+}
+func pass(id, service, name, src string, actions ...string) method {
+	steps := []step{passTo(service)}
+	for _, a := range actions {
+		steps = append(steps, also(a))
+	}
+	return method{ID: id, Code: CodeEscalationPath, Name: name, Source: src, Steps: steps}
+}
+func combo(id, name, src string, steps ...step) method {
+	return method{ID: id, Code: CodeEscalationPath, Name: name, Source: src, Steps: steps}
+}
+func exposes(action, name string) method {
+	return method{ID: "credentials-" + action, Code: CodeCredentialsExposure, Name: name, Source: srcCloudsplaining, Steps: []step{also(action)}}
+}
+
+// methods is the catalogue, in report order.
+var methods = []method{
+	// One action on another principal or policy.
+	one("iam-createpolicyversion", "iam:createpolicyversion", "write a new default version of a managed policy", srcRhino),
+	one("iam-setdefaultpolicyversion", "iam:setdefaultpolicyversion", "make an older, broader version of a managed policy the default", srcRhino),
+	one("iam-createaccesskey", "iam:createaccesskey", "create access keys for another user", srcRhino),
+	one("iam-createloginprofile", "iam:createloginprofile", "set a console password for another user", srcRhino),
+	one("iam-updateloginprofile", "iam:updateloginprofile", "change another user's console password", srcRhino),
+	{ID: "iam-attachuserpolicy", Code: CodePrivilegeEscalation, Name: "attach AdministratorAccess to a user", Source: srcRhino, Steps: []step{attach("iam:attachuserpolicy")}},
+	{ID: "iam-attachgrouppolicy", Code: CodePrivilegeEscalation, Name: "attach AdministratorAccess to a group", Source: srcRhino, Steps: []step{attach("iam:attachgrouppolicy")}},
+	{ID: "iam-attachrolepolicy", Code: CodePrivilegeEscalation, Name: "attach AdministratorAccess to a role", Source: srcRhino, Steps: []step{attach("iam:attachrolepolicy")}},
+	one("iam-putuserpolicy", "iam:putuserpolicy", "write an inline policy of a user", srcRhino),
+	one("iam-putgrouppolicy", "iam:putgrouppolicy", "write an inline policy of a group", srcRhino),
+	one("iam-putrolepolicy", "iam:putrolepolicy", "write an inline policy of a role", srcRhino),
+	one("iam-addusertogroup", "iam:addusertogroup", "add a user to a more privileged group", srcRhino),
+	one("iam-deleteuserpermissionsboundary", "iam:deleteuserpermissionsboundary", "remove a user's permissions boundary", srcPathfinding),
+	one("iam-deleterolepermissionsboundary", "iam:deleterolepermissionsboundary", "remove a role's permissions boundary", srcPathfinding),
+	one("iam-putuserpermissionsboundary", "iam:putuserpermissionsboundary", "replace a user's permissions boundary", srcPathfinding),
+	one("iam-putrolepermissionsboundary", "iam:putrolepermissionsboundary", "replace a role's permissions boundary", srcPathfinding),
+	one("lambda-updatefunctioncode", "lambda:updatefunctioncode", "run own code as an existing function's role", srcRhino),
+	one("glue-updatedevendpoint", "glue:updatedevendpoint", "log in to an existing Glue development endpoint and use its role", srcRhino),
+	{ID: "ssm-sendcommand", Code: CodePrivilegeEscalation, Name: "run commands on EC2 instances and use their instance roles", Source: srcPathfinding, Steps: []step{at(on("ssm:sendcommand"), "instance")}},
+	{ID: "ssm-startsession", Code: CodePrivilegeEscalation, Name: "open a shell on EC2 instances and use their instance roles", Source: srcPathfinding, Steps: []step{at(on("ssm:startsession"), "instance")}},
+	one("ec2instanceconnect-sendsshpublickey", "ec2-instance-connect:sendsshpublickey", "log in to EC2 instances and use their instance roles", srcPathfinding),
+	one("sagemaker-createpresignednotebookinstanceurl", "sagemaker:createpresignednotebookinstanceurl", "open an existing notebook instance and use its role", srcPathfinding),
+	one("codebuild-startbuild", "codebuild:startbuild", "run an existing project's build, with an overridden buildspec, as its service role", srcPathfinding),
+	one("cloudformation-updatestack", "cloudformation:updatestack", "change an existing stack's template, applied with its service role", srcPathfinding),
+
+	// Two or more actions together.
+	combo("iam-updateassumerolepolicy", "rewrite a role's trust policy and assume the role", srcRhino, on("iam:updateassumerolepolicy"), on("sts:assumerole")),
+	combo("cloudformation-changeset", "change an existing stack through a change set, applied with its service role", srcPathfinding, on("cloudformation:createchangeset"), on("cloudformation:executechangeset")),
+	combo("ec2-userdata", "rewrite an instance's user data and restart it, to run code as its instance role", srcPathfinding, on("ec2:modifyinstanceattribute"), on("ec2:stopinstances"), at(on("ec2:startinstances"), "instance")),
+	combo("ec2-launchtemplate", "add a launch template version with own user data and make it the default, for the instances launched from it", srcPathfinding, on("ec2:createlaunchtemplateversion"), on("ec2:modifylaunchtemplate")),
+
+	// iam:PassRole to a service that runs code the holder controls.
+	pass("passrole-ec2", "ec2.amazonaws.com", "start an EC2 instance with a passed role", srcRhino, "ec2:runinstances"),
+	pass("passrole-ec2-spot", "ec2.amazonaws.com", "request spot instances with a passed role", srcPathfinding, "ec2:requestspotinstances"),
+	pass("passrole-autoscaling", "ec2.amazonaws.com", "launch instances with a passed role through Auto Scaling", srcPathfinding, "autoscaling:createlaunchconfiguration", "autoscaling:createautoscalinggroup"),
+	pass("passrole-lambda-invoke", "lambda.amazonaws.com", "create a Lambda function with a passed role and invoke it", srcRhino, "lambda:createfunction", "lambda:invokefunction"),
+	pass("passrole-lambda-eventsource", "lambda.amazonaws.com", "create a Lambda function with a passed role, triggered by an event source", srcRhino, "lambda:createfunction", "lambda:createeventsourcemapping"),
+	pass("passrole-lambda-permission", "lambda.amazonaws.com", "create a Lambda function with a passed role and let any principal invoke it", srcPathfinding, "lambda:createfunction", "lambda:addpermission"),
+	pass("passrole-cloudformation", "cloudformation.amazonaws.com", "create a CloudFormation stack with a passed role", srcRhino, "cloudformation:createstack"),
+	pass("passrole-cloudformation-changeset", "cloudformation.amazonaws.com", "create and execute a CloudFormation change set with a passed role", srcPathfinding, "cloudformation:createchangeset", "cloudformation:executechangeset"),
+	pass("passrole-glue-devendpoint", "glue.amazonaws.com", "create a Glue development endpoint with a passed role", srcRhino, "glue:createdevendpoint"),
+	pass("passrole-glue-job", "glue.amazonaws.com", "create and run a Glue job with a passed role", srcPathfinding, "glue:createjob", "glue:startjobrun"),
+	pass("passrole-glue-updatejob", "glue.amazonaws.com", "change and run a Glue job with a passed role", srcPathfinding, "glue:updatejob", "glue:startjobrun"),
+	pass("passrole-datapipeline", "datapipeline.amazonaws.com", "create a Data Pipeline with a passed role", srcRhino, "datapipeline:createpipeline", "datapipeline:putpipelinedefinition"),
+	pass("passrole-sagemaker-notebook", "sagemaker.amazonaws.com", "create a SageMaker notebook instance with a passed role and open it", srcBishopFox, "sagemaker:createnotebookinstance", "sagemaker:createpresignednotebookinstanceurl"),
+	pass("passrole-sagemaker-training", "sagemaker.amazonaws.com", "run a SageMaker training job with a passed role", srcPathfinding, "sagemaker:createtrainingjob"),
+	pass("passrole-sagemaker-processing", "sagemaker.amazonaws.com", "run a SageMaker processing job with a passed role", srcPathfinding, "sagemaker:createprocessingjob"),
+	pass("passrole-ecs-runtask", "ecs-tasks.amazonaws.com", "register an ECS task definition with a passed role and run it", srcPathfinding, "ecs:registertaskdefinition", "ecs:runtask"),
+	pass("passrole-ecs-service", "ecs-tasks.amazonaws.com", "register an ECS task definition with a passed role and run it as a service", srcPathfinding, "ecs:registertaskdefinition", "ecs:createservice"),
+	pass("passrole-codebuild", "codebuild.amazonaws.com", "create a CodeBuild project with a passed role and start a build", srcPathfinding, "codebuild:createproject", "codebuild:startbuild"),
+	pass("passrole-stepfunctions", "states.amazonaws.com", "create a Step Functions state machine with a passed role and start it", srcPathfinding, "states:createstatemachine", "states:startexecution"),
+	pass("passrole-emr", "elasticmapreduce.amazonaws.com", "start an EMR cluster with a passed role", srcPathfinding, "elasticmapreduce:runjobflow"),
+	pass("passrole-apprunner", "tasks.apprunner.amazonaws.com", "create an App Runner service with a passed instance role", srcPathfinding, "apprunner:createservice"),
+
+	// Actions that return credentials, keys, passwords or tokens.
+	exposes("sts:assumerole", "take a role's temporary credentials"),
+	exposes("sts:getfederationtoken", "get federated user credentials"),
+	exposes("sts:getsessiontoken", "get session credentials"),
+	exposes("ecr:getauthorizationtoken", "get a registry token for ECR"),
+	exposes("ecr-public:getauthorizationtoken", "get a registry token for ECR Public"),
+	exposes("codeartifact:getauthorizationtoken", "get a CodeArtifact token"),
+	exposes("redshift:getclustercredentials", "get database credentials for Redshift"),
+	exposes("redshift:getclustercredentialswithiam", "get database credentials for Redshift"),
+	exposes("redshift-serverless:getcredentials", "get database credentials for Redshift Serverless"),
+	exposes("rds-db:connect", "connect to RDS databases with IAM authentication"),
+	exposes("sso:getrolecredentials", "get IAM Identity Center role credentials"),
+	exposes("ec2:getpassworddata", "read Windows instances' administrator passwords"),
+	exposes("lightsail:getinstanceaccessdetails", "get SSH keys or passwords of Lightsail instances"),
+	exposes("lightsail:getrelationaldatabasemasteruserpassword", "read Lightsail databases' master passwords"),
+	exposes("iam:createservicespecificcredential", "create service-specific credentials (CodeCommit, Keyspaces)"),
+	exposes("iam:resetservicespecificcredential", "reset service-specific credentials"),
+	exposes("cognito-identity:getcredentialsforidentity", "get credentials for Cognito identities"),
+	exposes("cognito-identity:getopenidtokenfordeveloperidentity", "get OpenID tokens for Cognito identities"),
+	exposes("gamelift:requestuploadcredentials", "get GameLift upload credentials"),
+	exposes("gamelift:getinstanceaccess", "get GameLift instance access credentials"),
+	exposes("chime:createapikey", "create Chime API keys"),
+	exposes("connect:getfederationtoken", "get Amazon Connect federation tokens"),
+	exposes("mediapackage:rotateingestendpointcredentials", "rotate and read MediaPackage ingest credentials"),
+}
