@@ -121,16 +121,19 @@ func (d *decider) step(st *holderState, s step) *Probe {
 	var p *Probe
 	ctxs := d.contexts(st, s)
 	for _, w := range d.witnesses(st, s) {
-		for _, in := range kernel.ProbeInputs(ctxs, false) {
+		for _, in := range kernel.ProbeInputs(ctxs, true) {
 			req := rego.Request{Principal: rego.Principal{ARN: st.arn}, Action: s.Action,
-				Resource: rego.Resource{ARN: w, Account: resourceAccount(w, st.account), Tags: in.Tags}, Context: in.Context}
+				Resource: rego.Resource{ARN: w, Account: resourceAccount(w, st.account)}, Context: in.Context}
 			dec := kernel.Decide(d.ctx, d.eng, req)
 			if dec.Error != "" {
 				d.run.errs.Add(schema.Errorf(schema.CodeInternal, d.view.Label, "", "%s %s on %s not decided (a deny, fail closed): %s", st.arn, s.Action, w, dec.Error))
 				continue
 			}
 			if dec.Allow {
-				p = &Probe{Action: s.Action, Resource: w, ResourceTags: in.Tags, Context: in.Context, Statements: d.cite(dec)}
+				p = &Probe{Action: s.Action, Resource: w, Context: in.Context, Statements: d.cite(dec)}
+				if arn.Account(w) == "" {
+					p.ResourceAccount = st.account
+				}
 				break
 			}
 		}
@@ -153,7 +156,10 @@ func resourceAccount(resource, holder string) string {
 
 // contexts are the request contexts of a step: every side of the
 // conditions of the holder's statements that may match the action
-// (kernel.KeyValues), with the step's pinned keys set.
+// (kernel.KeyValues), with the step's pinned keys set. Witnesses get no
+// tags (kernel.ProbeInputs drops aws:ResourceTag values): a grant
+// conditioned on the resource's tags is not a method, since which
+// resources carry them is not known.
 func (d *decider) contexts(st *holderState, s step) []map[string]any {
 	var conds []*translator.Condition
 	for _, list := range st.stmts {

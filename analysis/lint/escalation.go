@@ -3,7 +3,7 @@ package lint
 // Escalation is a method (methods.go) the engine allows a holder: every
 // step is a request it decided Allow. The requests are what `can` and
 // `who-can` are asked with to see the same (same principal, action,
-// resource, resource tags and context).
+// resource and context).
 type Escalation struct {
 	// Principal is the user or role of a build; for a policy linted on
 	// its own, the synthetic user that holds only that policy.
@@ -19,11 +19,13 @@ type Escalation struct {
 
 // Probe is one allowed request and the statements that allow it.
 type Probe struct {
-	Action       string            `json:"action"`
-	Resource     string            `json:"resource"`
-	ResourceTags map[string]string `json:"resource_tags,omitempty"`
-	Context      map[string]any    `json:"context"`
-	Statements   []Cited           `json:"statements"`
+	Action   string `json:"action"`
+	Resource string `json:"resource"`
+	// ResourceAccount owns the resource when its ARN names no account
+	// (who-can --resource-account).
+	ResourceAccount string         `json:"resource_account,omitempty"`
+	Context         map[string]any `json:"context"`
+	Statements      []Cited        `json:"statements"`
 }
 
 // Cited is a statement a decision names, where lint read it.

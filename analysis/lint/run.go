@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/iam2rego/iam2rego/schema"
 	"github.com/iam2rego/iam2rego/translator"
@@ -157,13 +158,23 @@ func managedARN(p string) (string, bool) {
 	if managed.Has(p) {
 		return p, true
 	}
+	arn, ok := managedByName()[p]
+	return arn, ok
+}
+
+// managedByName maps each AWS managed policy's name to its ARN (the
+// first, in ARN order, when two paths hold the same name).
+var managedByName = sync.OnceValue(func() map[string]string {
+	out := map[string]string{}
 	for _, arn := range managed.ARNs() {
-		if _, name, ok := managed.SplitARN(arn); ok && name == p {
-			return arn, true
+		if _, name, ok := managed.SplitARN(arn); ok {
+			if _, seen := out[name]; !seen {
+				out[name] = arn
+			}
 		}
 	}
-	return "", false
-}
+	return out
+})
 
 // unique drops repeated diagnostics from a sorted list (a managed policy
 // used as a boundary and as a permissions policy is linted twice).
