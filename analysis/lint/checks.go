@@ -35,6 +35,9 @@ func grantsAccess(t translator.PolicyType) bool { return t == translator.Identit
 // checkStatement runs the per-statement rules.
 func checkStatement(t translator.PolicyType, s *stmt, d *schema.Diagnostics) {
 	checkConditionKeys(s, d)
+	checkKeyApplicability(s, d)
+	checkResourceTypes(s, d)
+	checkUnsatisfiable(s, d)
 	switch {
 	case t == translator.Resource || t == translator.Trust:
 		checkPublic(s, d)

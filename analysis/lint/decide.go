@@ -197,7 +197,7 @@ func (d *decider) witnesses(st *holderState, s step) []string {
 		if w == "" || seen[w] || len(out) >= maxWitnesses || (s.Other && strings.EqualFold(w, st.arn)) {
 			return
 		}
-		if !fits(s.Action, w) {
+		if !fitsType(s.Action, w) {
 			return
 		}
 		seen[w] = true
@@ -231,7 +231,7 @@ func (d *decider) witnesses(st *holderState, s step) []string {
 // generic resource of the pattern's account when the pattern matches it.
 func (d *decider) patternWitness(pattern string, s step, st *holderState) string {
 	w := kernel.Witness(pattern, s.Action, st.account, st.vars)
-	if w != "" && fits(s.Action, w) {
+	if w != "" && fitsType(s.Action, w) {
 		return w
 	}
 	if ok, _ := catalog.FitsResourceType(s.Action, pattern); !ok {

@@ -97,8 +97,8 @@ func TestSeededFindings(t *testing.T) {
 // TestLeastPrivilegeClean: realistic least-privilege policies lint clean.
 func TestLeastPrivilegeClean(t *testing.T) {
 	r := Run(Inputs{Paths: []string{filepath.Join(testdata, "clean")}})
-	if r.Policies < 8 {
-		t.Errorf("linted %d policies, want the 8 of testdata/lint/clean", r.Policies)
+	if r.Policies < 9 {
+		t.Errorf("linted %d policies, want the 9 of testdata/lint/clean", r.Policies)
 	}
 	for _, e := range append(r.Findings, r.Errors...) {
 		// A CI job that pushes images needs an ECR token: true, and
@@ -135,8 +135,8 @@ func TestPrincipalEscalationPaths(t *testing.T) {
 	golden(t, "account.golden", r)
 }
 
-// TestExampleAccount: the GenAI example account (testdata/example) has one
-// finding, on the AWS managed AWSLambdaBasicExecutionRole (logs write
+// TestExampleAccount: the GenAI example account (testdata/example) has two
+// findings; one is on the AWS managed AWSLambdaBasicExecutionRole (logs write
 // actions on "*"); its bedrock:* policy is a permissions boundary, which
 // grants nothing.
 func TestExampleAccount(t *testing.T) {
@@ -149,9 +149,13 @@ func TestExampleAccount(t *testing.T) {
 	if len(r.Errors) > 0 {
 		t.Fatalf("input errors: %v", r.Errors)
 	}
-	if len(r.Findings) != 1 || r.Findings[0].Code != CodeWriteOnAnyResource ||
-		r.Findings[0].File != "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole" {
-		t.Errorf("findings = %v, want only write_on_any_resource on AWSLambdaBasicExecutionRole", r.Findings)
+	// And AmazonBedrockReadOnly grants sagemaker:DescribeInferenceComponent
+	// on endpoint, endpoint-config and model ARNs only: the action acts on
+	// inference components (resource_type_mismatch).
+	if len(r.Findings) != 2 || r.Findings[0].Code != CodeResourceTypeMismatch ||
+		r.Findings[0].File != "arn:aws:iam::aws:policy/AmazonBedrockReadOnly" || r.Findings[1].Code != CodeWriteOnAnyResource ||
+		r.Findings[1].File != "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole" {
+		t.Errorf("findings = %v, want resource_type_mismatch on AmazonBedrockReadOnly and write_on_any_resource on AWSLambdaBasicExecutionRole", r.Findings)
 	}
 	if r.Principals == 0 || r.Policies < 10 {
 		t.Errorf("checked %d principals, %d policies", r.Principals, r.Policies)

@@ -20,6 +20,10 @@ const (
 	CodeBedrockAnyModel      = "bedrock_any_model"
 	CodeUnknownAction        = schema.WarnUnknownAction // validate's own warning
 	CodeUnknownConditionKey  = "unknown_condition_key"
+	CodeKeyNotApplicable     = "condition_key_not_applicable"
+	CodeResourceTypeMismatch = "resource_type_mismatch"
+	CodeResourceFitsNoAction = "resource_fits_no_action"
+	CodeUnsatisfiable        = "unsatisfiable_condition"
 )
 
 // Rule is one lint rule: its code, severity, the policy types it looks at,
@@ -92,6 +96,18 @@ var Rules = []Rule{
 	{CodeUnknownConditionKey, schema.SeverityWarning, everyPolicy,
 		`A condition key is not in the catalogue, or applies to none of the statement's actions`,
 		`A condition on a key that is never in the request context of the statement's actions never matches: an Allow is dead, a Deny with a negated operator always applies, and a Deny with a positive operator never does. Check the key's spelling and the service authorization reference for the action.`},
+	{CodeKeyNotApplicable, schema.SeverityWarning, everyPolicy,
+		`A service condition key is never in the request context of some of the statement's actions`,
+		`Per action, from the AWS service authorization reference (the condition keys of each action and of its resource types): a condition on a key of the action's own service that the action never has, under an operator that is false when the key is absent (not ...IfExists, not ForAllValues, not Null "true"), means an Allow never grants that action; a Deny never denies it (positive operator) or always denies it (negated operator or Null "true"). Actions written out are checked one by one, a wildcard pattern when none of its actions has the key; a key none of the actions has is unknown_condition_key. Global keys (aws:...), tag keys included, and keys of another service (which a calling service may set) are not checked. Split the statement, or use ...IfExists if the key is optional.`},
+	{CodeResourceTypeMismatch, schema.SeverityWarning, everyPolicy,
+		`An action fits none of the statement's resources`,
+		`From the AWS service authorization reference (each action's resource types and their ARN formats): an action written out whose resource types fit none of the Resource patterns (s3:GetObject on a bucket ARN; s3:ListAllMyBuckets, which names no resource type, on anything but "*"), or a wildcard pattern none of whose actions fits any of them, is never granted (or denied) by the statement. An action is granted when one of its resource types fits one of the patterns: IAM authorises each resource of a request separately, and resource types are alternatives. A wildcard pattern whose actions fit in part (s3:* on a bucket ARN grants the bucket actions) is not reported. Not checked: NotAction, "Action": "*", NotResource, statements with "Resource": "*", and the elasticloadbalancing and apigateway actions (the catalogue merges two APIs under each prefix). An action naming no resource type is taken to fit a pattern of another service or with a wildcard in the resource part, as services authorise some such actions there (s3:ListAllMyBuckets on arn:aws:s3:::*). Add the right ARNs (arn:aws:s3:::bucket/* for objects) or move the action to a statement on "*".`},
+	{CodeResourceFitsNoAction, schema.SeverityWarning, everyPolicy,
+		`A Resource pattern names no resource that any of the statement's actions acts on`,
+		`From the AWS service authorization reference: no resource type of any of the statement's actions has an ARN format the pattern can match (arn:aws:s3:::bucket/* with only s3:ListBucket, or an IAM group ARN with only role actions), so the pattern never matches a request. Fix the ARN or add the actions it was meant for. Same scope as resource_type_mismatch.`},
+	{CodeUnsatisfiable, schema.SeverityWarning, everyPolicy,
+		`A condition can never be true, so the statement never applies`,
+		`From the IAM User Guide (global condition context keys, condition operators): aws:CalledVia, aws:CalledViaFirst or aws:CalledViaLast compared only with values that are no service principal (*.amazonaws.com); aws:PrincipalType compared only with values other than Account, User, FederatedUser, AssumedRole and Anonymous; a Bool key compared by a string operator only with values other than true and false; two positive String or Arn conditions on the same single-valued key with no value in common. Only operators false on an absent key count (no IfExists, ForAllValues or negation); values with policy variables may be anything; case is ignored. An Allow grants nothing, a Deny denies nothing.`},
 }
 
 // ruleOf returns the rule of a code.

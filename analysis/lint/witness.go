@@ -7,10 +7,10 @@ import (
 	"github.com/iam2rego/iam2rego/translator/catalog"
 )
 
-// fits reports whether a witness can be a resource of the action: one of
+// fitsType reports whether a witness can be a resource of the action: one of
 // its resource types (catalog.FitsResourceType), or "*" for an action
 // that names none. An action the catalogue does not know fits anything.
-func fits(action, resource string) bool {
+func fitsType(action, resource string) bool {
 	ok, known := catalog.FitsResourceType(action, resource)
 	return ok || !known
 }

@@ -38,3 +38,8 @@ func names(actions []Action) []string {
 // any run of characters (across / and :) and ? one character. It is
 // case-sensitive: lower-case both sides for action names.
 func WildcardMatch(pattern, s string) bool { return wildMatch(pattern, s) }
+
+// WildcardsIntersect reports whether some string matches both IAM
+// patterns (* any run of characters, ? one character). Case-sensitive:
+// lower-case both sides to compare without case.
+func WildcardsIntersect(a, b string) bool { return wildIntersect(a, b) }

@@ -10,7 +10,7 @@ import (
 // ResourceType is one resource type an action can act on.
 type ResourceType struct {
 	Name     string // the catalogue's name, e.g. "role", "object"
-	ARN      string // the ARN format with ${Placeholders}
+	ARN      string // the ARN format with ${Placeholders} (a few types give several, separated by ", ")
 	Required bool
 }
 
@@ -21,7 +21,7 @@ var errCorruptResources = errors.New("resource types inconsistent")
 // turned into "?*" (one or more characters), a literal * kept as a wildcard.
 type resType struct {
 	name, arn string
-	segs      [6]string
+	alts      [][6]string // one per ARN format (a few types list several, ", "-separated)
 }
 
 // typeRef is one resource type of an action: an index into service.types.
@@ -38,12 +38,16 @@ func (sv *service) addResources(s builder.Service) error {
 	index := make(map[string]int32, len(s.ResourceTypes))
 	for _, name := range sortedKeys(s.ResourceTypes) {
 		arn := s.ResourceTypes[name]
-		segs, ok := splitARN(formatPattern(arn))
-		if !ok {
-			return errCorruptResources
+		t := resType{name: name, arn: arn}
+		for _, f := range strings.Split(arn, ", ") {
+			segs, ok := splitARN(formatPattern(f))
+			if !ok {
+				return errCorruptResources
+			}
+			t.alts = append(t.alts, segs)
 		}
 		index[name] = int32(len(sv.types))
-		sv.types = append(sv.types, resType{name: name, arn: arn, segs: segs})
+		sv.types = append(sv.types, t)
 	}
 	sv.actionTypes = make([][]typeRef, len(sv.actions))
 	for a, refs := range s.ActionResources {
@@ -112,7 +116,9 @@ func ResourceTypes(action string) (types []ResourceType, known bool) {
 // Resource element (a short pattern ending in * is padded with :* segments;
 // any other short pattern names nothing), and each segment is compared
 // with the resource type's ARN format, where a ${Placeholder} stands for
-// any non-empty run of characters (so ${RoleNameWithPath} may hold "/").
+// any non-empty run of characters (so ${RoleNameWithPath} may hold "/"),
+// except that ${BucketName} holds no "/" and ${Region} and ${Account} may
+// be empty (AWS-owned resources such as public SSM documents and AMIs).
 // The pattern fits when some string matches both. Comparison ignores ASCII
 // case, so that a finding never rests on the spelling of a service name:
 // a "does not fit" answer is certain, a "fits" answer is possible.
@@ -133,29 +139,35 @@ func FitsResourceType(action, arn string) (fits, known bool) {
 		return false, true
 	}
 	for _, r := range refs {
-		if segmentsIntersect(&segs, &s.types[r.idx].segs) {
-			return true, true
+		for k := range s.types[r.idx].alts {
+			if segmentsIntersect(&segs, &s.types[r.idx].alts[k]) {
+				return true, true
+			}
 		}
 	}
 	return false, true
 }
 
-// noSlash lists the (lower-cased) placeholders whose values never hold
-// "/": S3 bucket names, and the partition, region and account segments.
-var noSlash = map[string]bool{
-	"${bucketname}": true,
-	"${partition}":  true,
-	"${region}":     true,
-	"${account}":    true,
+// placeholderPatterns gives the wildcard pattern of the (lower-cased)
+// placeholders that differ from the general "?*": S3 bucket names and
+// partitions hold no "/", and a region or account may also be empty,
+// as in AWS-owned resources (arn:aws:ssm:us-east-1::document/AWS-RunShellScript,
+// arn:aws:ec2:us-east-1::image/ami-1) that the catalogue gives under the
+// same formats as the account's own.
+var placeholderPatterns = map[string]string{
+	"${bucketname}": string([]byte{anyNoSlash, starNoSlash}),
+	"${partition}":  string([]byte{anyNoSlash, starNoSlash}),
+	"${region}":     string([]byte{starNoSlash}),
+	"${account}":    string([]byte{starNoSlash}),
 }
 
 // formatPattern turns a catalogue ARN format into a wildcard pattern:
 // lower-cased, each ${Placeholder} replaced by "?*" (one or more bytes),
-// or by anyNoSlash starNoSlash for the placeholders in noSlash.
+// or by its entry in placeholderPatterns.
 func formatPattern(f string) string {
 	return replaceVars(lowerASCII(f), func(v string) string {
-		if noSlash[v] {
-			return string([]byte{anyNoSlash, starNoSlash})
+		if p, ok := placeholderPatterns[v]; ok {
+			return p
 		}
 		return "?*"
 	})

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -46,11 +47,13 @@ func TestFitsResourceType(t *testing.T) {
 		{"iam:PutRolePolicy", "arn:aws:iam::111111111111:user/*", false},
 		{"iam:PutRolePolicy", "arn:aws:s3:::role/x", false},
 		{"iam:PutRolePolicy", "arn:aws:iam:us-east-1:111111111111:role/x", false},
+		{"ssm:SendCommand", "arn:aws:ssm:*::document/AWS-RunShellScript", true},
+		{"ssm:SendCommand", "arn:aws:ssm:*:*:session/*", false},
 		{"s3:ListBucket", "arn:aws:s3:::bucket", true},
 		{"s3:GetObject", "arn:aws:s3:::bucket", false},
 		{"s3:GetObject", "arn:aws:s3:::bucket/*", true},
 		{"s3:ListBucket", "arn:aws:s3:::bucket/*", false}, // bucket names hold no "/"
-		{"s3:ListBucket", "arn:aws:s3:::*/*", false},
+		{"s3:ListBucket", "arn:aws:s3:::*/*", true},       // accesspoint/* with the region and account left empty
 		{"s3:ListBucket", "arn:aws:s3:::b*", true},
 		{"s3:GetObject", "arn:aws:s3:::*", true},
 		{"s3:ListBucket", "arn:aws:s3:::*", true},
@@ -80,6 +83,7 @@ func TestFitsResourceType(t *testing.T) {
 		{"dynamodb:GetItem", "arn:aws:dynamodb:*:*:table/t/index/*", true},
 		{"lambda:InvokeFunction", "arn:aws:lambda:*:*:function:f:*", true},
 		{"lambda:InvokeFunction", "arn:aws:lambda:us-east-1:1:function:f", true},
+		{"apigateway:DELETE", "arn:aws:apigateway:us-east-1::/restapis/a1/authorizers/x", true}, // the second of two formats
 		{"logs:PutLogEvents", "arn:aws:logs:*:*:log-group:/aws/x:*", true},
 	} {
 		fits, known := FitsResourceType(c.action, c.arn)
@@ -158,9 +162,11 @@ func TestEveryFormatFitsItsActions(t *testing.T) {
 			t.Errorf("%s does not fit *", a)
 		}
 		for _, rt := range types {
-			arn := replaceVars(rt.ARN, func(string) string { return "x1" })
-			if fits, _ := FitsResourceType(a, arn); !fits {
-				t.Errorf("%s does not fit %s (from %s)", a, arn, rt.ARN)
+			for _, f := range strings.Split(rt.ARN, ", ") {
+				arn := replaceVars(f, func(string) string { return "x1" })
+				if fits, _ := FitsResourceType(a, arn); !fits {
+					t.Errorf("%s does not fit %s (from %s)", a, arn, rt.ARN)
+				}
 			}
 			n++
 		}
