@@ -16,23 +16,31 @@
 //     wildcards, NotAction and NotResource, write, tagging and
 //     permissions-management actions and iam:PassRole on "Resource": "*",
 //     cloudsplaining's data exfiltration actions on "*", bedrock:InvokeModel*
-//     on every model, and the known privilege-escalation actions and
-//     combinations. Wildcard action patterns (iam:*, s3:Put*) are expanded
+//     on every model. Wildcard action patterns (iam:*, s3:Put*) are expanded
 //     against the catalogue; NotAction grants every other catalogued action.
 //   - Resource and trust policies: Principal "*" without a condition; trust
 //     policies that let a whole account assume the role without an
 //     sts:ExternalId or aws:PrincipalArn condition.
-//   - Every policy type: unknown actions (validate's warning) and condition
-//     keys the catalogue does not know or that apply to none of the
-//     statement's actions.
+//   - Every policy type, per action from the catalogue: unknown actions
+//     (validate's warning), condition keys the catalogue does not know or
+//     that some or all of the statement's actions never carry, resource
+//     patterns that fit none of an action's resource types, and conditions
+//     no request can meet.
 //
-// # Escalation paths
+// # Decided by the engine
 //
-// A single policy file is checked on its own. A build is checked per user
-// and role over every policy it holds: inline, managed, its groups'
-// (users), minus actions removed by a Deny on "*" without conditions, and
-// within its permissions boundary. A combination is reported at the
-// statement granting iam:PassRole, naming the principal and the policies.
+// Escalation methods and credentials exposure (methods.go, each with its
+// published source) are not read from the policies: they are requests the
+// engine decides (decide.go), as eval, can and who-can decide them. A
+// build's bundle is built in memory and every user and role is a holder;
+// the identity policies linted on their own are each held by a synthetic
+// user in one more bundle (singles.go). A holding's statements say cheaply
+// which methods cannot apply (paths.go, mayTake); every step of the others
+// is decided on witness resources of the action's catalogue resource
+// types and in the request contexts of the holder's conditions
+// (kernel.KeyValues), with the context the method needs pinned. Found
+// methods are Report.Escalations, with their requests and the statements
+// the decisions cite; the findings summarise them per cited statement.
 //
 // # Output
 //
