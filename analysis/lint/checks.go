@@ -84,9 +84,6 @@ func checkBreadth(s *stmt, d *schema.Diagnostics) {
 		if p := s.matching(func(a catalog.Action) bool { return open(a) && a.Level == catalog.Permissions }); len(p) > 0 {
 			d.Add(finding(CodeResourceExposure, s.file, res, "%d permissions-management actions on every resource: %s", len(p), names(p)))
 		}
-		if x := s.among(exfiltrationActions); len(x) > 0 {
-			d.Add(finding(CodeDataExfiltration, s.file, res, "data exfiltration actions on every resource: %s", names(x)))
-		}
 	}
 	if b := s.among(bedrockInvoke); len(b) > 0 && (s.anyResource || anyBedrockResource(s.Resources)) {
 		d.Add(finding(CodeBedrockAnyModel, s.file, res, "%s on every model instead of model ARNs", names(b)))

@@ -215,7 +215,7 @@ func (d *decider) witnesses(st *holderState, s step) []string {
 			switch {
 			case r.Raw == "*":
 				add(genericWitness(s.Action, s.Target, st.account))
-			case s.Other && !wildName(r.Raw):
+			case s.Other && !wildName(r.Raw), s.Every && !everyName(r.Raw):
 			default:
 				add(d.patternWitness(r.Raw, s, st))
 			}
@@ -246,6 +246,14 @@ func (d *decider) patternWitness(pattern string, s step, st *holderState) string
 		return g
 	}
 	return ""
+}
+
+// everyName reports an ARN pattern whose resource part is only
+// wildcards and separators (arn:aws:s3:::*/*): it names every resource of
+// its service in its accounts and regions.
+func everyName(pattern string) bool {
+	a, ok := arn.Parse(pattern)
+	return ok && a.Resource != "" && strings.Trim(a.Resource, "*?/:") == "" && strings.Contains(a.Resource, "*")
 }
 
 // wildName reports a wildcard in an ARN pattern's resource part, outside

@@ -59,10 +59,12 @@ func (r *runner) escalationFindings(h *holding, found []Escalation) {
 		if h.who != "" {
 			who = h.who
 		}
-		verb := "can escalate privileges"
-		if g.code == CodeCredentialsExposure {
-			verb = "can obtain credentials"
-		}
+		verb := map[string]string{
+			CodePrivilegeEscalation: "can escalate privileges",
+			CodeEscalationPath:      "can escalate privileges",
+			CodeCredentialsExposure: "can obtain credentials",
+			CodeDataExfiltration:    "can read data on every resource",
+		}[g.code]
 		file, ptr := g.at.File, g.at.Pointer
 		if s := r.stmtAt[file+"\x00"+ptr]; s != nil {
 			ptr = s.pointer(s.actionsElement())

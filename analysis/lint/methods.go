@@ -15,6 +15,7 @@ const (
 	srcBishopFox      = "Bishop Fox, Privilege Escalation in AWS (2019)"
 	srcPathfinding    = "pathfinding.cloud, Datadog Security Labs' catalogue of AWS privilege escalation paths (2025)"
 	srcCloudsplaining = "cloudsplaining 0.9, credentials exposure actions"
+	srcExfiltration   = "cloudsplaining 0.9, data exfiltration actions"
 )
 
 // adminPolicy is the policy an attacker attaches (iam:PolicyARN).
@@ -37,6 +38,10 @@ type step struct {
 	// wildcard (a policy scoped to the holder's own user or to named
 	// resources is not a method).
 	Other bool
+	// Every: the request must be allowed on any resource of the action's
+	// type, named by "*", NotResource or a pattern whose resource part is
+	// only wildcards (arn:aws:s3:::*/*), not by a narrower pattern.
+	Every bool
 	// Context is pinned: these keys take these values in every probe.
 	Context map[string]any
 	// Target is the resource type a generic witness takes (for "*"),
@@ -70,6 +75,9 @@ func pass(id, service, name, src string, actions ...string) method {
 }
 func combo(id, name, src string, steps ...step) method {
 	return method{ID: id, Code: CodeEscalationPath, Name: name, Source: src, Steps: steps}
+}
+func exfiltrates(action, name string) method {
+	return method{ID: "exfiltration-" + action, Code: CodeDataExfiltration, Name: name, Source: srcExfiltration, Steps: []step{{Action: action, Every: true}}}
 }
 func exposes(action, name string) method {
 	return method{ID: "credentials-" + action, Code: CodeCredentialsExposure, Name: name, Source: srcCloudsplaining, Steps: []step{also(action)}}
@@ -156,4 +164,13 @@ var methods = []method{
 	exposes("chime:createapikey", "create Chime API keys"),
 	exposes("connect:getfederationtoken", "get Amazon Connect federation tokens"),
 	exposes("mediapackage:rotateingestendpointcredentials", "rotate and read MediaPackage ingest credentials"),
+
+	// Actions that read data or secrets, allowed on every resource.
+	exfiltrates("s3:getobject", "read any object of any bucket"),
+	exfiltrates("ssm:getparameter", "read any SSM parameter"),
+	exfiltrates("ssm:getparameters", "read any SSM parameters"),
+	exfiltrates("ssm:getparametersbypath", "read any SSM parameters by path"),
+	exfiltrates("secretsmanager:getsecretvalue", "read any secret"),
+	exfiltrates("rds:copydbsnapshot", "copy any RDS snapshot"),
+	exfiltrates("rds:createdbsnapshot", "snapshot any RDS instance"),
 }

@@ -23,35 +23,49 @@ type holding struct {
 // that cannot be allowed.
 func (h *holding) mayTake(m *method) bool {
 	for _, s := range m.Steps {
-		if !h.mayHold(s.Action, s.Other) {
+		if !h.mayHold(s) {
 			return false
 		}
 	}
 	return true
 }
 
-func (h *holding) mayHold(action string, other bool) bool {
-	if !mayAllow(h.statements, action, other) {
+func (h *holding) mayHold(st step) bool {
+	if !mayAllow(h.statements, st) {
 		return false
 	}
-	return !h.hasBoundary || mayAllow(h.boundary, action, false)
+	return !h.hasBoundary || mayAllow(h.boundary, step{Action: st.Action})
 }
 
-// mayAllow reports whether an Allow of list matches the action (with
-// other, on "*", NotResource or a pattern with a wildcard in its
-// resource part) and no Deny on every resource without conditions does.
-func mayAllow(list []*stmt, action string, other bool) bool {
+// mayAllow reports whether an Allow of list matches the step's action
+// (on "*", NotResource or a pattern with a wildcard in its resource part
+// for a step on another's resource; a pattern whose resource part is
+// only wildcards for a step on every resource) and no Deny on every
+// resource without conditions does.
+func mayAllow(list []*stmt, st step) bool {
 	ok := false
 	for _, s := range list {
 		switch {
-		case !s.grants(action):
+		case !s.grants(st.Action):
 		case s.allow():
-			ok = ok || !other || s.anyResource || !s.HasResource || s.wildResource()
+			wide := s.anyResource || !s.HasResource
+			ok = ok || wide || (st.Every && s.everyResource()) || (!st.Every && (!st.Other || s.wildResource()))
 		case s.anyResource && len(s.Conditions) == 0:
 			return false
 		}
 	}
 	return ok
+}
+
+// everyResource reports a resource pattern whose resource part is only
+// wildcards.
+func (s *stmt) everyResource() bool {
+	for _, r := range s.Resources {
+		if everyName(r.Raw) {
+			return true
+		}
+	}
+	return false
 }
 
 // wildResource reports a resource pattern with a wildcard in its

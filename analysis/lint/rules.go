@@ -75,9 +75,9 @@ var Rules = []Rule{
 	{CodeCredentialsExposure, schema.SeverityWarning, identityDecided,
 		`The engine allows a holder an action that returns credentials, keys, passwords or tokens`,
 		`cloudsplaining's credentials exposure category, kept to the actions of the catalogue: sts:AssumeRole, GetFederationToken, GetSessionToken, ecr:GetAuthorizationToken, codeartifact:GetAuthorizationToken, redshift:GetClusterCredentials, redshift-serverless:GetCredentials, rds-db:connect, sso:GetRoleCredentials, ec2:GetPasswordData, lightsail access details and passwords, iam:CreateServiceSpecificCredential, cognito-identity credentials, gamelift, chime and connect tokens. Decided per holder by the engine, on the resources its policies name. Name the roles, registries, clusters or databases, and check that the holder needs the credentials.`},
-	{CodeDataExfiltration, schema.SeverityWarning, identityOnly,
-		`Actions that read data or secrets are allowed on "Resource": "*"`,
-		`cloudsplaining's data exfiltration category: s3:GetObject, ssm:GetParameter*, secretsmanager:GetSecretValue, rds:CopyDBSnapshot and rds:CreateDBSnapshot without resource constraints. Name the buckets, parameters or secrets.`},
+	{CodeDataExfiltration, schema.SeverityWarning, identityDecided,
+		`The engine allows a holder to read data or secrets on every resource`,
+		`cloudsplaining's data exfiltration category: s3:GetObject, ssm:GetParameter, GetParameters, GetParametersByPath, secretsmanager:GetSecretValue, rds:CopyDBSnapshot and rds:CreateDBSnapshot, allowed on every resource of their type ("*", NotResource, or a pattern whose resource part is only wildcards such as arn:aws:s3:::*/*). Decided per holder by the engine, with the request contexts of its conditions. Name the buckets, parameters or secrets.`},
 	{CodeResourceExposure, schema.SeverityWarning, identityOnly,
 		`Permissions-management actions are allowed on "Resource": "*"`,
 		`cloudsplaining's resource exposure category: actions of the catalogue's Permissions management access level (s3:PutBucketPolicy, iam:PutRolePolicy, kms:CreateGrant, ...) can change who may use a resource. Name the resources. Conditions narrow as for write_on_any_resource (kms:GrantIsForAWSResource, for example).`},
@@ -150,17 +150,6 @@ var escalationPaths = [][]string{
 	{"iam:passrole", "glue:createdevendpoint"},
 	{"iam:passrole", "datapipeline:createpipeline", "datapipeline:putpipelinedefinition"},
 	{"iam:passrole", "sagemaker:createnotebookinstance", "sagemaker:createpresignednotebookinstanceurl"},
-}
-
-// exfiltrationActions are cloudsplaining's data exfiltration actions.
-var exfiltrationActions = []string{
-	"s3:getobject",
-	"ssm:getparameter",
-	"ssm:getparameters",
-	"ssm:getparametersbypath",
-	"secretsmanager:getsecretvalue",
-	"rds:copydbsnapshot",
-	"rds:createdbsnapshot",
 }
 
 // bedrockInvoke are the actions that run a model.
