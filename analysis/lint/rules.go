@@ -1,6 +1,10 @@
 package lint
 
-import "github.com/iam2rego/iam2rego/schema"
+import (
+	"slices"
+
+	"github.com/iam2rego/iam2rego/schema"
+)
 
 // The lint codes, one per rule. Tests match on codes, never on messages.
 const (
@@ -19,6 +23,9 @@ const (
 	CodeBedrockAnyModel      = "bedrock_any_model"
 	CodeUnknownAction        = schema.WarnUnknownAction // validate's own warning
 	CodeUnknownConditionKey  = "unknown_condition_key"
+	CodeReadOnAnyResource    = "read_on_any_resource" // optional
+	CodeStaleSuppression     = "stale_suppression"    // about --config
+	CodeExpiredSuppression   = "expired_suppression"  // about --config
 )
 
 // Rule is one lint rule: its code, severity, the policy types it looks at,
@@ -36,6 +43,7 @@ const (
 	resourceLike = "resource-based and trust policies"
 	trustOnly    = "trust policies"
 	everyPolicy  = "every policy type"
+	configFile   = "the lint configuration (--config)"
 )
 
 // Rules is the rule table: every finding lint reports has one of these
@@ -86,7 +94,27 @@ var Rules = []Rule{
 	{CodeUnknownConditionKey, schema.SeverityWarning, everyPolicy,
 		`A condition key is not in the catalogue, or applies to none of the statement's actions`,
 		`A condition on a key that is never in the request context of the statement's actions never matches: an Allow is dead, a Deny with a negated operator always applies, and a Deny with a positive operator never does. Check the key's spelling and the service authorization reference for the action.`},
+	{CodeReadOnAnyResource, schema.SeverityWarning, identityOnly,
+		`Read actions are allowed on "Resource": "*" (optional rule)`,
+		`Off unless enabled (--enable read_on_any_resource, or "enable" in --config). Actions of the catalogue's Read access level that accept resource ARNs are allowed on every resource: the principal can read the data of every bucket, table, secret or queue, present and future. Name the resources. Not reported, as for write_on_any_resource: actions that name no resource type, and those of a service a condition narrows.`},
+	{CodeStaleSuppression, schema.SeverityWarning, configFile,
+		`A suppression of the lint configuration matched no finding`,
+		`The finding it was written for is gone (fixed, or its policy renamed), or its globs are wrong. Delete the suppression, or correct it.`},
+	{CodeExpiredSuppression, schema.SeverityWarning, configFile,
+		`A suppression of the lint configuration is past its expiry date`,
+		`An expired suppression no longer applies: the findings it matched count again. Fix them, or renew the suppression with a new date and reason.`},
 }
+
+// optionalRules are off unless enabled (Inputs.Enable, the configuration's
+// "enable", --enable).
+var optionalRules = []string{CodeReadOnAnyResource}
+
+// Optional reports whether the rule is off unless enabled.
+func (r Rule) Optional() bool { return slices.Contains(optionalRules, r.Code) }
+
+// aboutConfig reports whether the rule's findings are about the lint
+// configuration rather than a policy: suppressions do not apply to them.
+func (r Rule) aboutConfig() bool { return r.Applies == configFile }
 
 // ruleOf returns the rule of a code.
 func ruleOf(code string) Rule {

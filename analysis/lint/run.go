@@ -26,6 +26,9 @@ type Inputs struct {
 	// Export is an account read elsewhere (build inputs with a Terraform
 	// plan applied, translator/terraform), checked as Build's would be.
 	Export *account.Export
+	// Enable lists the optional rules to run (Rule.Optional); the
+	// others' findings are dropped.
+	Enable []string
 }
 
 // Report is the outcome of a lint run.
@@ -77,7 +80,7 @@ func Run(in Inputs) *Report {
 		// a clean report would say the inputs were checked.
 		r.errs.Add(schema.Errorf(schema.CodeJSONSyntax, strings.Join(in.Paths, ", "), "", "no policy document found in the inputs: nothing was linted"))
 	}
-	r.report.Findings = unique(r.findings.All())
+	r.report.Findings = enabled(unique(r.findings.All()), in.Enable)
 	r.report.Errors = unique(r.errs.All())
 	return &r.report
 }
