@@ -33,8 +33,19 @@ type Inputs struct {
 
 // Report is the outcome of a lint run.
 type Report struct {
-	// Findings are the lint findings, sorted and unique.
+	// Findings are the lint findings, sorted and unique; with a
+	// configuration (Apply), those it does not suppress.
 	Findings []*schema.Error
+	// Suppressed are the findings a suppression of the configuration
+	// selects, each with the first suppression that does: reported, but
+	// not counted and not failing the run.
+	Suppressed []Suppressed
+	// Baseline is set by Baseline.Mark: true for the findings (and
+	// suppressed findings) the baseline holds, false for new ones; nil
+	// when no baseline was given.
+	Baseline map[*schema.Error]bool
+	// Config is the configuration Apply used, or nil.
+	Config *Config
 	// Errors are problems with the inputs (unreadable or invalid files):
 	// what `iam2rego validate` or `build` would reject.
 	Errors []*schema.Error
