@@ -47,7 +47,7 @@ func Apply(r *Report, c *Config, now time.Time) {
 		switch {
 		case s.expired(now):
 			notes = append(notes, finding(CodeExpiredSuppression, s.File, s.Pointer+"/expires",
-				"the suppression expired on %s (%q): it no longer applies, and the %d findings it selects count", s.Expires, s.Reason, matched[i]))
+				"the suppression expired on %s (%q): it no longer applies, and the %d findings it selects count again", s.Expires, s.Reason, matched[i]))
 		case matched[i] == 0:
 			notes = append(notes, finding(CodeStaleSuppression, s.File, s.Pointer,
 				"the suppression selects no finding (%q): delete it, or correct its selectors", s.Reason))
