@@ -82,7 +82,10 @@ func LoadConfig(file string) (*Config, error) {
 		s.File, s.Pointer = file, schema.Pointer("/suppressions", i)
 		s.check(&d)
 	}
-	return c, d.Err()
+	if err := d.Err(); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // knownRule reports an unknown rule code at ptr.
