@@ -85,11 +85,16 @@ func runLint(c *cli.Context) error {
 }
 
 // ruleList is lint --help's table of rules: code, severity and what each
-// reports (analysis/lint's Rules, the same text as SARIF's rule table).
+// reports (analysis/lint's Rules, the same text as SARIF's rule table),
+// with the optional rules marked.
 func ruleList() string {
 	var b strings.Builder
 	for _, r := range lint.Rules {
-		fmt.Fprintf(&b, "   %-26s %-8s %s\n", r.Code, r.Severity, r.Short)
+		optional := ""
+		if r.Optional() {
+			optional = " (optional: --enable " + r.Code + ")"
+		}
+		fmt.Fprintf(&b, "   %-26s %-8s %s%s\n", r.Code, r.Severity, r.Short, optional)
 	}
 	return strings.TrimSuffix(b.String(), "\n")
 }

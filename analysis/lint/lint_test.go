@@ -165,9 +165,9 @@ func TestSARIFValidates(t *testing.T) {
 		t.Fatal(err)
 	}
 	reports := map[string]*Report{
-		"findings": Run(Inputs{Paths: []string{filepath.Join(testdata, "findings"), filepath.Join(testdata, "account")}}),
-		"clean":    Run(Inputs{Paths: []string{filepath.Join(testdata, "clean")}}),
-		"errors":   Run(Inputs{Paths: []string{filepath.Join(testdata, "bad", "syntax.json"), "no such file.json"}}),
+		"findings":   Run(Inputs{Paths: []string{filepath.Join(testdata, "findings"), filepath.Join(testdata, "account")}}),
+		"clean":      Run(Inputs{Paths: []string{filepath.Join(testdata, "clean")}}),
+		"errors":     Run(Inputs{Paths: []string{filepath.Join(testdata, "bad", "syntax.json"), "no such file.json"}}),
 		"configured": configuredWithBaseline(t),
 	}
 	for name, r := range reports {

@@ -95,7 +95,7 @@ var Rules = []Rule{
 		`A condition key is not in the catalogue, or applies to none of the statement's actions`,
 		`A condition on a key that is never in the request context of the statement's actions never matches: an Allow is dead, a Deny with a negated operator always applies, and a Deny with a positive operator never does. Check the key's spelling and the service authorization reference for the action.`},
 	{CodeReadOnAnyResource, schema.SeverityWarning, identityOnly,
-		`Read actions are allowed on "Resource": "*" (optional rule)`,
+		`Read actions are allowed on "Resource": "*"`,
 		`Off unless enabled (--enable read_on_any_resource, or "enable" in --config). Actions of the catalogue's Read access level that accept resource ARNs are allowed on every resource: the principal can read the data of every bucket, table, secret or queue, present and future. Name the resources. Not reported, as for write_on_any_resource: actions that name no resource type, and those of a service a condition narrows.`},
 	{CodeStaleSuppression, schema.SeverityWarning, configFile,
 		`A suppression of the lint configuration matched no finding`,

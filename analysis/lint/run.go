@@ -46,6 +46,8 @@ type Report struct {
 	Baseline map[*schema.Error]bool
 	// Config is the configuration Apply used, or nil.
 	Config *Config
+	// Enabled are the optional rules that ran (Inputs.Enable).
+	Enabled []string
 	// Errors are problems with the inputs (unreadable or invalid files):
 	// what `iam2rego validate` or `build` would reject.
 	Errors []*schema.Error
@@ -92,6 +94,7 @@ func Run(in Inputs) *Report {
 		r.errs.Add(schema.Errorf(schema.CodeJSONSyntax, strings.Join(in.Paths, ", "), "", "no policy document found in the inputs: nothing was linted"))
 	}
 	r.report.Findings = enabled(unique(r.findings.All()), in.Enable)
+	r.report.Enabled = in.Enable
 	r.report.Errors = unique(r.errs.All())
 	return &r.report
 }

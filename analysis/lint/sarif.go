@@ -2,6 +2,7 @@ package lint
 
 import (
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/iam2rego/iam2rego/analysis/kernel"
@@ -41,6 +42,10 @@ func WriteSARIF(w io.Writer, r *Report, version string) error {
 	index := map[string]int{}
 	for i, rule := range Rules {
 		index[rule.Code] = i
+		config := map[string]any{"level": level(rule.Severity)}
+		if rule.Optional() && !slices.Contains(r.Enabled, rule.Code) {
+			config["enabled"] = false
+		}
 		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, kernel.SARIFRule{
 			ID:                   rule.Code,
 			Name:                 kernel.RuleName(rule.Code),
@@ -48,7 +53,7 @@ func WriteSARIF(w io.Writer, r *Report, version string) error {
 			FullDescription:      &kernel.SARIFText{Text: rule.Help},
 			Help:                 &kernel.SARIFText{Text: rule.Help + " Applies to " + rule.Applies + "."},
 			HelpURI:              helpURI,
-			DefaultConfiguration: map[string]any{"level": level(rule.Severity)},
+			DefaultConfiguration: config,
 			Properties:           map[string]any{"tags": []string{"security", "iam", "least-privilege"}},
 		})
 	}
