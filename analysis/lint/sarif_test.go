@@ -77,3 +77,35 @@ func TestSARIFSuppressions(t *testing.T) {
 		t.Errorf("baseline states %v; want 3 new (one finding, two suppressed), the rest unchanged", states)
 	}
 }
+
+// TestSARIFOptionalRules: an optional rule that did not run is in the
+// rule table as not enabled; once enabled, it is not marked so.
+func TestSARIFOptionalRules(t *testing.T) {
+	for _, enable := range [][]string{nil, {CodeReadOnAnyResource}} {
+		var buf bytes.Buffer
+		if err := WriteSARIF(&buf, &Report{Enabled: enable}, "test"); err != nil {
+			t.Fatal(err)
+		}
+		var log struct {
+			Runs []struct {
+				Tool struct {
+					Driver struct {
+						Rules []struct {
+							ID                   string
+							DefaultConfiguration map[string]any
+						}
+					}
+				}
+			}
+		}
+		if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
+			t.Fatal(err)
+		}
+		for _, rule := range log.Runs[0].Tool.Driver.Rules {
+			_, off := rule.DefaultConfiguration["enabled"]
+			if want := rule.ID == CodeReadOnAnyResource && enable == nil; off != want {
+				t.Errorf("enable %v: rule %s has enabled=false: %v, want %v", enable, rule.ID, off, want)
+			}
+		}
+	}
+}
