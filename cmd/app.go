@@ -23,7 +23,7 @@ const exitCodes = `EXIT STATUS:
    0  done: a valid policy (warnings allowed), a written or inspected bundle, every case or
       request decided (whatever the decision), every test passed
    1  test: a case failed; eval --fail-on-deny: a decision was not Allow; lint: a finding at or
-      above --fail-on; diff --fail-on-new-access: new access, the probe bound was hit, or a
+      above --fail-on (not suppressed, not in --baseline); diff --fail-on-new-access: new access, the probe bound was hit, or a
       planned value known only after apply (unless --terraform-allow-unknown); replay
       --fail-on-break: a call AWS allowed would be denied; generate: a check failed
    2  bad input or usage: an error diagnostic, an unreadable file, a bundle whose signature does

@@ -19,6 +19,11 @@ func lintFlags() []cli.Flag {
 		typeFlag(""),
 		formatFlag(lint.Formats...),
 		&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit 1 when a finding has this severity or a higher one: " + strings.Join(lint.Severities, ", ")},
+		&cli.StringFlag{Name: "config", Usage: "lint configuration `FILE` (JSON): severity overrides, optional rules, suppressions"},
+		&cli.StringSliceFlag{Name: "enable", Usage: "run an optional `RULE` (repeatable)"},
+		&cli.StringFlag{Name: "baseline", Usage: "baseline `FILE`: only findings not in it count for --fail-on"},
+		&cli.StringFlag{Name: "write-baseline", Usage: "write the findings to baseline `FILE`, and judge this run against it"},
+		&cli.BoolFlag{Name: "show-suppressed", Usage: "list the suppressed findings too (pretty format)"},
 	}, terraformFlags()...)
 }
 
@@ -50,8 +55,21 @@ func runLint(c *cli.Context) error {
 		}
 		in.Build, in.Export = account.Inputs{}, exp
 	}
+	settings, err := loadLintSettings(c)
+	if err != nil {
+		return err
+	}
+	in.Enable = settings.enable
 	rep := lint.Run(in)
-	if err := lint.Write(c.App.Writer, rep, format, ""); err != nil {
+	if err := settings.apply(rep); err != nil {
+		return err
+	}
+	if format == "pretty" {
+		err = lint.WritePretty(c.App.Writer, rep, c.Bool("show-suppressed"))
+	} else {
+		err = lint.Write(c.App.Writer, rep, format, "")
+	}
+	if err != nil {
 		return err
 	}
 	for _, e := range rep.Errors {
@@ -67,11 +85,16 @@ func runLint(c *cli.Context) error {
 }
 
 // ruleList is lint --help's table of rules: code, severity and what each
-// reports (analysis/lint's Rules, the same text as SARIF's rule table).
+// reports (analysis/lint's Rules, the same text as SARIF's rule table),
+// with the optional rules marked.
 func ruleList() string {
 	var b strings.Builder
 	for _, r := range lint.Rules {
-		fmt.Fprintf(&b, "   %-26s %-8s %s\n", r.Code, r.Severity, r.Short)
+		optional := ""
+		if r.Optional() {
+			optional = " (optional: --enable " + r.Code + ")"
+		}
+		fmt.Fprintf(&b, "   %-26s %-8s %s%s\n", r.Code, r.Severity, r.Short, optional)
 	}
 	return strings.TrimSuffix(b.String(), "\n")
 }

@@ -27,7 +27,7 @@ func TestLintCLI(t *testing.T) {
 		{"invalid input", []string{"lint", "testdata/lint/bad/effect.json", warnOnly}, 2, "(service_wildcard)", "/Statement/0/Effect: Effect must be"},
 		{"missing file", []string{"lint", "nonexistent.json"}, 2, "", "nonexistent.json: /: cannot read the file"},
 		{"no input", []string{"lint"}, 2, "", "lint needs"},
-		{"bad format", []string{"lint", "--format", "xml", clean}, 2, "", `--format must be pretty, json or sarif, got "xml"`},
+		{"bad format", []string{"lint", "--format", "xml", clean}, 2, "", `--format must be pretty, json, sarif or markdown, got "xml"`},
 		{"bad threshold", []string{"lint", "--fail-on", "info", clean}, 2, "", "--fail-on must be one of error, warning, none"},
 		{"bad type", []string{"lint", "--type", "user", clean}, 2, "", "--type must be one of"},
 	} {

@@ -22,7 +22,7 @@ func TestMistakesGetOneLineAndExit2(t *testing.T) {
 		{"misspelled flag", []string{"validate", "--formt", "json", policy}, []string{"iam2rego validate: no flag --formt", "Did you mean --format?"}},
 		{"unknown global flag", []string{"--bogus"}, []string{"iam2rego: no flag --bogus"}},
 		{"bad format", []string{"inspect", "--format", "yaml", "bin/x.tar.gz"}, []string{`iam2rego inspect: --format must be pretty or json, got "yaml"`}},
-		{"bad lint format", []string{"lint", "--format", "xml", policy}, []string{`--format must be pretty, json or sarif, got "xml"`}},
+		{"bad lint format", []string{"lint", "--format", "xml", policy}, []string{`--format must be pretty, json, sarif or markdown, got "xml"`}},
 		{"flag after a file", []string{"validate", policy, "--format", "json"}, []string{"--format comes after " + policy, "put flags before the file names"}},
 		{"flag after a bundle", []string{"inspect", "bin/example.tar.gz", "--format=json"}, []string{"--format=json comes after"}},
 		{"missing required flags", []string{"who-can", "--bundle", "bin/example.tar.gz"}, []string{"iam2rego who-can needs --action and --resource"}},

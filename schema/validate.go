@@ -35,6 +35,12 @@ const (
 	// KindTerraformPlan is `terraform show -json PLANFILE` output
 	// (tfplan.schema.json), the parts translator/terraform reads.
 	KindTerraformPlan Kind = "tfplan"
+	// KindLintConfig is a lint configuration, lint --config FILE
+	// (lintconfig.schema.json).
+	KindLintConfig Kind = "lintconfig"
+	// KindLintBaseline is a lint baseline, lint --baseline FILE
+	// (lintbaseline.schema.json).
+	KindLintBaseline Kind = "lintbaseline"
 )
 
 var (
@@ -52,6 +58,10 @@ var (
 	folderSchema []byte
 	//go:embed tfplan.schema.json
 	tfplanSchema []byte
+	//go:embed lintconfig.schema.json
+	lintConfigSchema []byte
+	//go:embed lintbaseline.schema.json
+	lintBaselineSchema []byte
 )
 
 // baseURL is the prefix of every embedded schema's $id. Nothing is fetched
@@ -68,6 +78,8 @@ var sources = map[Kind][]byte{
 	KindResources:     resourcesSchema,
 	KindFolder:        folderSchema,
 	KindTerraformPlan: tfplanSchema,
+	KindLintConfig:    lintConfigSchema,
+	KindLintBaseline:  lintBaselineSchema,
 }
 
 // Source returns the embedded JSON Schema text for kind, or nil for an

@@ -68,12 +68,29 @@ type SARIFNotification struct {
 }
 
 type SARIFResult struct {
-	RuleID     string          `json:"ruleId"`
-	RuleIndex  int             `json:"ruleIndex"`
-	Level      string          `json:"level"`
-	Message    SARIFText       `json:"message"`
-	Locations  []SARIFLocation `json:"locations"`
-	Properties map[string]any  `json:"properties,omitempty"`
+	RuleID    string          `json:"ruleId"`
+	RuleIndex int             `json:"ruleIndex"`
+	Level     string          `json:"level"`
+	Message   SARIFText       `json:"message"`
+	Locations []SARIFLocation `json:"locations"`
+	// PartialFingerprints identify the result across runs (§3.27.17).
+	PartialFingerprints map[string]string `json:"partialFingerprints,omitempty"`
+	// BaselineState is "new" or "unchanged" when a baseline was given
+	// (§3.27.24).
+	BaselineState string `json:"baselineState,omitempty"`
+	// Suppressions is nil when suppressions were not evaluated, an empty
+	// list for a result that is not suppressed (§3.27.23).
+	Suppressions *[]SARIFSuppression `json:"suppressions,omitempty"`
+	Properties   map[string]any      `json:"properties,omitempty"`
+}
+
+// SARIFSuppression is one suppression of a result (§3.35): kind
+// "external" for one kept outside the analysed files.
+type SARIFSuppression struct {
+	Kind          string         `json:"kind"`
+	Status        string         `json:"status,omitempty"`
+	Justification string         `json:"justification,omitempty"`
+	Location      *SARIFLocation `json:"location,omitempty"`
 }
 
 type SARIFLocation struct {

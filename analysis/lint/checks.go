@@ -24,6 +24,10 @@ func about(e *schema.Error, s *stmt, actions ...string) *schema.Error {
 	for _, r := range s.Resources {
 		sub.Resources = append(sub.Resources, r.Raw)
 	}
+	if s.NotResource {
+		// Every resource but those listed: a suppression must cover "*".
+		sub.Resources = []string{"*"}
+	}
 	e.Subject = sub
 	return e
 }
@@ -38,6 +42,9 @@ func checkStatement(t translator.PolicyType, s *stmt, d *schema.Diagnostics) {
 	checkKeyApplicability(s, d)
 	checkResourceTypes(s, d)
 	checkUnsatisfiable(s, d)
+	if grantsAccess(t) && s.allow() {
+		checkReads(s, d)
+	}
 	switch {
 	case t == translator.Resource || t == translator.Trust:
 		checkPublic(s, d)
@@ -52,19 +59,19 @@ func checkStatement(t translator.PolicyType, s *stmt, d *schema.Diagnostics) {
 // checkBreadth runs the over-breadth rules on an identity Allow statement.
 func checkBreadth(s *stmt, d *schema.Diagnostics) {
 	if s.NotAction {
-		d.Add(finding(CodeAllowNotAction, s.file, s.pointer("NotAction"), "Allow with NotAction grants every action not listed (%d catalogued actions)", s.count()))
+		d.Add(about(finding(CodeAllowNotAction, s.file, s.pointer("NotAction"), "Allow with NotAction grants every action not listed (%d catalogued actions)", s.count()), s))
 	} else {
 		for _, a := range s.Actions {
 			switch svc, name, _ := strings.Cut(a.Raw, ":"); {
 			case a.Raw == "*":
-				d.Add(finding(CodeActionWildcard, s.file, s.base+a.Pointer, "\"Action\": \"*\" allows every action of every service"))
+				d.Add(about(finding(CodeActionWildcard, s.file, s.base+a.Pointer, "\"Action\": \"*\" allows every action of every service"), s, "*"))
 			case name == "*":
-				d.Add(finding(CodeServiceWildcard, s.file, s.base+a.Pointer, "%q allows every action of %s (%d catalogued)", a.Raw, svc, len(catalog.Expand(a.Raw))))
+				d.Add(about(finding(CodeServiceWildcard, s.file, s.base+a.Pointer, "%q allows every action of %s (%d catalogued)", a.Raw, svc, len(catalog.Expand(a.Raw))), s, strings.ToLower(a.Raw)))
 			}
 		}
 	}
 	if s.NotResource {
-		d.Add(finding(CodeAllowNotResource, s.file, s.pointer("NotResource"), "Allow with NotResource grants the actions on every resource not listed"))
+		d.Add(about(finding(CodeAllowNotResource, s.file, s.pointer("NotResource"), "Allow with NotResource grants the actions on every resource not listed"), s))
 	}
 	res := s.pointer(s.resourceElement())
 	scoped := s.scopedServices()
@@ -74,19 +81,19 @@ func checkBreadth(s *stmt, d *schema.Diagnostics) {
 	}
 	if s.anyResource {
 		if s.grants("iam:passrole") {
-			d.Add(finding(CodePassRoleOnAny, s.file, res, "iam:PassRole on every role: the principal can give any role to a service"))
+			d.Add(about(finding(CodePassRoleOnAny, s.file, res, "iam:PassRole on every role: the principal can give any role to a service"), s, "iam:passrole"))
 		}
 		if w := s.matching(func(a catalog.Action) bool {
 			return open(a) && (a.Level == catalog.Write || a.Level == catalog.Tagging) && a.Name != "iam:passrole"
 		}); len(w) > 0 {
-			d.Add(finding(CodeWriteOnAnyResource, s.file, res, "%d write or tagging actions on every resource: %s", len(w), names(w)))
+			d.Add(about(finding(CodeWriteOnAnyResource, s.file, res, "%d write or tagging actions on every resource: %s", len(w), names(w)), s, w...))
 		}
 		if p := s.matching(func(a catalog.Action) bool { return open(a) && a.Level == catalog.Permissions }); len(p) > 0 {
-			d.Add(finding(CodeResourceExposure, s.file, res, "%d permissions-management actions on every resource: %s", len(p), names(p)))
+			d.Add(about(finding(CodeResourceExposure, s.file, res, "%d permissions-management actions on every resource: %s", len(p), names(p)), s, p...))
 		}
 	}
 	if b := s.among(bedrockInvoke); len(b) > 0 && (s.anyResource || anyBedrockResource(s.Resources)) {
-		d.Add(finding(CodeBedrockAnyModel, s.file, res, "%s on every model instead of model ARNs", names(b)))
+		d.Add(about(finding(CodeBedrockAnyModel, s.file, res, "%s on every model instead of model ARNs", names(b)), s, b...))
 	}
 }
 
@@ -120,22 +127,12 @@ func anyBedrockResource(rs []translator.ResourcePattern) bool {
 	return false
 }
 
-func resourceWords(s *stmt) string {
-	switch {
-	case s.NotResource:
-		return "every resource not listed in NotResource"
-	case s.anyResource:
-		return "every resource"
-	}
-	return "a wildcard resource"
-}
-
 // checkPublic reports a resource or trust policy statement open to "*".
 func checkPublic(s *stmt, d *schema.Diagnostics) {
 	if !s.allow() || s.Principal == nil || !s.Principal.Wildcard || len(s.Conditions) > 0 {
 		return
 	}
-	d.Add(finding(CodePublicResourcePolicy, s.file, s.pointer("Principal"), "Principal \"*\" without a condition: anyone, in any account or anonymous, is allowed"))
+	d.Add(about(finding(CodePublicResourcePolicy, s.file, s.pointer("Principal"), "Principal \"*\" without a condition: anyone, in any account or anonymous, is allowed"), s))
 }
 
 // checkTrust reports a trust statement that lets a whole account assume
@@ -153,7 +150,7 @@ func checkTrust(s *stmt, d *schema.Diagnostics) {
 	for i, a := range s.Principal.Accounts {
 		accts[i] = a.Account
 	}
-	d.Add(finding(CodeAccountWideTrust, s.file, s.pointer("Principal"), "any principal of account %s may assume the role: no sts:ExternalId or aws:PrincipalArn condition", strings.Join(accts, ", ")))
+	d.Add(about(finding(CodeAccountWideTrust, s.file, s.pointer("Principal"), "any principal of account %s may assume the role: no sts:ExternalId or aws:PrincipalArn condition", strings.Join(accts, ", ")), s))
 }
 
 // assumes reports whether a trust statement allows assuming the role.
@@ -166,7 +163,7 @@ func assumes(s *stmt) bool {
 func checkConditionKeys(s *stmt, d *schema.Diagnostics) {
 	for _, c := range s.Conditions {
 		if _, known := catalog.ConditionKeyType(c.Key); !known {
-			d.Add(finding(CodeUnknownConditionKey, s.file, s.base+c.Pointer, "condition key %s is not in the catalogue", c.RawKey))
+			d.Add(about(finding(CodeUnknownConditionKey, s.file, s.base+c.Pointer, "condition key %s is not in the catalogue", c.RawKey), s))
 			continue
 		}
 		if strings.HasPrefix(c.Key, "aws:") || !specific(s) {
@@ -185,7 +182,7 @@ func checkConditionKeys(s *stmt, d *schema.Diagnostics) {
 			}
 		}
 		if !applies {
-			d.Add(finding(CodeUnknownConditionKey, s.file, s.base+c.Pointer, "condition key %s applies to none of the statement's %s actions (%s)", c.RawKey, ns, names(same)))
+			d.Add(about(finding(CodeUnknownConditionKey, s.file, s.base+c.Pointer, "condition key %s applies to none of the statement's %s actions (%s)", c.RawKey, ns, names(same)), s, same...))
 		}
 	}
 }

@@ -44,8 +44,21 @@
 //
 // # Output
 //
-// Write prints pretty, json or SARIF 2.1.0 (WriteSARIF: one run, the rule
+// Write prints pretty, json, SARIF 2.1.0 (WriteSARIF: one run, the rule
 // table as tool.driver.rules, a result per finding with the file as
-// physical location and the JSON pointer as logical location). Fails
-// compares findings with a --fail-on threshold.
+// physical location and the JSON pointer as logical location) or Markdown
+// (WriteMarkdown). Fails compares findings with a --fail-on threshold.
+//
+// # Configuration and baselines
+//
+//	Run(Inputs{Enable}) → Apply(Config) → Baseline.Mark → Write / Fails
+//
+// Inputs.Enable turns on optional rules (read_on_any_resource).
+// LoadConfig reads a configuration (config.go; schema/lintconfig.schema.json);
+// Apply overrides severities and moves the findings a suppression selects
+// to Report.Suppressed, reporting expired and stale suppressions as
+// findings about the configuration file (suppress.go). A Baseline
+// (baseline.go) matches findings by Fingerprint and count and sets
+// Report.Baseline; suppressed and baseline findings are reported but do
+// not fail the run.
 package lint

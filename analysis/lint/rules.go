@@ -1,6 +1,10 @@
 package lint
 
-import "github.com/iam2rego/iam2rego/schema"
+import (
+	"slices"
+
+	"github.com/iam2rego/iam2rego/schema"
+)
 
 // The lint codes, one per rule. Tests match on codes, never on messages.
 const (
@@ -24,6 +28,9 @@ const (
 	CodeResourceTypeMismatch = "resource_type_mismatch"
 	CodeResourceFitsNoAction = "resource_fits_no_action"
 	CodeUnsatisfiable        = "unsatisfiable_condition"
+	CodeReadOnAnyResource    = "read_on_any_resource" // optional
+	CodeStaleSuppression     = "stale_suppression"    // about --config
+	CodeExpiredSuppression   = "expired_suppression"  // about --config
 )
 
 // Rule is one lint rule: its code, severity, the policy types it looks at,
@@ -43,6 +50,7 @@ const (
 	// identityDecided: the rules decided by the engine per holder.
 	identityDecided = "identity policies, decided per user and role by the engine"
 	everyPolicy     = "every policy type"
+	configFile      = "the lint configuration (--config)"
 )
 
 // Rules is the rule table: every finding lint reports has one of these
@@ -108,7 +116,27 @@ var Rules = []Rule{
 	{CodeUnsatisfiable, schema.SeverityWarning, everyPolicy,
 		`A condition can never be true, so the statement never applies`,
 		`From the IAM User Guide (global condition context keys, condition operators): aws:CalledVia, aws:CalledViaFirst or aws:CalledViaLast compared only with values that are no service principal (*.amazonaws.com); aws:PrincipalType compared only with values other than Account, User, FederatedUser, AssumedRole and Anonymous; a Bool key compared by a string operator only with values other than true and false; two positive String or Arn conditions on the same single-valued key with no value in common. Only operators false on an absent key count (no IfExists, ForAllValues or negation); values with policy variables may be anything; case is ignored. An Allow grants nothing, a Deny denies nothing.`},
+	{CodeReadOnAnyResource, schema.SeverityWarning, identityOnly,
+		`Read actions are allowed on "Resource": "*"`,
+		`Off unless enabled (--enable read_on_any_resource, or "enable" in --config). Actions of the catalogue's Read access level that accept resource ARNs are allowed on every resource: the principal can read the data of every bucket, table, secret or queue, present and future. Name the resources. Not reported, as for write_on_any_resource: actions that name no resource type, and those of a service a condition narrows.`},
+	{CodeStaleSuppression, schema.SeverityWarning, configFile,
+		`A suppression of the lint configuration matched no finding`,
+		`The finding it was written for is gone (fixed, or its policy renamed), or its globs are wrong. Delete the suppression, or correct it.`},
+	{CodeExpiredSuppression, schema.SeverityWarning, configFile,
+		`A suppression of the lint configuration is past its expiry date`,
+		`An expired suppression no longer applies: the findings it matched count again. Fix them, or renew the suppression with a new date and reason.`},
 }
+
+// optionalRules are off unless enabled (Inputs.Enable, the configuration's
+// "enable", --enable).
+var optionalRules = []string{CodeReadOnAnyResource}
+
+// Optional reports whether the rule is off unless enabled.
+func (r Rule) Optional() bool { return slices.Contains(optionalRules, r.Code) }
+
+// aboutConfig reports whether the rule's findings are about the lint
+// configuration rather than a policy: suppressions do not apply to them.
+func (r Rule) aboutConfig() bool { return r.Applies == configFile }
 
 // ruleOf returns the rule of a code.
 func ruleOf(code string) Rule {
@@ -118,38 +146,6 @@ func ruleOf(code string) Rule {
 		}
 	}
 	return Rule{Code: code, Severity: schema.SeverityError}
-}
-
-// escalationActions are privilege-escalation methods on their own (Rhino
-// Security Labs' list; PMapper's edges), lower-cased.
-var escalationActions = []string{
-	"iam:createpolicyversion",
-	"iam:setdefaultpolicyversion",
-	"iam:createaccesskey",
-	"iam:createloginprofile",
-	"iam:updateloginprofile",
-	"iam:attachuserpolicy",
-	"iam:attachgrouppolicy",
-	"iam:attachrolepolicy",
-	"iam:putuserpolicy",
-	"iam:putgrouppolicy",
-	"iam:putrolepolicy",
-	"iam:addusertogroup",
-	"iam:updateassumerolepolicy",
-	"lambda:updatefunctioncode",
-	"glue:updatedevendpoint",
-}
-
-// escalationPaths are combinations that escalate together: each starts
-// with iam:PassRole, which must be granted on a wildcard.
-var escalationPaths = [][]string{
-	{"iam:passrole", "ec2:runinstances"},
-	{"iam:passrole", "lambda:createfunction", "lambda:invokefunction"},
-	{"iam:passrole", "lambda:createfunction", "lambda:createeventsourcemapping"},
-	{"iam:passrole", "cloudformation:createstack"},
-	{"iam:passrole", "glue:createdevendpoint"},
-	{"iam:passrole", "datapipeline:createpipeline", "datapipeline:putpipelinedefinition"},
-	{"iam:passrole", "sagemaker:createnotebookinstance", "sagemaker:createpresignednotebookinstanceurl"},
 }
 
 // bedrockInvoke are the actions that run a model.

@@ -28,12 +28,28 @@ type Inputs struct {
 	// Export is an account read elsewhere (build inputs with a Terraform
 	// plan applied, translator/terraform), checked as Build's would be.
 	Export *account.Export
+	// Enable lists the optional rules to run (Rule.Optional); the
+	// others' findings are dropped.
+	Enable []string
 }
 
 // Report is the outcome of a lint run.
 type Report struct {
-	// Findings are the lint findings, sorted and unique.
+	// Findings are the lint findings, sorted and unique; with a
+	// configuration (Apply), those it does not suppress.
 	Findings []*schema.Error
+	// Suppressed are the findings a suppression of the configuration
+	// selects, each with the first suppression that does: reported, but
+	// not counted and not failing the run.
+	Suppressed []Suppressed
+	// Baseline is set by Baseline.Mark: true for the findings (and
+	// suppressed findings) the baseline holds, false for new ones; nil
+	// when no baseline was given.
+	Baseline map[*schema.Error]bool
+	// Config is the configuration Apply used, or nil.
+	Config *Config
+	// Enabled are the optional rules that ran (Inputs.Enable).
+	Enabled []string
 	// Errors are problems with the inputs (unreadable or invalid files):
 	// what `iam2rego validate` or `build` would reject.
 	Errors []*schema.Error
@@ -94,7 +110,8 @@ func Run(in Inputs) *Report {
 		// a clean report would say the inputs were checked.
 		r.errs.Add(schema.Errorf(schema.CodeJSONSyntax, strings.Join(in.Paths, ", "), "", "no policy document found in the inputs: nothing was linted"))
 	}
-	r.report.Findings = unique(r.findings.All())
+	r.report.Findings = enabled(unique(r.findings.All()), in.Enable)
+	r.report.Enabled = in.Enable
 	r.report.Errors = unique(r.errs.All())
 	return &r.report
 }

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/iam2rego/iam2rego/analysis/kernel"
@@ -16,7 +17,10 @@ import (
 // When the file can be read again, the result also has a region: the line
 // and column where the value at the pointer starts (for a document stored
 // as a string in an export, where that string starts). Input errors are
-// toolExecutionNotifications of the run's invocation.
+// toolExecutionNotifications of the run's invocation. Every result has a
+// partial fingerprint (Fingerprint); suppressed findings are results with
+// an external suppression (its reason, and where the configuration holds
+// it), and with a baseline every result has a baselineState.
 
 const helpURI = "https://github.com/iam2rego/iam2rego#iam2rego-lint"
 
@@ -38,6 +42,10 @@ func WriteSARIF(w io.Writer, r *Report, version string) error {
 	index := map[string]int{}
 	for i, rule := range Rules {
 		index[rule.Code] = i
+		config := map[string]any{"level": level(rule.Severity)}
+		if rule.Optional() && !slices.Contains(r.Enabled, rule.Code) {
+			config["enabled"] = false
+		}
 		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, kernel.SARIFRule{
 			ID:                   rule.Code,
 			Name:                 kernel.RuleName(rule.Code),
@@ -45,19 +53,15 @@ func WriteSARIF(w io.Writer, r *Report, version string) error {
 			FullDescription:      &kernel.SARIFText{Text: rule.Help},
 			Help:                 &kernel.SARIFText{Text: rule.Help + " Applies to " + rule.Applies + "."},
 			HelpURI:              helpURI,
-			DefaultConfiguration: map[string]any{"level": level(rule.Severity)},
+			DefaultConfiguration: config,
 			Properties:           map[string]any{"tags": []string{"security", "iam", "least-privilege"}},
 		})
 	}
 	for _, f := range r.Findings {
-		run.Results = append(run.Results, kernel.SARIFResult{
-			RuleID:     f.Code,
-			RuleIndex:  index[f.Code],
-			Level:      level(f.Severity),
-			Message:    kernel.SARIFText{Text: f.Message},
-			Locations:  []kernel.SARIFLocation{loc.of(f)},
-			Properties: map[string]any{"jsonPointer": pointerOf(f)},
-		})
+		run.Results = append(run.Results, result(r, f, nil, index, &loc))
+	}
+	for _, s := range r.Suppressed {
+		run.Results = append(run.Results, result(r, s.Finding, s.By, index, &loc))
 	}
 	for _, e := range r.Errors {
 		run.Invocations[0].ToolExecutionNotifications = append(run.Invocations[0].ToolExecutionNotifications, kernel.SARIFNotification{
@@ -67,6 +71,39 @@ func WriteSARIF(w io.Writer, r *Report, version string) error {
 		})
 	}
 	return kernel.WriteSARIF(w, run)
+}
+
+// fingerprintKey names lint's fingerprint in partialFingerprints.
+const fingerprintKey = "iam2regoLint/v1"
+
+// result is the SARIF result of a finding, suppressed by by (or nil).
+// With a configuration, every result has a suppressions list (empty when
+// not suppressed); with a baseline, a baselineState.
+func result(r *Report, f *schema.Error, by *Suppression, index map[string]int, loc *locator) kernel.SARIFResult {
+	res := kernel.SARIFResult{
+		RuleID:              f.Code,
+		RuleIndex:           index[f.Code],
+		Level:               level(f.Severity),
+		Message:             kernel.SARIFText{Text: f.Message},
+		Locations:           []kernel.SARIFLocation{loc.of(f)},
+		PartialFingerprints: map[string]string{fingerprintKey: Fingerprint(f)},
+		Properties:          map[string]any{"jsonPointer": pointerOf(f)},
+	}
+	if r.Config != nil {
+		list := []kernel.SARIFSuppression{}
+		if by != nil {
+			where := loc.of(&schema.Error{File: by.File, Pointer: by.Pointer})
+			list = append(list, kernel.SARIFSuppression{Kind: "external", Status: "accepted", Justification: by.Reason, Location: &where})
+		}
+		res.Suppressions = &list
+	}
+	if r.Baseline != nil {
+		res.BaselineState = "new"
+		if r.Baseline[f] {
+			res.BaselineState = "unchanged"
+		}
+	}
+	return res
 }
 
 func pointerOf(e *schema.Error) string {
