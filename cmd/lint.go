@@ -94,7 +94,7 @@ func ruleList() string {
 		if r.Optional() {
 			optional = " (optional: --enable " + r.Code + ")"
 		}
-		fmt.Fprintf(&b, "   %-26s %-8s %s%s\n", r.Code, r.Severity, r.Short, optional)
+		fmt.Fprintf(&b, "   %-29s %-8s %s%s\n", r.Code, r.Severity, r.Short, optional)
 	}
 	return strings.TrimSuffix(b.String(), "\n")
 }
