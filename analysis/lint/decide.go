@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/iam2rego/iam2rego/analysis/kernel"
 	"github.com/iam2rego/iam2rego/arn"
@@ -25,22 +26,42 @@ type decider struct {
 	ctx  context.Context
 	eng  *rego.Engine
 	view *kernel.View
-	run  *runner
+	run  *runner // read only while deciding (sources)
+
+	mu     sync.Mutex
+	shared map[string]*Probe // a step's outcome for its share key (share.go)
 }
 
 // holderState is what is decided for one holder, once per step.
 type holderState struct {
-	arn, account string
-	vars         map[string]string
-	stmts        map[translator.PolicyType][]*translator.Statement
-	steps        map[string]*Probe // by stepKey; nil: not allowed
+	arn, account, kind string
+	tags               map[string]string
+	vars               map[string]string
+	stmts              map[translator.PolicyType][]*translator.Statement
+	policies           []namedPolicy     // identity and boundary policies
+	steps              map[string]*Probe // by stepKey; nil: not allowed
+	errs               []*schema.Error
+}
+
+// namedPolicy is one of a holder's policies, by type and name.
+type namedPolicy struct {
+	typ   translator.PolicyType
+	name  string
+	stmts []*translator.Statement
+}
+
+// outcome is what the engine allows one holder, and what it could not
+// decide (each a deny, reported as an input error).
+type outcome struct {
+	found []Escalation
+	errs  []*schema.Error
 }
 
 // decide decides every method whose steps the holding statically grants
-// (mayHold: conditions and resource types left to the engine) and
-// reports the ones the engine allows.
-func (d *decider) decide(h *holding) {
-	var found []Escalation
+// (mayTake: conditions and resource types are left to the engine) and
+// returns the ones the engine allows.
+func (d *decider) decide(h *holding) outcome {
+	var out outcome
 	var st *holderState
 	for i := range methods {
 		m := &methods[i]
@@ -50,8 +71,8 @@ func (d *decider) decide(h *holding) {
 		if st == nil {
 			var err error
 			if st, err = d.state(h.arn); err != nil {
-				d.run.errs.Add(schema.Errorf(schema.CodeInternal, d.view.Label, "", "escalation of %s not decided (a deny, fail closed): %v", h.arn, err))
-				return
+				out.errs = append(out.errs, schema.Errorf(schema.CodeInternal, d.view.Label, "", "escalation of %s not decided (a deny, fail closed): %v", h.arn, err))
+				return out
 			}
 		}
 		e := Escalation{Principal: h.arn, Policy: h.policy, Method: m.ID, Code: m.Code, Name: m.Name, Source: m.Source}
@@ -64,11 +85,13 @@ func (d *decider) decide(h *holding) {
 			e.Steps = append(e.Steps, *p)
 		}
 		if e.Steps != nil {
-			found = append(found, e)
+			out.found = append(out.found, e)
 		}
 	}
-	d.run.report.Escalations = append(d.run.report.Escalations, found...)
-	d.run.escalationFindings(h, found)
+	if st != nil {
+		out.errs = st.errs
+	}
+	return out
 }
 
 // state reads a holder's policies from the bundle.
@@ -77,7 +100,7 @@ func (d *decider) state(principal string) (*holderState, error) {
 	if p == nil {
 		return nil, fmt.Errorf("%s is not a principal of the bundle", principal)
 	}
-	st := &holderState{arn: principal, account: p.Account, vars: d.view.Variables(principal),
+	st := &holderState{arn: principal, account: p.Account, kind: p.Kind, tags: p.Tags, vars: d.view.Variables(principal),
 		stmts: map[translator.PolicyType][]*translator.Statement{}, steps: map[string]*Probe{}}
 	add := func(names []string, t translator.PolicyType) error {
 		for _, n := range names {
@@ -86,6 +109,9 @@ func (d *decider) state(principal string) (*holderState, error) {
 				return err
 			}
 			st.stmts[t] = append(st.stmts[t], pol.Statements...)
+			if t != translator.SCP {
+				st.policies = append(st.policies, namedPolicy{typ: t, name: n, stmts: pol.Statements})
+			}
 		}
 		return nil
 	}
@@ -111,13 +137,40 @@ func stepKey(s step) string {
 	return fmt.Sprintf("%s %t %v", s.Action, s.Other, s.Context)
 }
 
-// step decides a step on its witness resources and contexts and returns
-// the first allowed request, nil when none is.
+// step decides a step once per holder: as a holder with the same share
+// key did (share.go), or on its own witnesses and contexts (probe).
 func (d *decider) step(st *holderState, s step) *Probe {
 	key := stepKey(s)
 	if p, ok := st.steps[key]; ok {
 		return p
 	}
+	share := d.shareKey(st, s)
+	d.mu.Lock()
+	like, seen := d.shared[share]
+	d.mu.Unlock()
+	if seen {
+		if like == nil {
+			st.steps[key] = nil
+			return nil
+		}
+		if p := d.reprobe(st, like); p != nil {
+			st.steps[key] = p
+			return p
+		}
+	}
+	p := d.probe(st, s)
+	st.steps[key] = p
+	if !seen {
+		d.mu.Lock()
+		d.shared[share] = p
+		d.mu.Unlock()
+	}
+	return p
+}
+
+// probe decides a step on its witness resources and contexts and
+// returns the first allowed request, nil when none is.
+func (d *decider) probe(st *holderState, s step) *Probe {
 	var p *Probe
 	ctxs := d.contexts(st, s)
 	for _, w := range d.witnesses(st, s) {
@@ -126,7 +179,7 @@ func (d *decider) step(st *holderState, s step) *Probe {
 				Resource: rego.Resource{ARN: w, Account: resourceAccount(w, st.account)}, Context: in.Context}
 			dec := kernel.Decide(d.ctx, d.eng, req)
 			if dec.Error != "" {
-				d.run.errs.Add(schema.Errorf(schema.CodeInternal, d.view.Label, "", "%s %s on %s not decided (a deny, fail closed): %s", st.arn, s.Action, w, dec.Error))
+				st.errs = append(st.errs, schema.Errorf(schema.CodeInternal, d.view.Label, "", "%s %s on %s not decided (a deny, fail closed): %s", st.arn, s.Action, w, dec.Error))
 				continue
 			}
 			if dec.Allow {
@@ -141,7 +194,6 @@ func (d *decider) step(st *holderState, s step) *Probe {
 			break
 		}
 	}
-	st.steps[key] = p
 	return p
 }
 

@@ -250,3 +250,40 @@ func TestEscalationsAgreeWithWhoCan(t *testing.T) {
 		t.Errorf("%d principals with %d steps: the export's admins and deployers should show more", len(principals), steps)
 	}
 }
+
+// Holders of the same policies share what the engine decided for a step
+// (share.go), but not where the policies read the principal's name or
+// tags: there each is decided for itself.
+func TestSharedStepsKeepNamesAndTags(t *testing.T) {
+	dir := buildFolder(t, `{"accounts":[{"id":"111111111111",
+		"policies":[{"name":"keys","file":"keys.json"}],
+		"users":[{"name":"alice","managed":["arn:aws:iam::111111111111:policy/keys"]},
+		         {"name":"bob","managed":["arn:aws:iam::111111111111:policy/keys"]},
+		         {"name":"carol","managed":["arn:aws:iam::111111111111:policy/keys"],"tags":{"level":"admin"}},
+		         {"name":"dave","managed":["arn:aws:iam::111111111111:policy/keys"],"tags":{"level":"dev"}}]}]}`)
+	keys := `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":"*","Condition":{"StringLike":{"aws:PrincipalArn":"*:user/alice"}}},
+		{"Effect":"Allow","Action":"iam:CreateLoginProfile","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/level":"admin"}}},
+		{"Effect":"Allow","Action":"iam:UpdateLoginProfile","Resource":"arn:aws:iam::111111111111:user/*"}]}`
+	if err := os.WriteFile(filepath.Join(dir, "keys.json"), []byte(keys), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := Run(Inputs{Paths: []string{dir}})
+	if len(r.Errors) > 0 {
+		t.Fatalf("input errors: %v", r.Errors)
+	}
+	got := map[string][]string{}
+	for _, e := range r.Escalations {
+		who := e.Principal[strings.LastIndexByte(e.Principal, '/')+1:]
+		got[e.Method] = append(got[e.Method], who)
+	}
+	for method, want := range map[string][]string{
+		"iam-createaccesskey":    {"alice"},
+		"iam-createloginprofile": {"carol"},
+		"iam-updateloginprofile": {"alice", "bob", "carol", "dave"},
+	} {
+		if !slices.Equal(got[method], want) {
+			t.Errorf("%s held by %v, want %v", method, got[method], want)
+		}
+	}
+}

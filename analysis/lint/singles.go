@@ -112,8 +112,10 @@ func (r *runner) decideAll(exp *account.Export, label string, holders []*holding
 		fail(err)
 		return
 	}
-	d := &decider{ctx: r.ctx, eng: eng, view: v, run: r}
-	for _, h := range todo {
-		d.decide(h)
+	d := &decider{ctx: r.ctx, eng: eng, view: v, run: r, shared: map[string]*Probe{}}
+	for i, o := range d.decideHolders(todo) {
+		r.errs.Add(o.errs...)
+		r.report.Escalations = append(r.report.Escalations, o.found...)
+		r.escalationFindings(todo[i], o.found)
 	}
 }
