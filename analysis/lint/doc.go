@@ -38,7 +38,10 @@
 // which methods cannot apply (paths.go, mayTake); every step of the others
 // is decided on witness resources of the action's catalogue resource
 // types and in the request contexts of the holder's conditions
-// (kernel.KeyValues), with the context the method needs pinned. Found
+// (kernel.KeyValues), with the context the method needs pinned. Holders
+// are decided on every core, and holders with the same policies for a
+// step's action share its outcome (share.go), an allow being decided
+// again for each. Found
 // methods are Report.Escalations, with their requests and the statements
 // the decisions cite; the findings summarise them per cited statement.
 //
