@@ -2,6 +2,7 @@ package diff
 
 import (
 	"fmt"
+	"github.com/iam2rego/iam2rego/analysis/kernel"
 	"io"
 	"strings"
 )
@@ -16,7 +17,7 @@ const MarkdownRows = 100
 // Terraform plan leaves unknown until apply, and the removed access.
 func WriteMarkdown(w io.Writer, r *Report) error {
 	fmt.Fprintf(w, "## iam2rego diff\n\n")
-	fmt.Fprintf(w, "%s: **%d new access**, %d removed", mdCode(r.Old+" → "+r.New), len(r.Added), len(r.Removed))
+	fmt.Fprintf(w, "%s: **%d new access**, %d removed", kernel.MarkdownCode(r.Old+" → "+r.New), len(r.Added), len(r.Removed))
 	if len(r.Unknown) > 0 {
 		fmt.Fprintf(w, ", **%d values known only after apply**", len(r.Unknown))
 	}
@@ -31,16 +32,16 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 				fmt.Fprintf(w, "\n… and %d more (the JSON and SARIF formats list them all).\n", len(list)-i)
 				break
 			}
-			who := mdCode(a.Principal)
+			who := kernel.MarkdownCode(a.Principal)
 			if a.External != "" {
 				who += " (" + a.External + ", outside the account)"
 			}
 			grants := make([]string, len(a.Statements))
 			for i, g := range a.Statements {
-				grants[i] = mdCell(g.describe())
+				grants[i] = kernel.MarkdownCell(g.describe())
 			}
-			fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", who, mdCode(a.Action), mdCode(a.Resource),
-				mdCell(strings.TrimPrefix(contextText(a.Context), "  with ")), strings.Join(grants, "<br>"))
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", who, kernel.MarkdownCode(a.Action), kernel.MarkdownCode(a.Resource),
+				kernel.MarkdownCell(strings.TrimPrefix(contextText(a.Context), "  with ")), strings.Join(grants, "<br>"))
 		}
 		fmt.Fprintln(w)
 	}
@@ -48,7 +49,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	if len(r.Unknown) > 0 {
 		fmt.Fprintf(w, "### Known only after apply\n\nThese planned changes are left out of NEW; no guard passes over them.\n\n")
 		for _, u := range r.Unknown {
-			fmt.Fprintf(w, "- %s at %s: %s\n", mdCode(u.File), mdCode(u.Pointer), mdCell(u.Message))
+			fmt.Fprintf(w, "- %s at %s: %s\n", kernel.MarkdownCode(u.File), kernel.MarkdownCode(u.Pointer), kernel.MarkdownCell(u.Message))
 		}
 		fmt.Fprintln(w)
 	}
@@ -60,14 +61,4 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	}
 	fmt.Fprintf(w, "</sub>\n")
 	return nil
-}
-
-// mdCode is text as inline code (backticks in it become ').
-func mdCode(s string) string {
-	return "`" + strings.ReplaceAll(mdCell(s), "`", "'") + "`"
-}
-
-// mdCell keeps text inside one table cell: no line breaks, | escaped.
-func mdCell(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ", "<", "&lt;", ">", "&gt;").Replace(s)
 }

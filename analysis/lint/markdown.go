@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"github.com/iam2rego/iam2rego/analysis/kernel"
 	"io"
 	"slices"
 	"strings"
@@ -35,7 +36,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	if len(r.Findings) > 0 {
 		fmt.Fprintf(w, "| rule | severity | findings |\n| --- | --- | --- |\n")
 		for _, c := range byRule(r.Findings) {
-			fmt.Fprintf(w, "| %s | %s | %d |\n", mdCode(c.code), c.severity, c.n)
+			fmt.Fprintf(w, "| %s | %s | %d |\n", kernel.MarkdownCode(c.code), c.severity, c.n)
 		}
 		fmt.Fprintln(w)
 		list := slices.Clone(r.Findings)
@@ -46,20 +47,20 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 			if !r.isNew(f) {
 				sev += " (baseline)"
 			}
-			return fmt.Sprintf("| %s | %s | %s | %s | %s |", sev, mdCode(f.Code), mdCode(f.File), mdCode(pointerOf(f)), mdCell(f.Message))
+			return fmt.Sprintf("| %s | %s | %s | %s | %s |", sev, kernel.MarkdownCode(f.Code), kernel.MarkdownCode(f.File), kernel.MarkdownCode(pointerOf(f)), kernel.MarkdownCell(f.Message))
 		})
 	}
 	if len(r.Suppressed) > 0 {
 		header := "### Suppressed\n\n| rule | file | pointer | reason |\n| --- | --- | --- | --- |\n"
 		mdTable(w, header, len(r.Suppressed), func(i int) string {
 			s := r.Suppressed[i]
-			return fmt.Sprintf("| %s | %s | %s | %s |", mdCode(s.Finding.Code), mdCode(s.Finding.File), mdCode(pointerOf(s.Finding)), mdCell(s.By.Reason))
+			return fmt.Sprintf("| %s | %s | %s | %s |", kernel.MarkdownCode(s.Finding.Code), kernel.MarkdownCode(s.Finding.File), kernel.MarkdownCode(pointerOf(s.Finding)), kernel.MarkdownCell(s.By.Reason))
 		})
 	}
 	if len(r.Errors) > 0 {
 		fmt.Fprintf(w, "### Input errors\n\n")
 		for _, e := range r.Errors {
-			fmt.Fprintf(w, "- %s at %s: %s (%s)\n", mdCode(e.File), mdCode(pointerOf(e)), mdCell(e.Message), mdCode(e.Code))
+			fmt.Fprintf(w, "- %s at %s: %s (%s)\n", kernel.MarkdownCode(e.File), kernel.MarkdownCode(pointerOf(e)), kernel.MarkdownCell(e.Message), kernel.MarkdownCode(e.Code))
 		}
 		fmt.Fprintln(w)
 	}
@@ -114,14 +115,4 @@ func newFirst(aNew, bNew bool) int {
 		return -1
 	}
 	return 1
-}
-
-// mdCode is text as inline code (backticks in it become ').
-func mdCode(s string) string {
-	return "`" + strings.ReplaceAll(mdCell(s), "`", "'") + "`"
-}
-
-// mdCell keeps text inside one table cell: no line breaks, | escaped.
-func mdCell(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ", "<", "&lt;", ">", "&gt;").Replace(s)
 }

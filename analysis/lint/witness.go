@@ -37,26 +37,8 @@ func genericWitness(action, target, account string) string {
 			pick = t
 		}
 	}
-	f := pick.ARN
-	var b strings.Builder
-	for {
-		i := strings.Index(f, "${")
-		j := strings.Index(f[max(i, 0):], "}")
-		if i < 0 || j < 0 {
-			b.WriteString(f)
-			return b.String()
-		}
-		b.WriteString(f[:i])
-		switch strings.ToLower(f[i+2 : i+j]) {
-		case "partition":
-			b.WriteString("aws")
-		case "region":
-			b.WriteString(kernel.WitnessRegion)
-		case "account", "accountid":
-			b.WriteString(account)
-		default:
-			b.WriteString("iam2rego-witness")
-		}
-		f = f[i+j+1:]
-	}
+	// The format's placeholders are policy variables to Substitute: those
+	// it is given are filled, every other becomes *, then a name.
+	filled := kernel.Substitute(pick.ARN, map[string]string{"partition": "aws", "region": kernel.WitnessRegion, "account": account, "accountid": account})
+	return strings.ReplaceAll(filled, "*", "iam2rego-witness")
 }
