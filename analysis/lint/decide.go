@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -134,7 +135,7 @@ func (d *decider) state(principal string) (*holderState, error) {
 // stepKey identifies a step's requests: its action, whether the resource
 // must be another's, and its pinned context.
 func stepKey(s step) string {
-	return fmt.Sprintf("%s %t %v", s.Action, s.Other, s.Context)
+	return fmt.Sprintf("%s %t %t %v", s.Action, s.Other, s.Every, s.Pinned)
 }
 
 // step decides a step once per holder: as a holder with the same share
@@ -169,32 +170,38 @@ func (d *decider) step(st *holderState, s step) *Probe {
 }
 
 // probe decides a step on its witness resources and contexts and
-// returns the first allowed request, nil when none is.
+// returns the first allowed request, in their order, nil when none is.
+// The requests are decided a few at a time on every core; what is
+// reported does not depend on which finishes first.
 func (d *decider) probe(st *holderState, s step) *Probe {
-	var p *Probe
+	var reqs []rego.Request
 	ctxs := d.contexts(st, s)
 	for _, w := range d.witnesses(st, s) {
 		for _, in := range kernel.ProbeInputs(ctxs, true) {
-			req := rego.Request{Principal: rego.Principal{ARN: st.arn}, Action: s.Action,
-				Resource: rego.Resource{ARN: w, Account: resourceAccount(w, st.account)}, Context: in.Context}
-			dec := kernel.Decide(d.ctx, d.eng, req)
+			reqs = append(reqs, rego.Request{Principal: rego.Principal{ARN: st.arn}, Action: s.Action,
+				Resource: rego.Resource{ARN: w, Account: resourceAccount(w, st.account)}, Context: in.Context})
+		}
+	}
+	chunk := runtime.GOMAXPROCS(0)
+	for lo := 0; lo < len(reqs); lo += chunk {
+		part := reqs[lo:min(lo+chunk, len(reqs))]
+		decs := kernel.DecideAll(d.ctx, d.eng, part)
+		for i, dec := range decs {
+			req := part[i]
 			if dec.Error != "" {
-				st.errs = append(st.errs, schema.Errorf(schema.CodeInternal, d.view.Label, "", "%s %s on %s not decided (a deny, fail closed): %s", st.arn, s.Action, w, dec.Error))
+				st.errs = append(st.errs, schema.Errorf(schema.CodeInternal, d.view.Label, "", "%s %s on %s not decided (a deny, fail closed): %s", st.arn, s.Action, req.Resource.ARN, dec.Error))
 				continue
 			}
 			if dec.Allow {
-				p = &Probe{Action: s.Action, Resource: w, Context: in.Context, Statements: d.cite(dec)}
-				if arn.Account(w) == "" {
+				p := &Probe{Action: s.Action, Resource: req.Resource.ARN, Context: req.Context, Statements: d.cite(dec)}
+				if arn.Account(req.Resource.ARN) == "" {
 					p.ResourceAccount = st.account
 				}
-				break
+				return p
 			}
 		}
-		if p != nil {
-			break
-		}
 	}
-	return p
+	return nil
 }
 
 // resourceAccount is the account of a witness: its ARN's, or the
@@ -208,14 +215,15 @@ func resourceAccount(resource, holder string) string {
 
 // contexts are the request contexts of a step: every side of the
 // conditions of the holder's statements that may match the action
-// (kernel.KeyValues), with the step's pinned keys set. Witnesses get no
+// (kernel.KeyValues), with the step's pinned keys set (each of its
+// alternatives in turn). Witnesses get no
 // tags (kernel.ProbeInputs drops aws:ResourceTag values): a grant
 // conditioned on the resource's tags is not a method, since which
 // resources carry them is not known.
 func (d *decider) contexts(st *holderState, s step) []map[string]any {
 	var conds []*translator.Condition
-	for _, list := range st.stmts {
-		for _, x := range list {
+	for _, t := range []translator.PolicyType{translator.Identity, translator.Boundary, translator.SCP} {
+		for _, x := range st.stmts[t] {
 			if kernel.MatchesAction(x, s.Action) {
 				conds = append(conds, x.Conditions...)
 			}
@@ -223,15 +231,25 @@ func (d *decider) contexts(st *holderState, s step) []map[string]any {
 	}
 	values := kernel.KeyValues(conds, st.vars)
 	for k := range values {
-		for pk := range s.Context {
-			if strings.EqualFold(k, pk) {
-				delete(values, k)
+		for _, pin := range s.Pinned {
+			for pk := range pin {
+				if strings.EqualFold(k, pk) {
+					delete(values, k)
+				}
 			}
 		}
 	}
-	out := kernel.Contexts(values)
-	for _, c := range out {
-		maps.Copy(c, s.Context)
+	base := kernel.Contexts(values)
+	if len(s.Pinned) == 0 {
+		return base
+	}
+	var out []map[string]any
+	for _, pin := range s.Pinned {
+		for _, c := range base {
+			c = maps.Clone(c)
+			maps.Copy(c, pin)
+			out = append(out, c)
+		}
 	}
 	return out
 }

@@ -59,6 +59,9 @@ func TestEscalationIsDecidedNotRead(t *testing.T) {
 		{"AttachRolePolicy limited to a pattern AdministratorAccess fits",
 			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:AttachRolePolicy","Resource":"*","Condition":{"ArnLike":{"iam:PolicyARN":"arn:aws:iam::aws:policy/*"}}}]}`,
 			"iam-attachrolepolicy", true},
+		{"AttachRolePolicy of anything but AdministratorAccess (IAMFullAccess is attachable)",
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:AttachRolePolicy","Resource":"*","Condition":{"ArnNotEquals":{"iam:PolicyARN":"arn:aws:iam::aws:policy/AdministratorAccess"}}}]}`,
+			"iam-attachrolepolicy", true},
 		{"a condition no request meets (aws:CalledVia is a service principal)",
 			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":"*","Condition":{"ForAnyValue:StringEquals":{"aws:CalledVia":"lambda"}}}]}`,
 			"iam-createaccesskey", false},
@@ -246,6 +249,14 @@ func TestEscalationsAgreeWithWhoCan(t *testing.T) {
 		}
 	}
 	t.Logf("%d escalations of %d principals: %d steps, %d distinct who-can queries", len(r.Escalations), len(principals), steps, len(asked))
+	// The same inputs give the same report: requests are decided on every
+	// core, but which finishes first does not choose what is reported.
+	again := Run(Inputs{Build: in})
+	a, _ := json.Marshal(r.Escalations)
+	b2, _ := json.Marshal(again.Escalations)
+	if string(a) != string(b2) {
+		t.Error("a second run reports other escalations")
+	}
 	if len(principals) < 3 || steps < 20 {
 		t.Errorf("%d principals with %d steps: the export's admins and deployers should show more", len(principals), steps)
 	}

@@ -18,8 +18,16 @@ const (
 	srcExfiltration   = "cloudsplaining 0.9, data exfiltration actions"
 )
 
-// adminPolicy is the policy an attacker attaches (iam:PolicyARN).
-const adminPolicy = "arn:aws:iam::aws:policy/AdministratorAccess"
+// attachable are the policies an attacker attaches (iam:PolicyARN), in
+// the order they are tried: AdministratorAccess, and the AWS managed
+// policies that let their holder grant itself the rest (IAMFullAccess)
+// or do nearly everything (PowerUserAccess), for a condition that lists
+// or excludes AdministratorAccess alone.
+var attachable = []string{
+	"arn:aws:iam::aws:policy/AdministratorAccess",
+	"arn:aws:iam::aws:policy/IAMFullAccess",
+	"arn:aws:iam::aws:policy/PowerUserAccess",
+}
 
 // method is one escalation method or credentials exposure.
 type method struct {
@@ -42,8 +50,10 @@ type step struct {
 	// type, named by "*", NotResource or a pattern whose resource part is
 	// only wildcards (arn:aws:s3:::*/*), not by a narrower pattern.
 	Every bool
-	// Context is pinned: these keys take these values in every probe.
-	Context map[string]any
+	// Pinned are the context values the method needs, one alternative
+	// per probe set: these keys take these values (the step holds when
+	// one alternative is allowed).
+	Pinned []map[string]any
 	// Target is the resource type a generic witness takes (for "*"),
 	// when it is not the action's first required one.
 	Target string
@@ -58,10 +68,14 @@ func at(s step, target string) step {
 func on(action string) step   { return step{Action: action, Other: true} }
 func also(action string) step { return step{Action: action} }
 func attach(action string) step {
-	return step{Action: action, Other: true, Context: map[string]any{"iam:PolicyARN": adminPolicy}}
+	var pins []map[string]any
+	for _, p := range attachable {
+		pins = append(pins, map[string]any{"iam:PolicyARN": p})
+	}
+	return step{Action: action, Other: true, Pinned: pins}
 }
 func passTo(service string) step {
-	return step{Action: "iam:passrole", Other: true, Context: map[string]any{"iam:PassedToService": service}}
+	return step{Action: "iam:passrole", Other: true, Pinned: []map[string]any{{"iam:PassedToService": service}}}
 }
 func one(id, action, name, src string) method {
 	return method{ID: id, Code: CodePrivilegeEscalation, Name: name, Source: src, Steps: []step{on(action)}}

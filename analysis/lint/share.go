@@ -2,35 +2,21 @@ package lint
 
 import (
 	"encoding/json"
-	"runtime"
 	"strings"
-	"sync"
 
 	"github.com/iam2rego/iam2rego/analysis/kernel"
 	"github.com/iam2rego/iam2rego/rego"
 	"github.com/iam2rego/iam2rego/translator"
 )
 
-// decideHolders decides every holder, on every core (the engine is safe
-// for concurrent use); the outcomes are in the holders' order.
+// decideHolders decides every holder in order: the first holder of a
+// share key decides a step for the others, so that the report does not
+// depend on scheduling (probe decides on every core).
 func (d *decider) decideHolders(holders []*holding) []outcome {
 	out := make([]outcome, len(holders))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(holders)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				out[i] = d.decide(holders[i])
-			}
-		}()
+	for i, h := range holders {
+		out[i] = d.decide(h)
 	}
-	for i := range holders {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 	return out
 }
 
