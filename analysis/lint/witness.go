@@ -1,9 +1,12 @@
 package lint
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/iam2rego/iam2rego/analysis/kernel"
+	"github.com/iam2rego/iam2rego/arn"
+	"github.com/iam2rego/iam2rego/translator"
 	"github.com/iam2rego/iam2rego/translator/catalog"
 )
 
@@ -41,4 +44,95 @@ func genericWitness(action, target, account string) string {
 	// it is given are filled, every other becomes *, then a name.
 	filled := kernel.Substitute(pick.ARN, map[string]string{"partition": "aws", "region": kernel.WitnessRegion, "account": account, "accountid": account})
 	return strings.ReplaceAll(filled, "*", "iam2rego-witness")
+}
+
+// witnesses are the resources a step is decided on: a witness of each
+// resource pattern of the holder's Allow statements that may match the
+// action and that fits one of its resource types (catalog), or a generic
+// resource of its first type for "*", NotResource and statements without
+// Resource. A step on another's resource skips patterns without a
+// wildcard and the holder itself.
+func (d *decider) witnesses(st *holderState, s step) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(w string) {
+		if w == "" || seen[w] || len(out) >= maxWitnesses || (s.Other && strings.EqualFold(w, st.arn)) {
+			return
+		}
+		if !fitsType(s.Action, w) {
+			return
+		}
+		seen[w] = true
+		out = append(out, w)
+	}
+	for _, x := range st.stmts[translator.Identity] {
+		if x.Effect != translator.Allow || !kernel.MatchesAction(x, s.Action) {
+			continue
+		}
+		if !x.HasResource || x.NotResource {
+			add(genericWitness(s.Action, s.Target, st.account))
+			continue
+		}
+		for _, r := range x.Resources {
+			switch {
+			case r.Raw == "*":
+				add(genericWitness(s.Action, s.Target, st.account))
+			case s.Other && !wildName(r.Raw), s.Every && !everyName(r.Raw):
+			default:
+				add(d.patternWitness(r.Raw, s, st))
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// patternWitness is a witness of a resource pattern for a step: the
+// kernel's (kernel.Witness), or, when that is no resource of the action's
+// types but the pattern can name one (arn:aws:*:*:111111111111:*), the
+// generic resource of the pattern's account when the pattern matches it.
+func (d *decider) patternWitness(pattern string, s step, st *holderState) string {
+	w := kernel.Witness(pattern, s.Action, st.account, st.vars)
+	if w != "" && fitsType(s.Action, w) {
+		return w
+	}
+	if ok, _ := catalog.FitsResourceType(s.Action, pattern); !ok {
+		return ""
+	}
+	acct := arn.Account(pattern)
+	if acct == "" || strings.ContainsAny(acct, "*?$") {
+		acct = st.account
+	}
+	g := genericWitness(s.Action, s.Target, acct)
+	if catalog.WildcardMatch(kernel.Substitute(pattern, st.vars), g) {
+		return g
+	}
+	return ""
+}
+
+// everyName reports an ARN pattern whose resource part is only
+// wildcards and separators (arn:aws:s3:::*/*): it names every resource of
+// its service in its accounts and regions.
+func everyName(pattern string) bool {
+	a, ok := arn.Parse(pattern)
+	return ok && a.Resource != "" && strings.Trim(a.Resource, "*?/:") == "" && strings.Contains(a.Resource, "*")
+}
+
+// wildName reports a wildcard in an ARN pattern's resource part, outside
+// policy variables: the pattern names more than one resource.
+func wildName(pattern string) bool {
+	a, ok := arn.Parse(pattern)
+	if !ok {
+		return strings.ContainsAny(pattern, "*?")
+	}
+	res := a.Resource
+	for {
+		i := strings.Index(res, "${")
+		j := strings.Index(res[max(i, 0):], "}")
+		if i < 0 || j < 0 {
+			break
+		}
+		res = res[:i] + res[i+j+1:]
+	}
+	return strings.ContainsAny(res, "*?")
 }
