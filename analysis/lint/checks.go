@@ -88,13 +88,25 @@ func checkBreadth(s *stmt, d *schema.Diagnostics) {
 		}); len(w) > 0 {
 			d.Add(about(finding(CodeWriteOnAnyResource, s.file, res, "%d write or tagging actions on every resource: %s", len(w), names(w)), s, w...))
 		}
-		if p := s.matching(func(a catalog.Action) bool { return open(a) && a.Level == catalog.Permissions }); len(p) > 0 {
-			d.Add(about(finding(CodeResourceExposure, s.file, res, "%d permissions-management actions on every resource: %s", len(p), names(p)), s, p...))
-		}
 	}
 	if b := s.among(bedrockInvoke); len(b) > 0 && (s.anyResource || anyBedrockResource(s.Resources)) {
 		d.Add(about(finding(CodeBedrockAnyModel, s.file, res, "%s on every model instead of model ARNs", names(b)), s, b...))
 	}
+}
+
+// exposed returns the permissions-management actions an Allow statement
+// grants on every resource ("*" or NotResource) that accept resource ARNs
+// and that no condition of the statement narrows (scopedServices): the
+// candidates of resource_exposure, which the engine decides per holder.
+func (s *stmt) exposed() []string {
+	if !s.allow() || !s.anyResource {
+		return nil
+	}
+	scoped := s.scopedServices()
+	return s.matching(func(a catalog.Action) bool {
+		svc, _, _ := strings.Cut(a.Name, ":")
+		return a.ResourceLevel && !scoped[svc] && !scoped["*"] && a.Level == catalog.Permissions
+	})
 }
 
 // scopedServices returns the services whose requests the statement's

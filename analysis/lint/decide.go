@@ -2,9 +2,11 @@ package lint
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -27,8 +29,9 @@ type decider struct {
 	view *kernel.View
 	run  *runner // read only while deciding (sources)
 
-	mu     sync.Mutex
-	shared map[string]*Probe // a step's outcome for its share key (share.go)
+	mu            sync.Mutex
+	shared        map[string]*Probe   // a step's outcome for its share key (share.go)
+	knownByAction map[string][]string // the bundle's resources of an action's types
 }
 
 // holderState is what is decided for one holder, once per step.
@@ -39,6 +42,7 @@ type holderState struct {
 	stmts              map[translator.PolicyType][]*translator.Statement
 	policies           []namedPolicy     // identity and boundary policies
 	steps              map[string]*Probe // by stepKey; nil: not allowed
+	lastOK             string            // contextKey of the last allowed probe
 	errs               []*schema.Error
 }
 
@@ -62,8 +66,7 @@ type outcome struct {
 func (d *decider) decide(h *holding) outcome {
 	var out outcome
 	var st *holderState
-	for i := range methods {
-		m := &methods[i]
+	for _, m := range h.candidates() {
 		if !h.mayTake(m) {
 			continue
 		}
@@ -108,7 +111,7 @@ func (d *decider) state(principal string) (*holderState, error) {
 				return err
 			}
 			st.stmts[t] = append(st.stmts[t], pol.Statements...)
-			if t != translator.SCP {
+			if t == translator.Identity || t == translator.Boundary {
 				st.policies = append(st.policies, namedPolicy{typ: t, name: n, stmts: pol.Statements})
 			}
 		}
@@ -123,6 +126,14 @@ func (d *decider) state(principal string) (*holderState, error) {
 	if a := d.view.Accounts[p.Account]; a != nil {
 		for _, level := range a.SCPs {
 			if err := add(level, translator.SCP); err != nil {
+				return nil, err
+			}
+		}
+		// The RCPs of the holder's account apply to its witnesses
+		// (resources of the account): their conditions take part in
+		// the contexts too.
+		for _, level := range a.RCPs {
+			if err := add(level, translator.RCP); err != nil {
 				return nil, err
 			}
 		}
@@ -143,10 +154,14 @@ func (d *decider) step(st *holderState, s step) *Probe {
 	if p, ok := st.steps[key]; ok {
 		return p
 	}
-	share := d.shareKey(st, s)
-	d.mu.Lock()
-	like, seen := d.shared[share]
-	d.mu.Unlock()
+	share := ""
+	like, seen := (*Probe)(nil), false
+	if d.shared != nil {
+		share = d.shareKey(st, s)
+		d.mu.Lock()
+		like, seen = d.shared[share]
+		d.mu.Unlock()
+	}
 	if seen {
 		if like == nil {
 			st.steps[key] = nil
@@ -159,7 +174,7 @@ func (d *decider) step(st *holderState, s step) *Probe {
 	}
 	p := d.probe(st, s)
 	st.steps[key] = p
-	if !seen {
+	if d.shared != nil && !seen {
 		d.mu.Lock()
 		d.shared[share] = p
 		d.mu.Unlock()
@@ -174,8 +189,18 @@ func (d *decider) step(st *holderState, s step) *Probe {
 func (d *decider) probe(st *holderState, s step) *Probe {
 	var reqs []rego.Request
 	ctxs := d.contexts(st, s)
+	inputs := kernel.ProbeInputs(ctxs, true)
+	// A context that allowed an earlier step of the holder goes first:
+	// the holder's guardrails (MFA, network, region) usually ask the
+	// same of every request. The order only changes which allowed
+	// request is reported, and it is the same run to run.
+	if st.lastOK != "" {
+		slices.SortStableFunc(inputs, func(a, b kernel.ProbeInput) int {
+			return boolRank(contextKey(b.Context) == st.lastOK) - boolRank(contextKey(a.Context) == st.lastOK)
+		})
+	}
 	for _, w := range d.witnesses(st, s) {
-		for _, in := range kernel.ProbeInputs(ctxs, true) {
+		for _, in := range inputs {
 			reqs = append(reqs, rego.Request{Principal: rego.Principal{ARN: st.arn}, Action: s.Action,
 				Resource: rego.Resource{ARN: w, Account: resourceAccount(w, st.account)}, Context: in.Context})
 		}
@@ -191,6 +216,7 @@ func (d *decider) probe(st *holderState, s step) *Probe {
 				continue
 			}
 			if dec.Allow {
+				st.lastOK = contextKey(req.Context)
 				p := &Probe{Action: s.Action, Resource: req.Resource.ARN, Context: req.Context, Statements: d.cite(dec)}
 				if arn.Account(req.Resource.ARN) == "" {
 					p.ResourceAccount = st.account
@@ -200,6 +226,19 @@ func (d *decider) probe(st *holderState, s step) *Probe {
 		}
 	}
 	return nil
+}
+
+// contextKey identifies a request context.
+func contextKey(c map[string]any) string {
+	b, _ := json.Marshal(c)
+	return string(b)
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // resourceAccount is the account of a witness: its ARN's, or the
@@ -212,7 +251,8 @@ func resourceAccount(resource, holder string) string {
 }
 
 // contexts are the request contexts of a step: every side of the
-// conditions of the holder's statements that may match the action
+// conditions of the statements that may match the action (the holder's
+// identity and boundary policies, its account's SCPs and RCPs)
 // (kernel.KeyValues), with the step's pinned keys set (each of its
 // alternatives in turn). Witnesses get no
 // tags (kernel.ProbeInputs drops aws:ResourceTag values): a grant
@@ -220,7 +260,7 @@ func resourceAccount(resource, holder string) string {
 // resources carry them is not known.
 func (d *decider) contexts(st *holderState, s step) []map[string]any {
 	var conds []*translator.Condition
-	for _, t := range []translator.PolicyType{translator.Identity, translator.Boundary, translator.SCP} {
+	for _, t := range []translator.PolicyType{translator.Identity, translator.Boundary, translator.SCP, translator.RCP} {
 		for _, x := range st.stmts[t] {
 			if kernel.MatchesAction(x, s.Action) {
 				conds = append(conds, x.Conditions...)

@@ -51,7 +51,11 @@ func (r *runner) escalationFindings(h *holding, found []Escalation) {
 			g.acts = append(g.acts, s.Action)
 			g.res = append(g.res, s.Resource)
 		}
-		g.lines = append(g.lines, e.Method+" ("+strings.Join(parts, " + ")+")")
+		if e.Code == CodeEscalationPath || e.Code == CodePrivilegeEscalation {
+			g.lines = append(g.lines, e.Method+" ("+strings.Join(parts, " + ")+")")
+		} else {
+			g.lines = append(g.lines, strings.Join(parts, " + "))
+		}
 	}
 	for _, key := range order {
 		g := groups[key]
@@ -64,6 +68,7 @@ func (r *runner) escalationFindings(h *holding, found []Escalation) {
 			CodeEscalationPath:      "can escalate privileges",
 			CodeCredentialsExposure: "can obtain credentials",
 			CodeDataExfiltration:    "can read data on every resource",
+			CodeResourceExposure:    "can change who may use every resource",
 		}[g.code]
 		file, ptr := g.at.File, g.at.Pointer
 		if s := r.stmtAt[file+"\x00"+ptr]; s != nil {

@@ -316,3 +316,46 @@ func TestSharedStepsKeepNamesAndTags(t *testing.T) {
 		}
 	}
 }
+
+// kms:CreateGrant on "*": the engine lets IAM policies grant a key only
+// when its key policy delegates to the account (IAM-SEMANTICS.md, KMS
+// keys). With a key the build knows, holding the default key policy, the
+// holder is found to manage its grants, and who-can agrees; a policy
+// linted on its own (no key known) is not.
+func TestResourceExposureOnKnownKeys(t *testing.T) {
+	dir := t.TempDir()
+	policy := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:CreateGrant","Resource":"*"}]}`
+	gaad := `{"UserDetailList":[],"GroupDetailList":[],"Policies":[],"RoleDetailList":[{"Path":"/","RoleName":"app","RoleId":"AROAEXAMPLEAPP000001",
+		"Arn":"arn:aws:iam::111111111111:role/app","CreateDate":"2020-01-01T00:00:00+00:00",
+		"AssumeRolePolicyDocument":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]},
+		"RolePolicyList":[{"PolicyName":"grants","PolicyDocument":` + policy + `}],"AttachedManagedPolicies":[],"Tags":[]}]}`
+	key := "arn:aws:kms:us-east-1:111111111111:key/0a1b2c3d-0000-0000-0000-000000000000"
+	resources := `{"resources":[{"arn":"` + key + `","account":"111111111111","policy":{"Version":"2012-10-17","Statement":[
+		{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"kms:*","Resource":"*"}]}}]}`
+	for name, text := range map[string]string{"gaad.json": gaad, "resources.json": resources} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	in := account.Inputs{AccountDetails: []string{filepath.Join(dir, "gaad.json")}, Resources: []string{filepath.Join(dir, "resources.json")}}
+	r := Run(Inputs{Build: in})
+	if len(r.Errors) > 0 {
+		t.Fatalf("input errors: %v", r.Errors)
+	}
+	var found *Escalation
+	for i, e := range r.Escalations {
+		if e.Method == "exposure-kms:creategrant" {
+			found = &r.Escalations[i]
+		}
+	}
+	if found == nil || found.Steps[0].Resource != key {
+		t.Fatalf("kms:CreateGrant on the known key not found: %+v", r.Escalations)
+	}
+	eng, b := prepared(t, in)
+	if !allowedBy(t, eng, b, found.Principal, access.Query{Action: "kms:CreateGrant", Resource: key, Context: found.Steps[0].Context}) {
+		t.Error("who-can disagrees")
+	}
+	if slices.Contains(methodsFound(lintPolicy(t, policy)), "exposure-kms:creategrant") {
+		t.Error("found on its own, where no key lets IAM policies grant")
+	}
+}

@@ -68,7 +68,7 @@ func (r *runner) export(exp *account.Export) {
 			x.document(x.source(*res.Policy, res.ARN), translator.Resource, res.Policy.Value)
 		}
 	}
-	x.decideAll(exp, "the build's inputs", x.holders, bundles.Options{})
+	x.decideAll(exp, "the build's inputs", x.holders, bundles.Options{}, true)
 }
 
 // seen reports whether a managed policy was linted as any type.

@@ -16,6 +16,7 @@ const (
 	srcPathfinding    = "pathfinding.cloud, Datadog Security Labs' catalogue of AWS privilege escalation paths (2025)"
 	srcCloudsplaining = "cloudsplaining 0.9, credentials exposure actions"
 	srcExfiltration   = "cloudsplaining 0.9, data exfiltration actions"
+	srcExposure       = "cloudsplaining 0.9, resource exposure: the catalogue's Permissions management access level"
 )
 
 // attachable are the policies an attacker attaches (iam:PolicyARN), in

@@ -13,6 +13,30 @@ type holding struct {
 	statements    []*stmt
 	boundary      []*stmt
 	hasBoundary   bool
+	extra         []*method // the resource exposures (candidates), once
+	extraDone     bool
+}
+
+// candidates are the methods decided for the holding: the catalogue's,
+// and one resource exposure per permissions-management action its Allow
+// statements grant on every resource (stmt.exposed).
+func (h *holding) candidates() []*method {
+	if !h.extraDone {
+		h.extraDone = true
+		var acts []string
+		for _, s := range h.statements {
+			acts = append(acts, s.exposed()...)
+		}
+		for _, a := range uniqueSorted(acts) {
+			h.extra = append(h.extra, &method{ID: "exposure-" + a, Code: CodeResourceExposure, Name: "change who may use any resource",
+				Source: srcExposure, Steps: []step{{Action: a, Every: true}}})
+		}
+	}
+	out := make([]*method, 0, len(methods)+len(h.extra))
+	for i := range methods {
+		out = append(out, &methods[i])
+	}
+	return append(out, h.extra...)
 }
 
 // mayTake reports whether every step of a method may be allowed: some

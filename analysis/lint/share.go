@@ -2,21 +2,45 @@ package lint
 
 import (
 	"encoding/json"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/iam2rego/iam2rego/analysis/kernel"
 	"github.com/iam2rego/iam2rego/rego"
 	"github.com/iam2rego/iam2rego/translator"
 )
 
-// decideHolders decides every holder in order: the first holder of a
-// share key decides a step for the others, so that the report does not
-// depend on scheduling (probe decides on every core).
+// decideHolders decides every holder; the outcomes are in the holders'
+// order. With sharing (a build), holders are decided in order, so that
+// the first holder of a share key decides a step for the others and the
+// report does not depend on scheduling (probe decides on every core).
+// Without it (policies linted on their own, each its own holder), the
+// holders are decided on every core at once.
 func (d *decider) decideHolders(holders []*holding) []outcome {
 	out := make([]outcome, len(holders))
-	for i, h := range holders {
-		out[i] = d.decide(h)
+	if d.shared != nil {
+		for i, h := range holders {
+			out[i] = d.decide(h)
+		}
+		return out
 	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(holders)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i] = d.decide(holders[i])
+			}
+		}()
+	}
+	for i := range holders {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	return out
 }
 

@@ -28,8 +28,8 @@ type single struct {
 // addSingle keeps a policy linted on its own when it may allow a method.
 func (r *runner) addSingle(src source, doc any, list []*stmt) {
 	h := &holding{statements: list, policy: src.label, file: src.file, pointer: src.base}
-	for i := range methods {
-		if h.mayTake(&methods[i]) {
+	for _, m := range h.candidates() {
+		if h.mayTake(m) {
 			r.singles = append(r.singles, &single{h: h, doc: doc, src: src})
 			return
 		}
@@ -60,7 +60,7 @@ func (r *runner) decideSingles() {
 		s.h.arn = u.ARN
 		holders[i] = s.h
 	}
-	r.decideAll(exp, "the policies linted on their own", holders, bundles.Options{SkipPrincipalLimits: true})
+	r.decideAll(exp, "the policies linted on their own", holders, bundles.Options{SkipPrincipalLimits: true}, false)
 }
 
 // holderAccount is the account a policy linted on its own is held in:
@@ -78,14 +78,15 @@ func holderAccount(list []*stmt) string {
 }
 
 // decideAll builds an export's bundle in memory, prepares its engine (as
-// eval --bundle, can and who-can do) and decides every holder. A bundle
+// eval --bundle, can and who-can do) and decides every holder, sharing
+// steps between holders of the same policies when share is set. A bundle
 // that cannot be built or prepared leaves the methods undecided: an input
 // error, never a clean report.
-func (r *runner) decideAll(exp *account.Export, label string, holders []*holding, opts bundles.Options) {
+func (r *runner) decideAll(exp *account.Export, label string, holders []*holding, opts bundles.Options, share bool) {
 	todo := holders[:0:0]
 	for _, h := range holders {
-		for i := range methods {
-			if h.mayTake(&methods[i]) {
+		for _, m := range h.candidates() {
+			if h.mayTake(m) {
 				todo = append(todo, h)
 				break
 			}
@@ -112,7 +113,10 @@ func (r *runner) decideAll(exp *account.Export, label string, holders []*holding
 		fail(err)
 		return
 	}
-	d := &decider{ctx: r.ctx, eng: eng, view: v, run: r, shared: map[string]*Probe{}}
+	d := &decider{ctx: r.ctx, eng: eng, view: v, run: r, knownByAction: map[string][]string{}}
+	if share {
+		d.shared = map[string]*Probe{}
+	}
 	for i, o := range d.decideHolders(todo) {
 		r.errs.Add(o.errs...)
 		r.report.Escalations = append(r.report.Escalations, o.found...)

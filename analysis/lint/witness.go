@@ -65,26 +65,63 @@ func (d *decider) witnesses(st *holderState, s step) []string {
 		seen[w] = true
 		out = append(out, w)
 	}
+	everything := false
 	for _, x := range st.stmts[translator.Identity] {
 		if x.Effect != translator.Allow || !kernel.MatchesAction(x, s.Action) {
 			continue
 		}
 		if !x.HasResource || x.NotResource {
-			add(genericWitness(s.Action, s.Target, st.account))
+			everything = true
 			continue
 		}
 		for _, r := range x.Resources {
 			switch {
 			case r.Raw == "*":
-				add(genericWitness(s.Action, s.Target, st.account))
+				everything = true
 			case s.Other && !wildName(r.Raw), s.Every && !everyName(r.Raw):
 			default:
 				add(d.patternWitness(r.Raw, s, st))
 			}
 		}
 	}
+	if everything {
+		add(genericWitness(s.Action, s.Target, st.account))
+		for _, k := range d.known(s.Action) {
+			add(k)
+		}
+	}
 	slices.Sort(out)
 	return out
+}
+
+// knownWitnesses bounds the bundle's resources a step on "*" is decided
+// on, besides the generic one: a denied step is decided on every witness
+// in every context, and exports know thousands of resources.
+const knownWitnesses = 2
+
+// known returns the resources the bundle knows that are of one of the
+// action's resource types and hold a policy (at most knownWitnesses, in
+// ARN order): for "*",
+// a resource whose policy takes part in decisions (a KMS key policy that
+// lets IAM policies grant; a bucket policy) is a witness too, as can
+// decides on them.
+func (d *decider) known(action string) []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if list, ok := d.knownByAction[action]; ok {
+		return list
+	}
+	var list []string
+	for _, k := range d.view.KnownResources() {
+		if len(list) == knownWitnesses {
+			break
+		}
+		if ok, _ := catalog.FitsResourceType(action, k); ok && len(d.view.Resources[k].Policy) > 0 {
+			list = append(list, k)
+		}
+	}
+	d.knownByAction[action] = list
+	return list
 }
 
 // patternWitness is a witness of a resource pattern for a step: the
