@@ -49,7 +49,7 @@ func TestLintCLIFormats(t *testing.T) {
 		Policies int
 	}
 	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != 0 || rep.Policies != 1 || len(rep.Errors) != 0 ||
-		len(rep.Findings) != 1 || rep.Findings[0].Code != "resource_exposure" || rep.Findings[0].Pointer != "/Statement/0/Resource" {
+		len(rep.Findings) != 1 || rep.Findings[0].Code != "resource_exposure" || rep.Findings[0].Pointer != "/Statement/0/Action" {
 		t.Errorf("json: exit %d, %v, %+v\n%s", code, err, rep, out)
 	}
 	code, out, _ = runCLI(t, "", "lint", "--format", "sarif", "testdata/lint/findings/public_resource_policy.json")
