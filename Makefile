@@ -22,7 +22,7 @@ demo: build
 
 ## test: every test: formatting, vet, Go tests under -race, the decision corpus, the
 ## independent check against the oracle, and the Rego coverage of rego/lib by the corpus.
-test: check gotest cases plans oracle rego-coverage
+test: check gotest cases plans lintcorpus oracle rego-coverage
 
 check:
 	@out=$$(gofmt -l $$(find . -name '*.go' -not -path './.git/*')); \
@@ -32,7 +32,7 @@ check:
 # The oracle check and the coverage run are skipped here: `make oracle` and `make rego-coverage`
 # run them once, without the race detector (they start no goroutines of their own, and -race
 # makes their 3,500 decisions 5-10x slower).
-INDEPENDENT = ^TestOracle(Corpus|Random)$$|^TestRegoCoverage$$|^TestPlansOn
+INDEPENDENT = ^TestOracle(Corpus|Random)$$|^TestRegoCoverage$$|^TestPlansOn|^TestLintCorpus
 gotest:
 	$(GO) test -race -count=1 -timeout 25m -skip '$(INDEPENDENT)' ./...
 
@@ -43,6 +43,14 @@ gotest:
 .PHONY: plans
 plans:
 	$(GO) test -count=1 -run '^TestPlansOn' ./benchmarks
+
+## lintcorpus: lint held to the corpus, without the race detector (their tens of thousands of
+## decisions take minutes under -race): every escalation lint finds over the real export agrees
+## with who-can, and the per-action rules stay within their bounds over the 1,594 AWS managed
+## policies.
+.PHONY: lintcorpus
+lintcorpus:
+	$(GO) test -count=1 -run '^TestLintCorpus' ./analysis/lint
 
 ## cases: the edge-case corpus (IAM-SEMANTICS.md §10 and more) through `iam2rego test`,
 ## with OPA's rule index on and off.

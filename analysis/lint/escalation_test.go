@@ -226,7 +226,7 @@ func TestDynamoDBFullAccessHolder(t *testing.T) {
 // Every step of every escalation lint finds over a real export is a
 // request who-can allows the same principal, with the same action,
 // resource and context.
-func TestEscalationsAgreeWithWhoCan(t *testing.T) {
+func TestLintCorpusEscalationsAgreeWithWhoCan(t *testing.T) {
 	gaad := filepath.Join("..", "..", "..", "shared", "corpus", "gaad-small.json")
 	if _, err := os.Stat(gaad); err != nil {
 		t.Fatalf("the corpus export: %v", err)

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// TestPerActionChecksOnManagedPolicies lints all 1,594 AWS managed
+// TestLintCorpusPerActionChecks lints all 1,594 AWS managed
 // policies of the corpus and holds the per-action rules to what was read
 // and judged when they were written (the counts measured then, plus about
 // 15% for catalogue updates): AWS's own policies must not flood them.
@@ -16,7 +16,7 @@ import (
 // 383 resource_type_mismatch (72 policies; 163 from one policy that lists
 // every SageMaker action on endpoint, model and project ARNs), 128
 // resource_fits_no_action (86 policies) and 1 unsatisfiable_condition.
-func TestPerActionChecksOnManagedPolicies(t *testing.T) {
+func TestLintCorpusPerActionChecks(t *testing.T) {
 	if testing.Short() {
 		t.Skip("lints every managed policy")
 	}
