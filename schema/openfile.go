@@ -12,14 +12,20 @@ import (
 // before it is opened, and the opened file again (a path swapped for a
 // pipe in between still cannot block: the open does not wait).
 func OpenRegular(path string) (*os.File, error) {
-	st, err := os.Stat(path)
+	return openRegular(path, os.Stat, os.OpenFile)
+}
+
+// openRegular opens name with open once stat says it is a regular file,
+// and checks the opened file is that same regular file.
+func openRegular(name string, stat func(string) (fs.FileInfo, error), open func(string, int, fs.FileMode) (*os.File, error)) (*os.File, error) {
+	st, err := stat(name)
 	if err != nil {
 		return nil, err
 	}
 	if !st.Mode().IsRegular() {
-		return nil, &fs.PathError{Op: "open", Path: path, Err: NotRegularError{Mode: st.Mode()}}
+		return nil, &fs.PathError{Op: "open", Path: name, Err: NotRegularError{Mode: st.Mode()}}
 	}
-	f, err := os.OpenFile(path, os.O_RDONLY|openNoWait, 0)
+	f, err := open(name, os.O_RDONLY|openNoWait, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -30,7 +36,7 @@ func OpenRegular(path string) (*os.File, error) {
 	}
 	if !got.Mode().IsRegular() || !os.SameFile(st, got) {
 		f.Close()
-		return nil, &fs.PathError{Op: "open", Path: path, Err: NotRegularError{Mode: got.Mode()}}
+		return nil, &fs.PathError{Op: "open", Path: name, Err: NotRegularError{Mode: got.Mode()}}
 	}
 	return f, nil
 }
@@ -65,25 +71,5 @@ func FileKind(m fs.FileMode) string {
 // symbolic link that leads out of root is an error (os.Root), and only a
 // regular file is opened.
 func OpenRegularIn(root *os.Root, name string) (*os.File, error) {
-	st, err := root.Stat(name)
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, &fs.PathError{Op: "open", Path: name, Err: NotRegularError{Mode: st.Mode()}}
-	}
-	f, err := root.OpenFile(name, os.O_RDONLY|openNoWait, 0)
-	if err != nil {
-		return nil, err
-	}
-	got, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	if !got.Mode().IsRegular() || !os.SameFile(st, got) {
-		f.Close()
-		return nil, &fs.PathError{Op: "open", Path: name, Err: NotRegularError{Mode: got.Mode()}}
-	}
-	return f, nil
+	return openRegular(name, root.Stat, root.OpenFile)
 }
