@@ -161,12 +161,7 @@ func (a *applier) writeEntity(v *vals, kind string) {
 		if doc, ok := v.policy([]any{"assume_role_policy"}, "the trust policy (assume_role_policy) of "+entityARN); ok {
 			r.Trust = doc
 		}
-		if b, ok := v.str("permissions_boundary", "the permissions boundary of "+entityARN); ok {
-			if b != "" && !a.policyKnown(v, "permissions_boundary", b) {
-				b = r.Boundary
-			}
-			r.Boundary = b
-		}
+		r.Boundary = a.boundary(v, entityARN, r.Boundary)
 		r.Tags = v.tags()
 		inline, managed = &r.Inline, &r.Managed
 	case "user":
@@ -176,12 +171,7 @@ func (a *applier) writeEntity(v *vals, kind string) {
 			a.acct.Users = append(a.acct.Users, u)
 		}
 		u.ARN, u.Path = entityARN, path
-		if b, ok := v.str("permissions_boundary", "the permissions boundary of "+entityARN); ok {
-			if b != "" && !a.policyKnown(v, "permissions_boundary", b) {
-				b = u.Boundary
-			}
-			u.Boundary = b
-		}
+		u.Boundary = a.boundary(v, entityARN, u.Boundary)
 		u.Tags = v.tags()
 		inline, managed = &u.Inline, &u.Managed
 	case "group":
@@ -194,6 +184,20 @@ func (a *applier) writeEntity(v *vals, kind string) {
 		return
 	}
 	a.exclusiveLists(v, entityARN, inline, managed)
+}
+
+// boundary is the permissions boundary a role or user resource plans:
+// its permissions_boundary when the plan sets it to a policy it knows,
+// else the boundary it had (current).
+func (a *applier) boundary(v *vals, entityARN, current string) string {
+	b, ok := v.str("permissions_boundary", "the permissions boundary of "+entityARN)
+	if !ok {
+		return current
+	}
+	if b != "" && !a.policyKnown(v, "permissions_boundary", b) {
+		return current
+	}
+	return b
 }
 
 // exclusiveLists applies aws_iam_role's inline_policy blocks and
