@@ -19,7 +19,7 @@ import (
 
 // maxWitnesses bounds the resources one step is decided on (its
 // contexts are bounded by kernel.MaxContexts).
-const maxWitnesses = 8
+const maxWitnesses = 16
 
 // decider asks the engine of one bundle whether its holders can take the
 // methods' steps.
@@ -40,9 +40,11 @@ type holderState struct {
 	tags               map[string]string
 	vars               map[string]string
 	stmts              map[translator.PolicyType][]*translator.Statement
-	policies           []namedPolicy     // identity and boundary policies
-	steps              map[string]*Probe // by stepKey; nil: not allowed
-	lastOK             string            // contextKey of the last allowed probe
+	policies           []namedPolicy       // identity and boundary policies
+	steps              map[string]*Probe   // by stepKey; nil: not allowed
+	groups             map[string][]*Probe // steps decided together (together)
+	lastOK             string              // contextKey of the last allowed probe
+	own                *source             // the policy linted on its own the holder holds
 	errs               []*schema.Error
 }
 
@@ -76,17 +78,13 @@ func (d *decider) decide(h *holding) outcome {
 				out.errs = append(out.errs, schema.Errorf(schema.CodeInternal, d.view.Label, "", "escalation of %s not decided (a deny, fail closed): %v", h.arn, err))
 				return out
 			}
+			if h.who == "" {
+				st.own = &source{file: h.file, base: h.pointer, label: h.policy}
+			}
 		}
 		e := Escalation{Principal: h.arn, Policy: h.policy, Method: m.ID, Code: m.Code, Name: m.Name, Source: m.Source}
-		for _, s := range m.Steps {
-			p := d.step(st, s)
-			if p == nil {
-				e.Steps = nil
-				break
-			}
-			e.Steps = append(e.Steps, *p)
-		}
-		if e.Steps != nil {
+		if steps := d.steps(st, m); steps != nil {
+			e.Steps = steps
 			out.found = append(out.found, e)
 		}
 	}
@@ -96,6 +94,90 @@ func (d *decider) decide(h *holding) outcome {
 	return out
 }
 
+// steps decides a method's steps: each on its own (step), or, for steps
+// that must act on the resource of an earlier one (step.Same), together
+// with it (together). It returns nil when one is not allowed.
+func (d *decider) steps(st *holderState, m *method) []Probe {
+	deps := map[int][]int{}
+	for i, s := range m.Steps {
+		if s.Same > 0 {
+			deps[s.Same-1] = append(deps[s.Same-1], i)
+		}
+	}
+	out := make([]Probe, len(m.Steps))
+	for i, s := range m.Steps {
+		switch {
+		case s.Same > 0:
+			continue // decided with its anchor
+		case len(deps[i]) == 0:
+			p := d.step(st, s)
+			if p == nil {
+				return nil
+			}
+			out[i] = *p
+		default:
+			ps := d.together(st, m.Steps, i, deps[i])
+			if ps == nil {
+				return nil
+			}
+			for j, k := range append([]int{i}, deps[i]...) {
+				out[k] = *ps[j]
+			}
+		}
+	}
+	return out
+}
+
+// together decides an anchor step and the steps that must act on its
+// resource on one resource: a witness of the anchor's or of theirs that
+// fits every step's resource types, the first (in order) on which each
+// is allowed in some context. It returns the anchor's probe and theirs,
+// nil when no resource serves them all.
+func (d *decider) together(st *holderState, steps []step, anchor int, deps []int) []*Probe {
+	group := []step{steps[anchor]}
+	for _, k := range deps {
+		group = append(group, steps[k])
+	}
+	key := "together"
+	for _, s := range group {
+		key += " | " + stepKey(s)
+	}
+	if ps, ok := st.groups[key]; ok {
+		return ps
+	}
+	var candidates []string
+	seen := map[string]bool{}
+	for _, s := range group {
+		for _, w := range d.witnesses(st, s) {
+			fitsAll := true
+			for _, o := range group {
+				fitsAll = fitsAll && fitsType(o.Action, w)
+			}
+			if fitsAll && !seen[w] {
+				seen[w] = true
+				candidates = append(candidates, w)
+			}
+		}
+	}
+	var out []*Probe
+	for _, w := range candidates {
+		out = out[:0]
+		for _, s := range group {
+			p := d.probeOn(st, s, []string{w})
+			if p == nil {
+				break
+			}
+			out = append(out, p)
+		}
+		if len(out) == len(group) {
+			st.groups[key] = out
+			return out
+		}
+	}
+	st.groups[key] = nil
+	return nil
+}
+
 // state reads a holder's policies from the bundle.
 func (d *decider) state(principal string) (*holderState, error) {
 	p := d.view.Principals[principal]
@@ -103,7 +185,7 @@ func (d *decider) state(principal string) (*holderState, error) {
 		return nil, fmt.Errorf("%s is not a principal of the bundle", principal)
 	}
 	st := &holderState{arn: principal, account: p.Account, kind: p.Kind, tags: p.Tags, vars: d.view.Variables(principal),
-		stmts: map[translator.PolicyType][]*translator.Statement{}, steps: map[string]*Probe{}}
+		stmts: map[translator.PolicyType][]*translator.Statement{}, steps: map[string]*Probe{}, groups: map[string][]*Probe{}}
 	add := func(names []string, t translator.PolicyType) error {
 		for _, n := range names {
 			pol, err := d.view.Policy(n, t)
@@ -147,26 +229,26 @@ func stepKey(s step) string {
 	return fmt.Sprintf("%s %t %t %v", s.Action, s.Other, s.Every, s.Pinned)
 }
 
-// step decides a step once per holder: as a holder with the same share
-// key did (share.go), or on its own witnesses and contexts (probe).
+// step decides a step once per holder: with the request that showed it
+// for a holder with the same share key (share.go), when the engine allows
+// that request for this holder too, else on its own witnesses and
+// contexts (probe). Only allows are shared: a denial is decided for each
+// holder, since what denies one (an SCP on aws:PrincipalArn, a key
+// policy that names a principal) may not deny another.
 func (d *decider) step(st *holderState, s step) *Probe {
 	key := stepKey(s)
 	if p, ok := st.steps[key]; ok {
 		return p
 	}
 	share := ""
-	like, seen := (*Probe)(nil), false
+	var like *Probe
 	if d.shared != nil {
 		share = d.shareKey(st, s)
 		d.mu.Lock()
-		like, seen = d.shared[share]
+		like = d.shared[share]
 		d.mu.Unlock()
 	}
-	if seen {
-		if like == nil {
-			st.steps[key] = nil
-			return nil
-		}
+	if like != nil {
 		if p := d.reprobe(st, like); p != nil {
 			st.steps[key] = p
 			return p
@@ -174,7 +256,7 @@ func (d *decider) step(st *holderState, s step) *Probe {
 	}
 	p := d.probe(st, s)
 	st.steps[key] = p
-	if d.shared != nil && !seen {
+	if d.shared != nil && like == nil && p != nil {
 		d.mu.Lock()
 		d.shared[share] = p
 		d.mu.Unlock()
@@ -184,9 +266,14 @@ func (d *decider) step(st *holderState, s step) *Probe {
 
 // probe decides a step on its witness resources and contexts and
 // returns the first allowed request, in their order, nil when none is.
-// The requests are decided a few at a time on every core; what is
-// reported does not depend on which finishes first.
 func (d *decider) probe(st *holderState, s step) *Probe {
+	return d.probeOn(st, s, d.witnesses(st, s))
+}
+
+// probeOn decides a step on the given resources, in every context. The
+// requests are decided a few at a time on every core; what is reported
+// does not depend on which finishes first.
+func (d *decider) probeOn(st *holderState, s step, witnesses []string) *Probe {
 	var reqs []rego.Request
 	ctxs := d.contexts(st, s)
 	inputs := kernel.ProbeInputs(ctxs, true)
@@ -199,7 +286,7 @@ func (d *decider) probe(st *holderState, s step) *Probe {
 			return boolRank(contextKey(b.Context) == st.lastOK) - boolRank(contextKey(a.Context) == st.lastOK)
 		})
 	}
-	for _, w := range d.witnesses(st, s) {
+	for _, w := range witnesses {
 		for _, in := range inputs {
 			reqs = append(reqs, rego.Request{Principal: rego.Principal{ARN: st.arn}, Action: s.Action,
 				Resource: rego.Resource{ARN: w, Account: resourceAccount(w, st.account)}, Context: in.Context})
@@ -217,7 +304,7 @@ func (d *decider) probe(st *holderState, s step) *Probe {
 			}
 			if dec.Allow {
 				st.lastOK = contextKey(req.Context)
-				p := &Probe{Action: s.Action, Resource: req.Resource.ARN, Context: req.Context, Statements: d.cite(dec)}
+				p := &Probe{Action: s.Action, Resource: req.Resource.ARN, Context: req.Context, Statements: d.cite(st, dec)}
 				if arn.Account(req.Resource.ARN) == "" {
 					p.ResourceAccount = st.account
 				}
@@ -292,15 +379,22 @@ func (d *decider) contexts(st *holderState, s step) []map[string]any {
 	return out
 }
 
-// cite maps the Allow statements of a decision to where lint read them.
-func (d *decider) cite(dec rego.Decision) []Cited {
+// cite maps the Allow statements of a decision to where lint read them:
+// the holder's own file for a policy linted on its own (two files of the
+// same text are one policy of the bundle), else where the document was
+// first read.
+func (d *decider) cite(st *holderState, dec rego.Decision) []Cited {
 	var out []Cited
 	for _, s := range dec.Statements {
 		if s.Effect != string(translator.Allow) {
 			continue
 		}
 		c := Cited{Policy: s.Policy, Sid: s.Sid}
-		if src, ok := d.run.sources[s.Policy]; ok {
+		src, ok := d.run.sources[s.Policy]
+		if st.own != nil && s.Type == string(translator.Identity) {
+			src, ok = *st.own, true
+		}
+		if ok {
 			c.Policy, c.File = src.label, src.file
 			if pol, err := d.view.Policy(s.Policy, translator.PolicyType(s.Type)); err == nil {
 				for _, x := range pol.Statements {

@@ -58,6 +58,24 @@ type step struct {
 	// Target is the resource type a generic witness takes (for "*"),
 	// when it is not the action's first required one.
 	Target string
+	// Same is the 1-based index of an earlier step of the method whose
+	// resource this step must act on (invoke the function one created,
+	// restart the instance whose user data one rewrote): the two are
+	// decided together, on one resource both may name.
+	Same int
+}
+
+// sameAs makes a step act on the resource of step i (1-based).
+func sameAs(s step, i int) step {
+	s.Same = i
+	return s
+}
+
+// onCreated makes a PassRole path's last step act on the resource its
+// first service step created (step 2: step 1 passes the role).
+func onCreated(m method) method {
+	m.Steps[len(m.Steps)-1].Same = 2
+	return m
 }
 
 // at sets a step's target resource type.
@@ -127,31 +145,31 @@ var methods = []method{
 	one("cloudformation-updatestack", "cloudformation:updatestack", "change an existing stack's template, applied with its service role", srcPathfinding),
 
 	// Two or more actions together.
-	combo("iam-updateassumerolepolicy", "rewrite a role's trust policy and assume the role", srcRhino, on("iam:updateassumerolepolicy"), on("sts:assumerole")),
-	combo("cloudformation-changeset", "change an existing stack through a change set, applied with its service role", srcPathfinding, on("cloudformation:createchangeset"), on("cloudformation:executechangeset")),
-	combo("ec2-userdata", "rewrite an instance's user data and restart it, to run code as its instance role", srcPathfinding, on("ec2:modifyinstanceattribute"), on("ec2:stopinstances"), at(on("ec2:startinstances"), "instance")),
-	combo("ec2-launchtemplate", "add a launch template version with own user data and make it the default, for the instances launched from it", srcPathfinding, on("ec2:createlaunchtemplateversion"), on("ec2:modifylaunchtemplate")),
+	combo("iam-updateassumerolepolicy", "rewrite a role's trust policy and assume the role", srcRhino, on("iam:updateassumerolepolicy"), sameAs(on("sts:assumerole"), 1)),
+	combo("cloudformation-changeset", "change an existing stack through a change set, applied with its service role", srcPathfinding, on("cloudformation:createchangeset"), sameAs(on("cloudformation:executechangeset"), 1)),
+	combo("ec2-userdata", "rewrite an instance's user data and restart it, to run code as its instance role", srcPathfinding, on("ec2:modifyinstanceattribute"), sameAs(on("ec2:stopinstances"), 1), sameAs(at(on("ec2:startinstances"), "instance"), 1)),
+	combo("ec2-launchtemplate", "add a launch template version with own user data and make it the default, for the instances launched from it", srcPathfinding, on("ec2:createlaunchtemplateversion"), sameAs(on("ec2:modifylaunchtemplate"), 1)),
 
 	// iam:PassRole to a service that runs code the holder controls.
 	pass("passrole-ec2", "ec2.amazonaws.com", "start an EC2 instance with a passed role", srcRhino, "ec2:runinstances"),
 	pass("passrole-ec2-spot", "ec2.amazonaws.com", "request spot instances with a passed role", srcPathfinding, "ec2:requestspotinstances"),
 	pass("passrole-autoscaling", "ec2.amazonaws.com", "launch instances with a passed role through Auto Scaling", srcPathfinding, "autoscaling:createlaunchconfiguration", "autoscaling:createautoscalinggroup"),
-	pass("passrole-lambda-invoke", "lambda.amazonaws.com", "create a Lambda function with a passed role and invoke it", srcRhino, "lambda:createfunction", "lambda:invokefunction"),
+	onCreated(pass("passrole-lambda-invoke", "lambda.amazonaws.com", "create a Lambda function with a passed role and invoke it", srcRhino, "lambda:createfunction", "lambda:invokefunction")),
 	pass("passrole-lambda-eventsource", "lambda.amazonaws.com", "create a Lambda function with a passed role, triggered by an event source", srcRhino, "lambda:createfunction", "lambda:createeventsourcemapping"),
-	pass("passrole-lambda-permission", "lambda.amazonaws.com", "create a Lambda function with a passed role and let any principal invoke it", srcPathfinding, "lambda:createfunction", "lambda:addpermission"),
+	onCreated(pass("passrole-lambda-permission", "lambda.amazonaws.com", "create a Lambda function with a passed role and let any principal invoke it", srcPathfinding, "lambda:createfunction", "lambda:addpermission")),
 	pass("passrole-cloudformation", "cloudformation.amazonaws.com", "create a CloudFormation stack with a passed role", srcRhino, "cloudformation:createstack"),
-	pass("passrole-cloudformation-changeset", "cloudformation.amazonaws.com", "create and execute a CloudFormation change set with a passed role", srcPathfinding, "cloudformation:createchangeset", "cloudformation:executechangeset"),
+	onCreated(pass("passrole-cloudformation-changeset", "cloudformation.amazonaws.com", "create and execute a CloudFormation change set with a passed role", srcPathfinding, "cloudformation:createchangeset", "cloudformation:executechangeset")),
 	pass("passrole-glue-devendpoint", "glue.amazonaws.com", "create a Glue development endpoint with a passed role", srcRhino, "glue:createdevendpoint"),
-	pass("passrole-glue-job", "glue.amazonaws.com", "create and run a Glue job with a passed role", srcPathfinding, "glue:createjob", "glue:startjobrun"),
-	pass("passrole-glue-updatejob", "glue.amazonaws.com", "change and run a Glue job with a passed role", srcPathfinding, "glue:updatejob", "glue:startjobrun"),
+	onCreated(pass("passrole-glue-job", "glue.amazonaws.com", "create and run a Glue job with a passed role", srcPathfinding, "glue:createjob", "glue:startjobrun")),
+	onCreated(pass("passrole-glue-updatejob", "glue.amazonaws.com", "change and run a Glue job with a passed role", srcPathfinding, "glue:updatejob", "glue:startjobrun")),
 	pass("passrole-datapipeline", "datapipeline.amazonaws.com", "create a Data Pipeline with a passed role", srcRhino, "datapipeline:createpipeline", "datapipeline:putpipelinedefinition"),
-	pass("passrole-sagemaker-notebook", "sagemaker.amazonaws.com", "create a SageMaker notebook instance with a passed role and open it", srcBishopFox, "sagemaker:createnotebookinstance", "sagemaker:createpresignednotebookinstanceurl"),
+	onCreated(pass("passrole-sagemaker-notebook", "sagemaker.amazonaws.com", "create a SageMaker notebook instance with a passed role and open it", srcBishopFox, "sagemaker:createnotebookinstance", "sagemaker:createpresignednotebookinstanceurl")),
 	pass("passrole-sagemaker-training", "sagemaker.amazonaws.com", "run a SageMaker training job with a passed role", srcPathfinding, "sagemaker:createtrainingjob"),
 	pass("passrole-sagemaker-processing", "sagemaker.amazonaws.com", "run a SageMaker processing job with a passed role", srcPathfinding, "sagemaker:createprocessingjob"),
-	pass("passrole-ecs-runtask", "ecs-tasks.amazonaws.com", "register an ECS task definition with a passed role and run it", srcPathfinding, "ecs:registertaskdefinition", "ecs:runtask"),
+	onCreated(pass("passrole-ecs-runtask", "ecs-tasks.amazonaws.com", "register an ECS task definition with a passed role and run it", srcPathfinding, "ecs:registertaskdefinition", "ecs:runtask")),
 	pass("passrole-ecs-service", "ecs-tasks.amazonaws.com", "register an ECS task definition with a passed role and run it as a service", srcPathfinding, "ecs:registertaskdefinition", "ecs:createservice"),
-	pass("passrole-codebuild", "codebuild.amazonaws.com", "create a CodeBuild project with a passed role and start a build", srcPathfinding, "codebuild:createproject", "codebuild:startbuild"),
-	pass("passrole-stepfunctions", "states.amazonaws.com", "create a Step Functions state machine with a passed role and start it", srcPathfinding, "states:createstatemachine", "states:startexecution"),
+	onCreated(pass("passrole-codebuild", "codebuild.amazonaws.com", "create a CodeBuild project with a passed role and start a build", srcPathfinding, "codebuild:createproject", "codebuild:startbuild")),
+	onCreated(pass("passrole-stepfunctions", "states.amazonaws.com", "create a Step Functions state machine with a passed role and start it", srcPathfinding, "states:createstatemachine", "states:startexecution")),
 	pass("passrole-emr", "elasticmapreduce.amazonaws.com", "start an EMR cluster with a passed role", srcPathfinding, "elasticmapreduce:runjobflow"),
 	pass("passrole-apprunner", "tasks.apprunner.amazonaws.com", "create an App Runner service with a passed instance role", srcPathfinding, "apprunner:createservice"),
 

@@ -42,7 +42,7 @@ func (h *holding) candidates() []*method {
 // mayTake reports whether every step of a method may be allowed: some
 // Allow matches its action (on a wildcard or every resource, for a step
 // on another's resource), the boundary matches it, and no Deny on every
-// resource without conditions does. Conditions, resource types and
+// resource ("Resource": "*", not NotResource) without conditions does. Conditions, resource types and
 // policy variables are left to the engine: this only skips the requests
 // that cannot be allowed.
 func (h *holding) mayTake(m *method) bool {
@@ -65,7 +65,7 @@ func (h *holding) mayHold(st step) bool {
 // (on "*", NotResource or a pattern with a wildcard in its resource part
 // for a step on another's resource; a pattern whose resource part is
 // only wildcards for a step on every resource) and no Deny on every
-// resource without conditions does.
+// resource ("Resource": "*", not NotResource) without conditions does.
 func mayAllow(list []*stmt, st step) bool {
 	ok := false
 	for _, s := range list {
@@ -74,7 +74,7 @@ func mayAllow(list []*stmt, st step) bool {
 		case s.allow():
 			wide := s.anyResource || !s.HasResource
 			ok = ok || wide || (st.Every && s.everyResource()) || (!st.Every && (!st.Other || s.wildResource()))
-		case s.anyResource && len(s.Conditions) == 0:
+		case s.anyResource && !s.NotResource && len(s.Conditions) == 0:
 			return false
 		}
 	}

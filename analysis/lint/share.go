@@ -118,6 +118,6 @@ func (d *decider) reprobe(st *holderState, like *Probe) *Probe {
 		return nil
 	}
 	p := *like
-	p.Statements = d.cite(dec)
+	p.Statements = d.cite(st, dec)
 	return &p
 }

@@ -46,12 +46,16 @@ func genericWitness(action, target, account string) string {
 	return strings.ReplaceAll(filled, "*", "iam2rego-witness")
 }
 
-// witnesses are the resources a step is decided on: a witness of each
-// resource pattern of the holder's Allow statements that may match the
-// action and that fits one of its resource types (catalog), or a generic
-// resource of its first type for "*", NotResource and statements without
-// Resource. A step on another's resource skips patterns without a
-// wildcard and the holder itself.
+// witnesses are the resources a step is decided on (at most
+// maxWitnesses, generic first): for an identity Allow on "*", NotResource
+// or without Resource, a generic resource of the action's type and the
+// build's resources with a policy (known); a witness of each pattern of
+// the identity and boundary Allow statements and of the NotResource of
+// the Deny statements (identity, boundary, SCP) that may match the
+// action, kept when it fits one of the action's resource types
+// (catalog). A step on another's resource skips patterns without a
+// wildcard and the holder itself; a step on every resource, patterns
+// that are not all wildcards.
 func (d *decider) witnesses(st *holderState, s step) []string {
 	seen := map[string]bool{}
 	var out []string
@@ -65,27 +69,45 @@ func (d *decider) witnesses(st *holderState, s step) []string {
 		seen[w] = true
 		out = append(out, w)
 	}
+	// The patterns that may name the resource: the Allow statements of
+	// the holder's identity policies and boundary, and the NotResource
+	// of a Deny (a guardrail that spares some resources names them).
+	// "*" first, so that the bound never drops it.
 	everything := false
-	for _, x := range st.stmts[translator.Identity] {
-		if x.Effect != translator.Allow || !kernel.MatchesAction(x, s.Action) {
-			continue
-		}
-		if !x.HasResource || x.NotResource {
-			everything = true
-			continue
-		}
-		for _, r := range x.Resources {
+	var patterns []string
+	for _, t := range []translator.PolicyType{translator.Identity, translator.Boundary, translator.SCP} {
+		for _, x := range st.stmts[t] {
+			if !kernel.MatchesAction(x, s.Action) {
+				continue
+			}
 			switch {
-			case r.Raw == "*":
-				everything = true
-			case s.Other && !wildName(r.Raw), s.Every && !everyName(r.Raw):
-			default:
-				add(d.patternWitness(r.Raw, s, st))
+			case x.Effect == translator.Allow && t != translator.SCP && (!x.HasResource || x.NotResource):
+				everything = everything || t == translator.Identity
+			case x.Effect == translator.Allow && t != translator.SCP:
+				for _, r := range x.Resources {
+					if r.Raw == "*" {
+						everything = everything || t == translator.Identity
+					} else {
+						patterns = append(patterns, r.Raw)
+					}
+				}
+			case x.Effect == translator.Deny && x.NotResource:
+				for _, r := range x.Resources {
+					patterns = append(patterns, r.Raw)
+				}
 			}
 		}
 	}
 	if everything {
 		add(genericWitness(s.Action, s.Target, st.account))
+	}
+	for _, p := range patterns {
+		if (s.Other && !wildName(p)) || (s.Every && !everyName(p)) {
+			continue
+		}
+		add(d.patternWitness(p, s, st))
+	}
+	if everything {
 		for _, k := range d.known(s.Action) {
 			add(k)
 		}
