@@ -13,6 +13,7 @@ import (
 	"github.com/iam2rego/iam2rego/bundles"
 	"github.com/iam2rego/iam2rego/rego"
 	"github.com/iam2rego/iam2rego/translator/account"
+	"github.com/iam2rego/iam2rego/translator/catalog"
 	"github.com/open-policy-agent/opa/v1/bundle"
 )
 
@@ -357,5 +358,29 @@ func TestResourceExposureOnKnownKeys(t *testing.T) {
 	}
 	if slices.Contains(methodsFound(lintPolicy(t, policy)), "exposure-kms:creategrant") {
 		t.Error("found on its own, where no key lets IAM policies grant")
+	}
+}
+
+// Every action of every method is in the catalogue (a misspelt or retired
+// one would be a method that is never found), and every method has a
+// source.
+func TestMethodsAreCatalogued(t *testing.T) {
+	ids := map[string]bool{}
+	for _, m := range methods {
+		if m.Source == "" || m.Name == "" || ids[m.ID] {
+			t.Errorf("method %q: no source or name, or listed twice", m.ID)
+		}
+		ids[m.ID] = true
+		for i, s := range m.Steps {
+			if _, ok := catalog.Lookup(s.Action); !ok {
+				t.Errorf("method %s: %s is not in the catalogue", m.ID, s.Action)
+			}
+			if s.Same < 0 || s.Same > i {
+				t.Errorf("method %s: step %d acts on the resource of step %d, not an earlier one", m.ID, i+1, s.Same)
+			}
+		}
+	}
+	if len(ids) < 78 {
+		t.Errorf("%d methods, want the 49 escalations, 22 credentials exposures and 7 exfiltrations", len(ids))
 	}
 }

@@ -184,7 +184,6 @@ var methods = []method{
 	exposes("redshift:getclustercredentialswithiam", "get database credentials for Redshift"),
 	exposes("redshift-serverless:getcredentials", "get database credentials for Redshift Serverless"),
 	exposes("rds-db:connect", "connect to RDS databases with IAM authentication"),
-	exposes("sso:getrolecredentials", "get IAM Identity Center role credentials"),
 	exposes("ec2:getpassworddata", "read Windows instances' administrator passwords"),
 	exposes("lightsail:getinstanceaccessdetails", "get SSH keys or passwords of Lightsail instances"),
 	exposes("lightsail:getrelationaldatabasemasteruserpassword", "read Lightsail databases' master passwords"),
