@@ -9,9 +9,10 @@ import (
 )
 
 // escalationFindings reports a holder's escalations: one finding per
-// code and statement that allows the first step, listing every method it
-// starts and, for each step, the resource and the policy the engine
-// decided on.
+// code and statement that allows the first step, listing the methods it
+// starts (for escalations, each step's action with the pinned context and,
+// in a build, the policy the engine cites; for the other codes, the
+// actions). The requests themselves are in Report.Escalations.
 func (r *runner) escalationFindings(h *holding, found []Escalation) {
 	type group struct {
 		at    Cited

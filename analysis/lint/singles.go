@@ -4,9 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/iam2rego/iam2rego/arn"
-
 	"github.com/iam2rego/iam2rego/analysis/kernel"
+	"github.com/iam2rego/iam2rego/arn"
 	"github.com/iam2rego/iam2rego/bundles"
 	"github.com/iam2rego/iam2rego/rego"
 	"github.com/iam2rego/iam2rego/schema"
