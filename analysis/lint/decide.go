@@ -44,7 +44,7 @@ type holderState struct {
 	steps              map[string]*Probe   // by stepKey; nil: not allowed
 	groups             map[string][]*Probe // steps decided together (together)
 	lastOK             string              // contextKey of the last allowed probe
-	own                *source             // the policy linted on its own the holder holds
+	own                map[string]source   // where the holder's own documents were read, by content name
 	errs               []*schema.Error
 }
 
@@ -78,9 +78,7 @@ func (d *decider) decide(h *holding) outcome {
 				out.errs = append(out.errs, schema.Errorf(schema.CodeInternal, d.view.Label, "", "escalation of %s not decided (a deny, fail closed): %v", h.arn, err))
 				return out
 			}
-			if h.who == "" {
-				st.own = &source{file: h.file, base: h.pointer, label: h.policy}
-			}
+			st.own = h.sources()
 		}
 		e := Escalation{Principal: h.arn, Policy: h.policy, Method: m.ID, Code: m.Code, Name: m.Name, Source: m.Source}
 		if steps := d.steps(st, m); steps != nil {
@@ -380,9 +378,9 @@ func (d *decider) contexts(st *holderState, s step) []map[string]any {
 }
 
 // cite maps the Allow statements of a decision to where lint read them:
-// the holder's own file for a policy linted on its own (two files of the
-// same text are one policy of the bundle), else where the document was
-// first read.
+// where the holder's own copy was read (two files, or two users' inline
+// policies, of the same text are one policy of the bundle), else where
+// the document was first read.
 func (d *decider) cite(st *holderState, dec rego.Decision) []Cited {
 	var out []Cited
 	for _, s := range dec.Statements {
@@ -390,9 +388,9 @@ func (d *decider) cite(st *holderState, dec rego.Decision) []Cited {
 			continue
 		}
 		c := Cited{Policy: s.Policy, Sid: s.Sid}
-		src, ok := d.run.sources[s.Policy]
-		if st.own != nil && s.Type == string(translator.Identity) {
-			src, ok = *st.own, true
+		src, ok := st.own[s.Policy]
+		if !ok {
+			src, ok = d.run.sources[s.Policy]
 		}
 		if ok {
 			c.Policy, c.File = src.label, src.file

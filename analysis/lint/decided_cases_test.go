@@ -220,3 +220,31 @@ func TestManyPatternsKeepTheirWitnesses(t *testing.T) {
 		t.Errorf("passrole-lambda-invoke missed: %v", methodsFound(r))
 	}
 }
+
+// Two users of an export with the same inline policy text: each finding
+// cites the user's own copy (one policy of the bundle, two places).
+func TestIdenticalInlinePoliciesCiteTheirOwner(t *testing.T) {
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":"*"}]}`
+	user := func(name, id string) string {
+		return `{"Path":"/","UserName":"` + name + `","UserId":"` + id + `","Arn":"arn:aws:iam::111111111111:user/` + name + `",
+			"CreateDate":"2020-01-01T00:00:00+00:00","GroupList":[],"AttachedManagedPolicies":[],"Tags":[],
+			"UserPolicyList":[{"PolicyName":"keys","PolicyDocument":` + doc + `}]}`
+	}
+	f := filepath.Join(t.TempDir(), "gaad.json")
+	writeFiles(t, filepath.Dir(f), map[string]string{"gaad.json": `{"UserDetailList":[` + user("v", "AIDAEXAMPLEV00000001") + `,` + user("w", "AIDAEXAMPLEW00000001") +
+		`],"GroupDetailList":[],"RoleDetailList":[],"Policies":[]}`})
+	r := Run(Inputs{Build: account.Inputs{AccountDetails: []string{f}}})
+	if len(r.Errors) > 0 {
+		t.Fatalf("input errors: %v", r.Errors)
+	}
+	at := map[string]string{}
+	for _, fd := range r.Findings {
+		if fd.Code == CodePrivilegeEscalation {
+			at[fd.Subject.Principal] = fd.Pointer
+		}
+	}
+	if at["arn:aws:iam::111111111111:user/v"] != "/UserDetailList/0/UserPolicyList/0/PolicyDocument/Statement/0/Action" ||
+		at["arn:aws:iam::111111111111:user/w"] != "/UserDetailList/1/UserPolicyList/0/PolicyDocument/Statement/0/Action" {
+		t.Errorf("findings at %v, want each user's own copy", at)
+	}
+}

@@ -36,7 +36,8 @@ func (r *runner) document(src source, t translator.PolicyType, doc any) []*stmt 
 			r.findings.Add(rebase(w, src))
 		}
 	}
-	if name, err := translator.ContentName(doc); err == nil {
+	name, err := translator.ContentName(doc)
+	if err == nil {
 		if _, seen := r.sources[name]; !seen {
 			r.sources[name] = src
 		}
@@ -44,6 +45,7 @@ func (r *runner) document(src source, t translator.PolicyType, doc any) []*stmt 
 	out := make([]*stmt, len(c.Policy.Statements))
 	for i, st := range c.Policy.Statements {
 		out[i] = newStmt(st, src.file, src.base, src.label)
+		out[i].doc = name
 		r.stmtAt[src.file+"\x00"+out[i].pointer("")] = out[i]
 		checkStatement(t, out[i], &r.findings)
 	}

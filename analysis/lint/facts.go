@@ -24,6 +24,7 @@ type stmt struct {
 	*translator.Statement
 	file, base string // the document's file and pointer prefix
 	label      string // the document, for messages about combinations
+	doc        string // the document's content name (the bundle's policy name)
 	// The statement matches the catalogued actions in listed, or (with
 	// NotAction) every action but those; all is "Action": "*" or
 	// "NotAction": "*". Large sets stay implicit, so that a statement

@@ -39,6 +39,20 @@ func (h *holding) candidates() []*method {
 	return append(out, h.extra...)
 }
 
+// sources says where the holding's documents were read, by content
+// name: its own copy of a text other holders (or files) share.
+func (h *holding) sources() map[string]source {
+	out := map[string]source{}
+	for _, list := range [][]*stmt{h.statements, h.boundary} {
+		for _, s := range list {
+			if _, seen := out[s.doc]; !seen && s.doc != "" {
+				out[s.doc] = source{file: s.file, base: s.base, label: s.label}
+			}
+		}
+	}
+	return out
+}
+
 // mayTake reports whether every step of a method may be allowed: some
 // Allow matches its action (on a wildcard or every resource, for a step
 // on another's resource), the boundary matches it, and no Deny on every
