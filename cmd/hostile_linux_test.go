@@ -284,37 +284,10 @@ func TestLargeExportIsRefusedInBoundedMemory(t *testing.T) {
 		t.Fatalf("the generated export has only %d bytes", size)
 	}
 	const budget = 2 << 30
-	cmd := exec.Command(bin, "build", "--account-details", export, "-o", filepath.Join(dir, "bundle.tar.gz"))
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	var err error
-	overBudget := false
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-wait:
-	for {
-		select {
-		case err = <-done:
-			break wait
-		case <-tick.C:
-			if rss(cmd.Process.Pid) > budget {
-				overBudget = true
-				cmd.Process.Kill()
-			}
-			if time.Since(start) > 3*time.Minute {
-				cmd.Process.Kill()
-			}
-		}
-	}
-	elapsed, peak := time.Since(start), maxRSS(cmd.ProcessState)
-	t.Logf("%d-byte export: exit %v after %v, peak RSS %d MiB; stderr %q", size, err, elapsed.Round(time.Millisecond), peak>>20, stderr.String())
-	if overBudget {
+	m := runMeasured(t, budget, bin, "build", "--account-details", export, "-o", filepath.Join(dir, "bundle.tar.gz"))
+	err, elapsed, peak := m.err, m.elapsed, m.peak
+	t.Logf("%d-byte export: exit %v after %v, peak RSS %d MiB; stderr %q", size, err, elapsed.Round(time.Millisecond), peak>>20, m.stderr.String())
+	if m.killed {
 		t.Fatalf("BUG: iam2rego build used more than %d MiB on a %d-byte export and was killed; it must refuse inputs over the 64 MiB limit before reading them", budget>>20, size)
 	}
 	if err == nil {
@@ -327,9 +300,9 @@ wait:
 	if !ok || ee.ExitCode() != exitBadData {
 		t.Fatalf("exit %v, want 2 (refused) or 0 (built in bounded memory)", err)
 	}
-	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+	lines := strings.Split(strings.TrimSpace(m.stderr.String()), "\n")
 	if len(lines) != 1 || !strings.HasPrefix(lines[0], export+": ") || !strings.HasSuffix(lines[0], "(input_too_large)") {
-		t.Errorf("want one line `%s: /: … (input_too_large)`, got:\n%s", export, stderr.String())
+		t.Errorf("want one line `%s: /: … (input_too_large)`, got:\n%s", export, m.stderr.String())
 	}
 	// Memory is the bar (it holds on any machine); the time is logged.
 	if peak > 256<<20 {

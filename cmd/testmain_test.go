@@ -10,6 +10,7 @@ import (
 // binary: the paths the tests pass (testdata/..., the README's examples)
 // and the file names the commands print are those of the root.
 func TestMain(m *testing.M) {
+	runLauncherIfAsked()
 	if err := os.Chdir(".."); err != nil {
 		fmt.Fprintln(os.Stderr, "cmd tests: chdir to the repository root:", err)
 		os.Exit(2)
