@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bufio"
 	"compress/gzip"
+	"errors"
 	"fmt"
 	"io"
 	"path"
@@ -81,8 +82,6 @@ func CheckArchive(r io.Reader) error { return DefaultArchiveLimits.Check(r) }
 // (archiveEnd). The reader is consumed; rewind it before reading the
 // bundle.
 func (l ArchiveLimits) Check(r io.Reader) error {
-	// gzip reads through br as it is (a bufio.Reader is an io.ByteReader),
-	// so what is left in br after the gzip stream is what follows it.
 	br := bufio.NewReader(r)
 	gz, err := gzip.NewReader(br)
 	if err != nil {
@@ -90,13 +89,14 @@ func (l ArchiveLimits) Check(r io.Reader) error {
 	}
 	defer gz.Close()
 	gz.Multistream(false)
-	tr := tar.NewReader(gz)
+	stream := &gzipMembers{gz: gz, rest: br}
+	tr := tar.NewReader(stream)
 	seen := map[string]bool{}
 	var total, elements int64
 	for n := 0; ; n++ {
 		h, err := tr.Next()
 		if err == io.EOF {
-			return archiveEnd(gz, br)
+			return archiveEnd(stream)
 		}
 		if err != nil {
 			return fmt.Errorf("the bundle is not a valid tar archive: %w", err)
@@ -155,15 +155,16 @@ const maxTarPadding = 64 << 10
 
 // archiveEnd reads the archive to its very end once tar has found its
 // end-of-archive marker: what follows in the gzip stream must be tar
-// padding (zero bytes), the gzip stream must end with a trailer whose
-// checksum and length match, and nothing may follow it. OPA's reader stops
-// at the marker, so a bundle missing its last bytes, with a flipped
-// checksum or with data appended would otherwise read as whole.
-func archiveEnd(gz *gzip.Reader, rest *bufio.Reader) error {
+// padding (zero bytes), each gzip member must end with a trailer whose
+// checksum and length match, and nothing but gzip members may follow.
+// OPA's reader stops at the marker, so a bundle missing its last bytes,
+// with a flipped checksum or with data appended would otherwise read as
+// whole.
+func archiveEnd(stream *gzipMembers) error {
 	buf := make([]byte, 4096)
 	var padding int64
 	for {
-		n, err := gz.Read(buf)
+		n, err := stream.Read(buf)
 		for _, c := range buf[:n] {
 			if c != 0 {
 				return fmt.Errorf("the bundle holds data after the end of its tar archive")
@@ -173,19 +174,50 @@ func archiveEnd(gz *gzip.Reader, rest *bufio.Reader) error {
 			return fmt.Errorf("the bundle holds more than %d bytes after the end of its tar archive", maxTarPadding)
 		}
 		if err == io.EOF {
-			break
+			return nil
+		}
+		if err == errAfterGzip {
+			return fmt.Errorf("the bundle holds data after the end of its gzip stream")
 		}
 		if err != nil {
 			return fmt.Errorf("the bundle's gzip stream does not end as it should (truncated or corrupt): %w", err)
 		}
 	}
-	if _, err := rest.Peek(1); err != io.EOF {
-		if err != nil {
-			return fmt.Errorf("the bundle cannot be read to its end: %w", err)
+}
+
+// errAfterGzip: what follows a gzip member is not another member.
+var errAfterGzip = errors.New("data after the gzip stream")
+
+// gzipMembers reads a gzip stream of one or more members as one, as OPA's
+// reader (and every gzip reader) does: a bundle compressed in parts is a
+// bundle. Each member's trailer is checked as it ends; bytes after a
+// member that do not start another are errAfterGzip.
+type gzipMembers struct {
+	gz   *gzip.Reader // with Multistream(false), on rest
+	rest *bufio.Reader
+}
+
+func (m *gzipMembers) Read(p []byte) (int, error) {
+	for {
+		n, err := m.gz.Read(p)
+		if err != io.EOF {
+			return n, err
 		}
-		return fmt.Errorf("the bundle holds data after the end of its gzip stream")
+		if n > 0 {
+			return n, nil // the next Read reports the member's end
+		}
+		// gzip reads through rest as it is (a bufio.Reader is an
+		// io.ByteReader), so what is left in rest follows the member.
+		if _, err := m.rest.Peek(1); err == io.EOF {
+			return 0, io.EOF
+		} else if err != nil {
+			return 0, err
+		}
+		if err := m.gz.Reset(m.rest); err != nil {
+			return 0, errAfterGzip
+		}
+		m.gz.Multistream(false)
 	}
-	return nil
 }
 
 // isJSON reports a member OPA parses as JSON.
