@@ -29,14 +29,15 @@ func absentResult(c *translator.Condition) bool {
 }
 
 // checkKeyApplicability reports, per condition on a service key, the
-// statement's actions of that service whose request context never holds
-// the key, when others do (none: unknown_condition_key). Actions written
-// out are checked one by one; a wildcard pattern is reported when none of
-// its actions of the key's service has the key. Keys of another service
-// than the action's (set by a calling service), global keys (the
-// catalogue's per-action tag keys are not complete enough) and IfExists
-// and ForAllValues conditions on an Allow (true when the key is absent)
-// are not reported.
+// statement's actions whose request context never holds the key
+// (keyReaches), when others do (none: unknown_condition_key). This holds
+// for the actions of other services too: ec2:InstanceType is never in an
+// s3:GetObject request. Actions written out are checked one by one; a
+// wildcard pattern is reported when none of its actions has the key.
+// Global keys (aws:..., and the service keys of the catalogue's global
+// list, which AWS sets on requests to any service signed with
+// credentials a service issued) and IfExists and ForAllValues conditions
+// on an Allow (true when the key is absent) are not reported.
 func checkKeyApplicability(s *stmt, d *schema.Diagnostics) {
 	if s.NotAction || s.all {
 		return
@@ -45,6 +46,9 @@ func checkKeyApplicability(s *stmt, d *schema.Diagnostics) {
 		ns, _, _ := strings.Cut(c.Key, ":")
 		if ns == "aws" || c.IfExists {
 			continue
+		}
+		if _, global := catalog.GlobalKeyType(c.Key); global {
+			continue // set on requests to every service (keyReaches)
 		}
 		if _, known := catalog.ConditionKeyType(c.Key); !known {
 			continue
@@ -56,26 +60,21 @@ func checkKeyApplicability(s *stmt, d *schema.Diagnostics) {
 		var affected []string
 		some := false
 		for _, p := range s.Actions {
-			var own []string
-			for _, a := range catalog.Expand(p.Raw) {
-				if strings.HasPrefix(a.Name, ns+":") {
-					own = append(own, a.Name)
-				}
-			}
-			if len(own) == 0 {
-				continue
-			}
-			var lacking int
-			for _, a := range own {
-				if ok, _ := catalog.SupportsKey(a, c.Key); ok {
+			acts := catalog.Expand(p.Raw)
+			lacking := 0
+			for _, a := range acts {
+				if keyReaches(a.Name, c.Key) {
 					some = true
 				} else {
 					lacking++
 				}
 			}
-			if !strings.ContainsAny(p.Raw, "*?") && lacking > 0 {
-				affected = append(affected, own[0])
-			} else if lacking == len(own) {
+			if len(acts) == 0 || lacking == 0 {
+				continue
+			}
+			if !strings.ContainsAny(p.Raw, "*?") {
+				affected = append(affected, acts[0].Name)
+			} else if lacking == len(acts) {
 				affected = append(affected, p.Raw)
 			}
 		}

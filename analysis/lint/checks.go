@@ -171,7 +171,7 @@ func assumes(s *stmt) bool {
 }
 
 // checkConditionKeys reports keys the catalogue does not know, and service
-// keys that none of the statement's actions supports.
+// keys that none of the statement's actions' requests carry.
 func checkConditionKeys(s *stmt, d *schema.Diagnostics) {
 	for _, c := range s.Conditions {
 		if _, known := catalog.ConditionKeyType(c.Key); !known {
@@ -181,20 +181,30 @@ func checkConditionKeys(s *stmt, d *schema.Diagnostics) {
 		if strings.HasPrefix(c.Key, "aws:") || !specific(s) {
 			continue
 		}
-		// A key of another service than the actions' may be set by the
-		// calling service (glue:RoleAssumedBy, ec2:SourceInstanceARN):
-		// only keys of the actions' own service are checked.
+		// A key of the catalogue's global list (glue:RoleAssumedBy,
+		// ec2:SourceInstanceArn) is set on requests to any service
+		// signed with credentials a service issued; any other service key
+		// reaches only the actions the catalogue lists it for
+		// (keyReaches), whichever service they belong to.
+		if _, global := catalog.GlobalKeyType(c.Key); global {
+			continue
+		}
 		ns, _, _ := strings.Cut(c.Key, ":")
-		same := s.matching(func(a catalog.Action) bool { return strings.HasPrefix(a.Name, ns+":") })
-		applies := len(same) == 0
-		for _, n := range same {
-			if ok, _ := catalog.SupportsKey(n, c.Key); ok {
+		acts := s.matching(func(catalog.Action) bool { return true })
+		applies := len(acts) == 0
+		for _, n := range acts {
+			if keyReaches(n, c.Key) {
 				applies = true
 				break
 			}
 		}
 		if !applies {
-			d.Add(about(finding(CodeUnknownConditionKey, s.file, s.base+c.Pointer, "condition key %s applies to none of the statement's %s actions (%s)", c.RawKey, ns, names(same)), s, same...))
+			same := s.matching(func(a catalog.Action) bool { return strings.HasPrefix(a.Name, ns+":") })
+			if len(same) > 0 {
+				d.Add(about(finding(CodeUnknownConditionKey, s.file, s.base+c.Pointer, "condition key %s applies to none of the statement's %s actions (%s)", c.RawKey, ns, names(same)), s, same...))
+			} else {
+				d.Add(about(finding(CodeUnknownConditionKey, s.file, s.base+c.Pointer, "condition key %s of %s is never in the request context of the statement's actions (%s)", c.RawKey, ns, names(acts)), s, acts...))
+			}
 		}
 	}
 }

@@ -339,7 +339,8 @@ func resourceAccount(resource, holder string) string {
 // conditions of the statements that may match the action (the holder's
 // identity and boundary policies, its account's SCPs and RCPs)
 // (kernel.KeyValues), with the step's pinned keys set (each of its
-// alternatives in turn). Witnesses get no
+// alternatives in turn). A service key the action's requests never carry
+// (keyReaches) is left absent. Witnesses get no
 // tags (kernel.ProbeInputs drops aws:ResourceTag values): a grant
 // conditioned on the resource's tags is not a method, since which
 // resources carry them is not known.
@@ -354,6 +355,10 @@ func (d *decider) contexts(st *holderState, s step) []map[string]any {
 	}
 	values := kernel.KeyValues(conds, st.vars)
 	for k := range values {
+		if !keyReaches(s.Action, k) {
+			delete(values, k) // never in the action's request: absent
+			continue
+		}
 		for _, pin := range s.Pinned {
 			for pk := range pin {
 				if strings.EqualFold(k, pk) {
