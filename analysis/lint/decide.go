@@ -340,10 +340,11 @@ func resourceAccount(resource, holder string) string {
 // identity and boundary policies, its account's SCPs and RCPs)
 // (kernel.KeyValues), with the step's pinned keys set (each of its
 // alternatives in turn). A service key the action's requests never carry
-// (keyReaches) is left absent. Witnesses get no
-// tags (kernel.ProbeInputs drops aws:ResourceTag values): a grant
-// conditioned on the resource's tags is not a method, since which
-// resources carry them is not known.
+// (keyReaches) is left absent. Witnesses get no tags (kernel.ProbeInputs
+// drops aws:ResourceTag values, and service tag keys such as
+// iam:ResourceTag/K are left absent): a grant conditioned on the
+// resource's tags is not a method, since which resources carry them is
+// not known.
 func (d *decider) contexts(st *holderState, s step) []map[string]any {
 	var conds []*translator.Condition
 	for _, t := range []translator.PolicyType{translator.Identity, translator.Boundary, translator.SCP, translator.RCP} {
@@ -357,6 +358,10 @@ func (d *decider) contexts(st *holderState, s step) []map[string]any {
 	for k := range values {
 		if !keyReaches(s.Action, k) {
 			delete(values, k) // never in the action's request: absent
+			continue
+		}
+		if svc, tag, _ := strings.Cut(strings.ToLower(k), ":"); svc != "aws" && strings.HasPrefix(tag, "resourcetag/") {
+			delete(values, k) // the resource's tags, as aws:ResourceTag below
 			continue
 		}
 		for _, pin := range s.Pinned {

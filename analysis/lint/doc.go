@@ -34,11 +34,14 @@
 // engine decides (decide.go), as eval, can and who-can decide them. A
 // build's bundle is built in memory and every user and role is a holder;
 // the identity policies linted on their own are each held by a synthetic
-// user in one more bundle (singles.go). A holding's statements say cheaply
+// user in one more bundle (singles.go), tagged as the policy's grants ask
+// (holdertags.go). A holding's statements say cheaply
 // which methods cannot apply (paths.go, mayTake); every step of the others
 // is decided on witness resources of the action's catalogue resource
-// types and in the request contexts of the holder's conditions
-// (kernel.KeyValues), with the context the method needs pinned. Holders
+// types (a method's target types, when it has some) and in the request
+// contexts of the holder's conditions (kernel.KeyValues), each key only
+// where the action's requests carry it (keyreach.go), with the context
+// the method needs pinned. Holders
 // are decided on every core, and holders with the same policies for a
 // step's action share its outcome (share.go), an allow being decided
 // again for each. Found

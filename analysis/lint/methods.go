@@ -55,9 +55,11 @@ type step struct {
 	// per probe set: these keys take these values (the step holds when
 	// one alternative is allowed).
 	Pinned []map[string]any
-	// Target is the resource type a generic witness takes (for "*"),
-	// when it is not the action's first required one.
-	Target string
+	// Targets are the resource types the step must act on, when the
+	// action has others that do not make the method (ssm:SendCommand's
+	// documents): witnesses are of one of these types, and a generic one
+	// (for "*") is of the first.
+	Targets []string
 	// Same is the 1-based index of an earlier step of the method whose
 	// resource this step must act on (invoke the function one created,
 	// restart the instance whose user data one rewrote): the two are
@@ -78,9 +80,9 @@ func onCreated(m method) method {
 	return m
 }
 
-// at sets a step's target resource type.
-func at(s step, target string) step {
-	s.Target = target
+// at sets a step's target resource types.
+func at(s step, targets ...string) step {
+	s.Targets = targets
 	return s
 }
 
@@ -137,8 +139,8 @@ var methods = []method{
 	one("iam-putrolepermissionsboundary", "iam:putrolepermissionsboundary", "replace a role's permissions boundary", srcPathfinding),
 	one("lambda-updatefunctioncode", "lambda:updatefunctioncode", "run own code as an existing function's role", srcRhino),
 	one("glue-updatedevendpoint", "glue:updatedevendpoint", "log in to an existing Glue development endpoint and use its role", srcRhino),
-	{ID: "ssm-sendcommand", Code: CodePrivilegeEscalation, Name: "run commands on EC2 instances and use their instance roles", Source: srcPathfinding, Steps: []step{at(on("ssm:sendcommand"), "instance")}},
-	{ID: "ssm-startsession", Code: CodePrivilegeEscalation, Name: "open a shell on EC2 instances and use their instance roles", Source: srcPathfinding, Steps: []step{at(on("ssm:startsession"), "instance")}},
+	{ID: "ssm-sendcommand", Code: CodePrivilegeEscalation, Name: "run commands on EC2 instances and use their instance roles", Source: srcPathfinding, Steps: []step{at(on("ssm:sendcommand"), "instance", "managed-instance")}},
+	{ID: "ssm-startsession", Code: CodePrivilegeEscalation, Name: "open a shell on EC2 instances and use their instance roles", Source: srcPathfinding, Steps: []step{at(on("ssm:startsession"), "instance", "managed-instance")}},
 	one("ec2instanceconnect-sendsshpublickey", "ec2-instance-connect:sendsshpublickey", "log in to EC2 instances and use their instance roles", srcPathfinding),
 	one("sagemaker-createpresignednotebookinstanceurl", "sagemaker:createpresignednotebookinstanceurl", "open an existing notebook instance and use its role", srcPathfinding),
 	one("codebuild-startbuild", "codebuild:startbuild", "run an existing project's build, with an overridden buildspec, as its service role", srcPathfinding),

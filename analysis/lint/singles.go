@@ -36,7 +36,8 @@ func (r *runner) addSingle(src source, doc any, list []*stmt) {
 }
 
 // decideSingles builds one bundle in which user iam2rego-lint-N holds
-// only the N-th policy, and decides their methods.
+// only the N-th policy, tagged with the principal tags it reads
+// (holderTags), and decides their methods.
 func (r *runner) decideSingles() {
 	if len(r.singles) == 0 {
 		return
@@ -54,7 +55,8 @@ func (r *runner) decideSingles() {
 		}
 		name := fmt.Sprintf("iam2rego-lint-%d", i+1)
 		u := &account.User{ARN: "arn:aws:iam::" + id + ":user/" + name, Name: name, Path: "/", ID: fmt.Sprintf("AIDAIAM2REGOLINT%06d", i+1),
-			Inline: []account.NamedDocument{{Name: "policy", Document: account.Document{File: s.src.file, Pointer: s.src.base, Value: s.doc}}}}
+			Inline: []account.NamedDocument{{Name: "policy", Document: account.Document{File: s.src.file, Pointer: s.src.base, Value: s.doc}}},
+			Tags:   holderTags(s.h.statements)}
 		acct.Users = append(acct.Users, u)
 		s.h.arn = u.ARN
 		holders[i] = s.h

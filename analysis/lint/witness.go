@@ -18,6 +18,31 @@ func fitsType(action, resource string) bool {
 	return ok || !known
 }
 
+// fitsTarget reports whether a witness is of one of the step's target
+// resource types, when it has some: ssm:SendCommand on a document alone
+// runs nothing on an instance, so a statement that names only documents
+// is no method.
+func fitsTarget(action string, targets []string, w string) bool {
+	if len(targets) == 0 {
+		return true
+	}
+	types, _ := catalog.ResourceTypes(action)
+	for _, t := range types {
+		if slices.Contains(targets, t.Name) && catalog.WildcardMatch(kernel.Substitute(t.ARN, nil), w) {
+			return true
+		}
+	}
+	return false
+}
+
+// first is a list's first element, or "".
+func first(list []string) string {
+	if len(list) == 0 {
+		return ""
+	}
+	return list[0]
+}
+
 // genericWitness is a resource of one of the action's resource types in
 // the account (the target type when it has it, else its first required
 // one, else its first), its ARN format filled in (partition aws, region
@@ -63,7 +88,7 @@ func (d *decider) witnesses(st *holderState, s step) []string {
 		if w == "" || seen[w] || len(out) >= maxWitnesses || (s.Other && strings.EqualFold(w, st.arn)) {
 			return
 		}
-		if !fitsType(s.Action, w) {
+		if !fitsType(s.Action, w) || !fitsTarget(s.Action, s.Targets, w) {
 			return
 		}
 		seen[w] = true
@@ -99,7 +124,7 @@ func (d *decider) witnesses(st *holderState, s step) []string {
 		}
 	}
 	if everything {
-		add(genericWitness(s.Action, s.Target, st.account))
+		add(genericWitness(s.Action, first(s.Targets), st.account))
 	}
 	for _, p := range patterns {
 		if (s.Other && !wildName(p)) || (s.Every && !everyName(p)) {
@@ -162,7 +187,7 @@ func (d *decider) patternWitness(pattern string, s step, st *holderState) string
 	if acct == "" || strings.ContainsAny(acct, "*?$") {
 		acct = st.account
 	}
-	g := genericWitness(s.Action, s.Target, acct)
+	g := genericWitness(s.Action, first(s.Targets), acct)
 	if catalog.WildcardMatch(kernel.Substitute(pattern, st.vars), g) {
 		return g
 	}
