@@ -341,8 +341,8 @@ func resourceAccount(resource, holder string) string {
 // (kernel.KeyValues), with the step's pinned keys set (each of its
 // alternatives in turn). A service key the action's requests never carry
 // (keyReaches) is left absent. Witnesses get no tags (kernel.ProbeInputs
-// drops aws:ResourceTag values, and service tag keys such as
-// iam:ResourceTag/K are left absent): a grant conditioned on the
+// drops aws:ResourceTag values, and a service's resource tag keys such as
+// ssm:resourceTag/K or s3:ExistingObjectTag/K are left absent): a grant conditioned on the
 // resource's tags is not a method, since which resources carry them is
 // not known.
 func (d *decider) contexts(st *holderState, s step) []map[string]any {
@@ -360,7 +360,7 @@ func (d *decider) contexts(st *holderState, s step) []map[string]any {
 			delete(values, k) // never in the action's request: absent
 			continue
 		}
-		if svc, tag, _ := strings.Cut(strings.ToLower(k), ":"); svc != "aws" && strings.HasPrefix(tag, "resourcetag/") {
+		if resourceTagKey(k) {
 			delete(values, k) // the resource's tags, as aws:ResourceTag below
 			continue
 		}

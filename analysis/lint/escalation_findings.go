@@ -52,6 +52,9 @@ func (r *runner) escalationFindings(h *holding, found []Escalation) {
 			g.acts = append(g.acts, s.Action)
 			g.res = append(g.res, s.Resource)
 		}
+		// One request authorised on two resources (ssm:SendCommand on an
+		// instance and a document) is one part.
+		parts = slices.Compact(parts)
 		if e.Code == CodeEscalationPath || e.Code == CodePrivilegeEscalation {
 			g.lines = append(g.lines, e.Method+" ("+strings.Join(parts, " + ")+")")
 		} else {

@@ -30,3 +30,25 @@ func keyReaches(action, key string) bool {
 	supported, known := catalog.SupportsKey(action, low)
 	return supported || !known
 }
+
+// resourceTagKey reports a service's key for a tag of the resource a
+// request acts on (ssm:resourceTag/K, s3:ExistingObjectTag/K,
+// s3:BucketTag/K, rds:db-tag/K, datapipeline:Tag/K), not a tag the
+// request sets or searches for (s3:RequestObjectTag/K, rds:req-tag/K,
+// ec2:CreatedResourceTag/K) nor an aws: key.
+func resourceTagKey(key string) bool {
+	svc, rest, ok := strings.Cut(strings.ToLower(key), ":")
+	if !ok || svc == "aws" {
+		return false
+	}
+	name, _, templated := strings.Cut(rest, "/")
+	if !templated || !strings.Contains(name, "tag") {
+		return false
+	}
+	for _, not := range []string{"request", "created", "search"} {
+		if strings.Contains(name, not) {
+			return false
+		}
+	}
+	return !strings.HasPrefix(name, "req-")
+}

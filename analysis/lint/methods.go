@@ -139,7 +139,7 @@ var methods = []method{
 	one("iam-putrolepermissionsboundary", "iam:putrolepermissionsboundary", "replace a role's permissions boundary", srcPathfinding),
 	one("lambda-updatefunctioncode", "lambda:updatefunctioncode", "run own code as an existing function's role", srcRhino),
 	one("glue-updatedevendpoint", "glue:updatedevendpoint", "log in to an existing Glue development endpoint and use its role", srcRhino),
-	{ID: "ssm-sendcommand", Code: CodePrivilegeEscalation, Name: "run commands on EC2 instances and use their instance roles", Source: srcPathfinding, Steps: []step{at(on("ssm:sendcommand"), "instance", "managed-instance")}},
+	{ID: "ssm-sendcommand", Code: CodePrivilegeEscalation, Name: "run commands on EC2 instances and use their instance roles", Source: srcPathfinding, Steps: []step{at(on("ssm:sendcommand"), "instance", "managed-instance"), at(also("ssm:sendcommand"), "document")}},
 	{ID: "ssm-startsession", Code: CodePrivilegeEscalation, Name: "open a shell on EC2 instances and use their instance roles", Source: srcPathfinding, Steps: []step{at(on("ssm:startsession"), "instance", "managed-instance")}},
 	one("ec2instanceconnect-sendsshpublickey", "ec2-instance-connect:sendsshpublickey", "log in to EC2 instances and use their instance roles", srcPathfinding),
 	one("sagemaker-createpresignednotebookinstanceurl", "sagemaker:createpresignednotebookinstanceurl", "open an existing notebook instance and use its role", srcPathfinding),

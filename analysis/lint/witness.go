@@ -174,7 +174,8 @@ func (d *decider) known(action string) []string {
 // patternWitness is a witness of a resource pattern for a step: the
 // kernel's (kernel.Witness), or, when that is no resource of the action's
 // types but the pattern can name one (arn:aws:*:*:111111111111:*), the
-// generic resource of the pattern's account when the pattern matches it.
+// generic resource of the pattern's account (of each target type in
+// turn) that the pattern matches.
 func (d *decider) patternWitness(pattern string, s step, st *holderState) string {
 	w := kernel.Witness(pattern, s.Action, st.account, st.vars)
 	if w != "" && fitsType(s.Action, w) {
@@ -187,9 +188,15 @@ func (d *decider) patternWitness(pattern string, s step, st *holderState) string
 	if acct == "" || strings.ContainsAny(acct, "*?$") {
 		acct = st.account
 	}
-	g := genericWitness(s.Action, first(s.Targets), acct)
-	if catalog.WildcardMatch(kernel.Substitute(pattern, st.vars), g) {
-		return g
+	targets := s.Targets
+	if len(targets) == 0 {
+		targets = []string{""}
+	}
+	for _, t := range targets {
+		g := genericWitness(s.Action, t, acct)
+		if catalog.WildcardMatch(kernel.Substitute(pattern, st.vars), g) {
+			return g
+		}
 	}
 	return ""
 }
