@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/iam2rego/iam2rego/analysis/access"
+	"github.com/iam2rego/iam2rego/benchmarks/gen/accountgen"
 	"github.com/iam2rego/iam2rego/bundles"
 	"github.com/iam2rego/iam2rego/rego"
 	"github.com/iam2rego/iam2rego/translator/account"
@@ -293,15 +294,38 @@ func TestDynamoDBFullAccessHolder(t *testing.T) {
 	}
 }
 
-// Every step of every escalation lint finds over a real export is a
-// request who-can allows the same principal, with the same action,
-// resource and context.
+// Every step of every escalation lint finds over an export (the corpus's
+// real one, and a generated organization of 30 principals with SCPs, RCPs
+// and resource policies) is a request who-can allows the same principal,
+// with the same action, resource and context.
 func TestLintCorpusEscalationsAgreeWithWhoCan(t *testing.T) {
 	gaad := filepath.Join("..", "..", "..", "shared", "corpus", "gaad-small.json")
 	if _, err := os.Stat(gaad); err != nil {
 		t.Fatalf("the corpus export: %v", err)
 	}
-	in := account.Inputs{AccountDetails: []string{gaad}}
+	set, err := accountgen.Generate(accountgen.Config{Seed: 20, Principals: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := set.Write(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name              string
+		in                account.Inputs
+		principals, steps int // at least
+	}{
+		{"gaad-small", account.Inputs{AccountDetails: []string{gaad}}, 3, 20},
+		{"generated", files.Inputs(), 3, 20},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			agreeWithWhoCan(t, tc.in, tc.principals, tc.steps)
+		})
+	}
+}
+
+func agreeWithWhoCan(t *testing.T, in account.Inputs, minPrincipals, minSteps int) {
 	r := Run(Inputs{Build: in})
 	if len(r.Errors) > 0 {
 		t.Fatalf("input errors: %v", r.Errors)
@@ -345,7 +369,7 @@ func TestLintCorpusEscalationsAgreeWithWhoCan(t *testing.T) {
 	if string(a) != string(b2) {
 		t.Error("a second run reports other escalations")
 	}
-	if len(principals) < 3 || steps < 20 {
+	if len(principals) < minPrincipals || steps < minSteps {
 		t.Errorf("%d principals with %d steps: the export's admins and deployers should show more", len(principals), steps)
 	}
 }
