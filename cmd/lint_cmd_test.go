@@ -17,7 +17,7 @@ func TestLintCLI(t *testing.T) {
 		out  string // in stdout
 		err  string // in stderr
 	}{
-		{"clean", []string{"lint", "--config", "testdata/lint/config/clean.json", clean}, 0, "0 findings (0 errors, 0 warnings) in 9 policies; 1 suppressed", ""},
+		{"clean", []string{"lint", "--config", "testdata/lint/config/clean.json", clean}, 0, "0 findings (0 errors, 0 warnings) in 10 policies; 1 suppressed", ""},
 		{"clean but for one true warning", []string{"lint", "--fail-on", "warning", clean}, 1, "(credentials_exposure)", ""},
 		{"warning below the default threshold", []string{"lint", warnOnly}, 0, "(service_wildcard)", ""},
 		{"warning at --fail-on warning", []string{"lint", "--fail-on", "warning", warnOnly}, 1, "(service_wildcard)", ""},

@@ -195,3 +195,26 @@ func TestParseOperator(t *testing.T) {
 		}
 	}
 }
+
+// TestProviderClaimKeysCompile: the condition keys of web identity trust
+// policies name the provider's host, and for EKS its path
+// (oidc.eks.REGION.amazonaws.com/id/ID:sub, as the EKS user guide's IRSA
+// trust policy writes it): they compile, and keep their spelling.
+func TestProviderClaimKeysCompile(t *testing.T) {
+	for _, key := range []string{
+		"oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub",
+		"token.actions.githubusercontent.com:sub",
+		"github.com/enterprises/acme:actor",
+		"app_id.example.com:aud",
+	} {
+		doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111111111111:oidc-provider/x"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"` + key + `":"v"}}}]}`
+		c, err := Compile("trust.json", Resource, []byte(doc))
+		if err != nil {
+			t.Errorf("%s: %v", key, err)
+			continue
+		}
+		if got := c.Policy.Statements[0].Conditions[0].RawKey; got != key {
+			t.Errorf("%s: compiled as %q", key, got)
+		}
+	}
+}

@@ -8,7 +8,12 @@ import (
 	"github.com/iam2rego/iam2rego/schema"
 )
 
-var conditionKey = regexp.MustCompile(`^[A-Za-z0-9.-]+:[^\x00-\x1f]+$`)
+// conditionKey is the shape of a condition key: a prefix, a colon and a
+// name. The prefix is a service (s3), a domain (accounts.google.com) or
+// an OIDC provider's host and path, which AWS documents for web identity
+// trust policies (oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE:sub,
+// github.com/enterprises/NAME:actor).
+var conditionKey = regexp.MustCompile(`^[A-Za-z0-9._/-]+:[^\x00-\x1f]+$`)
 
 // compileConditions checks and normalises a Condition block (§1.5, §3).
 func compileConditions(c *compiler, block map[string]any, ptr string) []*Condition {

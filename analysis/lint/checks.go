@@ -175,6 +175,9 @@ func assumes(s *stmt) bool {
 func checkConditionKeys(s *stmt, d *schema.Diagnostics) {
 	for _, c := range s.Conditions {
 		if _, known := catalog.ConditionKeyType(c.Key); !known {
+			if providerKey(c.Key) {
+				continue
+			}
 			d.Add(about(finding(CodeUnknownConditionKey, s.file, s.base+c.Pointer, "condition key %s is not in the catalogue", c.RawKey), s))
 			continue
 		}
@@ -207,6 +210,16 @@ func checkConditionKeys(s *stmt, d *schema.Diagnostics) {
 			}
 		}
 	}
+}
+
+// providerKey reports a claim key of a web identity provider: its prefix
+// is the provider's host name, and path for an EKS cluster
+// (token.actions.githubusercontent.com:sub,
+// oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE:aud). Every provider has
+// its own, so the catalogue cannot list them all.
+func providerKey(key string) bool {
+	prefix, _, _ := strings.Cut(key, ":")
+	return strings.Contains(prefix, ".")
 }
 
 // specific reports whether every action pattern of the statement matches a
