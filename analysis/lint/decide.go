@@ -7,7 +7,6 @@ import (
 	"maps"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/iam2rego/iam2rego/analysis/kernel"
@@ -222,9 +221,9 @@ func (d *decider) state(principal string) (*holderState, error) {
 }
 
 // stepKey identifies a step's requests: its action, whether the resource
-// must be another's, and its pinned context.
+// must be another's (or may be the holder's own), and its pinned context.
 func stepKey(s step) string {
-	return fmt.Sprintf("%s %t %t %v", s.Action, s.Other, s.Every, s.Pinned)
+	return fmt.Sprintf("%s %t %t %t %v", s.Action, s.Other, s.Self, s.Every, s.Pinned)
 }
 
 // step decides a step once per holder: with the request that showed it
@@ -339,12 +338,11 @@ func resourceAccount(resource, holder string) string {
 // conditions of the statements that may match the action (the holder's
 // identity and boundary policies, its account's SCPs and RCPs)
 // (kernel.KeyValues), with the step's pinned keys set (each of its
-// alternatives in turn). A service key the action's requests never carry
-// (keyReaches) is left absent. Witnesses get no tags (kernel.ProbeInputs
-// drops aws:ResourceTag values, and a service's resource tag keys such as
-// ssm:resourceTag/K or s3:ExistingObjectTag/K are left absent): a grant conditioned on the
-// resource's tags is not a method, since which resources carry them is
-// not known.
+// alternatives in turn), narrowed to what the step's requests can carry
+// (requestValues). Witnesses get no tags (kernel.ProbeInputs drops
+// aws:ResourceTag values; a service's resource tag keys are left absent):
+// a grant conditioned on the resource's tags is not a method, since which
+// resources carry them is not known.
 func (d *decider) contexts(st *holderState, s step) []map[string]any {
 	var conds []*translator.Condition
 	for _, t := range []translator.PolicyType{translator.Identity, translator.Boundary, translator.SCP, translator.RCP} {
@@ -355,24 +353,8 @@ func (d *decider) contexts(st *holderState, s step) []map[string]any {
 		}
 	}
 	values := kernel.KeyValues(conds, st.vars)
-	for k := range values {
-		if !keyReaches(s.Action, k) {
-			delete(values, k) // never in the action's request: absent
-			continue
-		}
-		if resourceTagKey(k) {
-			delete(values, k) // the resource's tags, as aws:ResourceTag below
-			continue
-		}
-		for _, pin := range s.Pinned {
-			for pk := range pin {
-				if strings.EqualFold(k, pk) {
-					delete(values, k)
-				}
-			}
-		}
-	}
-	base := kernel.Contexts(values)
+	fixed := requestValues(values, s, d.run.now)
+	base := withFixed(kernel.Contexts(values), fixed)
 	if len(s.Pinned) == 0 {
 		return base
 	}

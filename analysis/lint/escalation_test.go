@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/iam2rego/iam2rego/analysis/access"
 	"github.com/iam2rego/iam2rego/benchmarks/gen/accountgen"
@@ -169,6 +170,39 @@ func TestEscalationIsDecidedNotRead(t *testing.T) {
 		{"a guardrail on a tag spares untagged holders",
 			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":"*"},{"Effect":"Deny","Action":"iam:CreateAccessKey","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/contractor":"true"}}}]}`,
 			"iam-createaccesskey", true},
+		{"writing one's own inline policy",
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:PutUserPolicy","Resource":"arn:aws:iam::111111111111:user/${aws:username}"}]}`,
+			"iam-putuserpolicy", true},
+		{"attaching AdministratorAccess to oneself",
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:AttachUserPolicy","Resource":"arn:aws:iam::111111111111:user/${aws:username}"}]}`,
+			"iam-attachuserpolicy", true},
+		{"a region guardrail denies IAM, whose requests are in us-east-1",
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":"*"},{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"eu-west-1"}}}]}`,
+			"iam-createaccesskey", false},
+		{"a region guardrail that spares us-east-1",
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":"*"},{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":["eu-west-1","us-east-1"]}}}]}`,
+			"iam-createaccesskey", true},
+		{"a grant to calls a service makes for a resource (aws:SourceArn): no user or role request",
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":"*","Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:lambda:*:111111111111:function:x"}}}]}`,
+			"iam-createaccesskey", false},
+		{"a grant that has expired",
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":"*","Condition":{"DateLessThan":{"aws:CurrentTime":"2020-01-01T00:00:00Z"}}}]}`,
+			"iam-createaccesskey", false},
+		{"a grant until 2099",
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":"*","Condition":{"DateLessThan":{"aws:CurrentTime":"2099-01-01T00:00:00Z"}}}]}`,
+			"iam-createaccesskey", true},
+		{"one named secret, on \"*\" by its SecretId: not every secret",
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"*","Condition":{"StringEquals":{"secretsmanager:SecretId":"arn:aws:secretsmanager:us-east-1:111111111111:secret:app-db-AbCdEf"}}}]}`,
+			"exfiltration-secretsmanager:getsecretvalue", false},
+		{"every secret",
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"*"}]}`,
+			"exfiltration-secretsmanager:getsecretvalue", true},
+		{"held in the account its ARNs name most, whatever the statements' order",
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:Decrypt","Resource":"arn:aws:kms:us-east-1:999999999999:key/abcd"},{"Effect":"Allow","Action":["iam:PassRole","lambda:CreateFunction","lambda:InvokeFunction"],"Resource":["arn:aws:iam::111111111111:role/app-*","arn:aws:lambda:us-east-1:111111111111:function:app-*"]}]}`,
+			"passrole-lambda-invoke", true},
+		{"held in the account a data perimeter names",
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":"*"},{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:ResourceAccount":"111111111111"}}}]}`,
+			"iam-createaccesskey", true},
 		{"a Deny with a condition the probe contexts escape",
 			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:CreateLoginProfile","Resource":"*"},{"Effect":"Deny","NotAction":"iam:ListMFADevices","Resource":"*","Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}}]}`,
 			"iam-createloginprofile", true},
@@ -326,7 +360,8 @@ func TestLintCorpusEscalationsAgreeWithWhoCan(t *testing.T) {
 }
 
 func agreeWithWhoCan(t *testing.T, in account.Inputs, minPrincipals, minSteps int) {
-	r := Run(Inputs{Build: in})
+	now := time.Now().Truncate(time.Second)
+	r := Run(Inputs{Build: in, Now: now})
 	if len(r.Errors) > 0 {
 		t.Fatalf("input errors: %v", r.Errors)
 	}
@@ -363,7 +398,7 @@ func agreeWithWhoCan(t *testing.T, in account.Inputs, minPrincipals, minSteps in
 	t.Logf("%d escalations of %d principals: %d steps, %d distinct who-can queries", len(r.Escalations), len(principals), steps, len(asked))
 	// The same inputs give the same report: requests are decided on every
 	// core, but which finishes first does not choose what is reported.
-	again := Run(Inputs{Build: in})
+	again := Run(Inputs{Build: in, Now: now})
 	a, _ := json.Marshal(r.Escalations)
 	b2, _ := json.Marshal(again.Escalations)
 	if string(a) != string(b2) {

@@ -45,7 +45,7 @@ type step struct {
 	// Other: the request must be allowed on a resource other than the
 	// holder itself, named by "*", NotResource or a pattern with a
 	// wildcard (a policy scoped to the holder's own user or to named
-	// resources is not a method).
+	// resources is not a method, unless Self).
 	Other bool
 	// Every: the request must be allowed on any resource of the action's
 	// type, named by "*", NotResource or a pattern whose resource part is
@@ -60,6 +60,10 @@ type step struct {
 	// documents): witnesses are of one of these types, and a generic one
 	// (for "*") is of the first.
 	Targets []string
+	// Self: the holder's own user or role is a resource of the step too,
+	// whatever Other says: writing one's own policy or boundary is the
+	// escalation itself.
+	Self bool
 	// Same is the 1-based index of an earlier step of the method whose
 	// resource this step must act on (invoke the function one created,
 	// restart the instance whose user data one rewrote): the two are
@@ -77,6 +81,12 @@ func sameAs(s step, i int) step {
 // first service step created (step 2: step 1 passes the role).
 func onCreated(m method) method {
 	m.Steps[len(m.Steps)-1].Same = 2
+	return m
+}
+
+// self makes a method's step also act on the holder itself.
+func self(m method) method {
+	m.Steps[0].Self = true
 	return m
 }
 
@@ -126,17 +136,17 @@ var methods = []method{
 	one("iam-createaccesskey", "iam:createaccesskey", "create access keys for another user", srcRhino),
 	one("iam-createloginprofile", "iam:createloginprofile", "set a console password for another user", srcRhino),
 	one("iam-updateloginprofile", "iam:updateloginprofile", "change another user's console password", srcRhino),
-	{ID: "iam-attachuserpolicy", Code: CodePrivilegeEscalation, Name: "attach AdministratorAccess to a user", Source: srcRhino, Steps: []step{attach("iam:attachuserpolicy")}},
+	self(method{ID: "iam-attachuserpolicy", Code: CodePrivilegeEscalation, Name: "attach AdministratorAccess to a user", Source: srcRhino, Steps: []step{attach("iam:attachuserpolicy")}}),
 	{ID: "iam-attachgrouppolicy", Code: CodePrivilegeEscalation, Name: "attach AdministratorAccess to a group", Source: srcRhino, Steps: []step{attach("iam:attachgrouppolicy")}},
-	{ID: "iam-attachrolepolicy", Code: CodePrivilegeEscalation, Name: "attach AdministratorAccess to a role", Source: srcRhino, Steps: []step{attach("iam:attachrolepolicy")}},
-	one("iam-putuserpolicy", "iam:putuserpolicy", "write an inline policy of a user", srcRhino),
+	self(method{ID: "iam-attachrolepolicy", Code: CodePrivilegeEscalation, Name: "attach AdministratorAccess to a role", Source: srcRhino, Steps: []step{attach("iam:attachrolepolicy")}}),
+	self(one("iam-putuserpolicy", "iam:putuserpolicy", "write an inline policy of a user", srcRhino)),
 	one("iam-putgrouppolicy", "iam:putgrouppolicy", "write an inline policy of a group", srcRhino),
-	one("iam-putrolepolicy", "iam:putrolepolicy", "write an inline policy of a role", srcRhino),
+	self(one("iam-putrolepolicy", "iam:putrolepolicy", "write an inline policy of a role", srcRhino)),
 	one("iam-addusertogroup", "iam:addusertogroup", "add a user to a more privileged group", srcRhino),
-	one("iam-deleteuserpermissionsboundary", "iam:deleteuserpermissionsboundary", "remove a user's permissions boundary", srcPathfinding),
-	one("iam-deleterolepermissionsboundary", "iam:deleterolepermissionsboundary", "remove a role's permissions boundary", srcPathfinding),
-	one("iam-putuserpermissionsboundary", "iam:putuserpermissionsboundary", "replace a user's permissions boundary", srcPathfinding),
-	one("iam-putrolepermissionsboundary", "iam:putrolepermissionsboundary", "replace a role's permissions boundary", srcPathfinding),
+	self(one("iam-deleteuserpermissionsboundary", "iam:deleteuserpermissionsboundary", "remove a user's permissions boundary", srcPathfinding)),
+	self(one("iam-deleterolepermissionsboundary", "iam:deleterolepermissionsboundary", "remove a role's permissions boundary", srcPathfinding)),
+	self(one("iam-putuserpermissionsboundary", "iam:putuserpermissionsboundary", "replace a user's permissions boundary", srcPathfinding)),
+	self(one("iam-putrolepermissionsboundary", "iam:putrolepermissionsboundary", "replace a role's permissions boundary", srcPathfinding)),
 	one("lambda-updatefunctioncode", "lambda:updatefunctioncode", "run own code as an existing function's role", srcRhino),
 	one("glue-updatedevendpoint", "glue:updatedevendpoint", "log in to an existing Glue development endpoint and use its role", srcRhino),
 	{ID: "ssm-sendcommand", Code: CodePrivilegeEscalation, Name: "run commands on EC2 instances and use their instance roles", Source: srcPathfinding, Steps: []step{at(on("ssm:sendcommand"), "instance", "managed-instance"), at(also("ssm:sendcommand"), "document")}},

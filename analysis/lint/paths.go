@@ -87,7 +87,7 @@ func mayAllow(list []*stmt, st step) bool {
 		case !s.grants(st.Action):
 		case s.allow():
 			wide := s.anyResource || !s.HasResource
-			ok = ok || wide || (st.Every && s.everyResource()) || (!st.Every && (!st.Other || s.wildResource()))
+			ok = ok || wide || (st.Every && s.everyResource()) || (!st.Every && (!st.Other || st.Self || s.wildResource()))
 		case s.anyResource && !s.NotResource && len(s.Conditions) == 0:
 			return false
 		}

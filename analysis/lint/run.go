@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/iam2rego/iam2rego/schema"
 	"github.com/iam2rego/iam2rego/translator"
@@ -31,6 +32,10 @@ type Inputs struct {
 	// Enable lists the optional rules to run (Rule.Optional); the
 	// others' findings are dropped.
 	Enable []string
+	// Now is when the requests the engine decides are made (the value of
+	// aws:CurrentTime and aws:EpochTime where a condition reads them); the
+	// zero time is the time of the run, to the second.
+	Now time.Time
 }
 
 // Report is the outcome of a lint run.
@@ -75,12 +80,18 @@ type runner struct {
 	// singles are the identity policies linted on their own that may
 	// allow a method: each is decided as the only policy of a user.
 	singles []*single
+	// now is Inputs.Now, or the time of the run.
+	now time.Time
 }
 
 // Run lints every input. It never fails: problems with the inputs are in
 // Report.Errors.
 func Run(in Inputs) *Report {
 	r := newRunner()
+	r.now = in.Now
+	if r.now.IsZero() {
+		r.now = time.Now().Truncate(time.Second)
+	}
 	build := in.Build
 	for _, p := range in.Paths {
 		if st, err := os.Stat(filepath.Join(p, "iam2rego.json")); err == nil && !st.IsDir() && build.Folder == "" {

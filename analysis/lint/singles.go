@@ -65,17 +65,41 @@ func (r *runner) decideSingles() {
 }
 
 // holderAccount is the account a policy linted on its own is held in:
-// the first account its resource ARNs name (a policy names its own
-// account's resources), else singleAccount.
+// of the 12-digit accounts its resource ARNs name and its conditions on
+// aws:ResourceAccount and aws:PrincipalAccount test (a data perimeter
+// names its own account), the one named most, the first on a tie; else
+// singleAccount.
 func holderAccount(list []*stmt) string {
+	count := map[string]int{}
+	var order []string
+	see := func(a string) {
+		if len(a) != 12 || strings.Trim(a, "0123456789") != "" {
+			return
+		}
+		if count[a] == 0 {
+			order = append(order, a)
+		}
+		count[a]++
+	}
 	for _, s := range list {
 		for _, r := range s.Resources {
-			if a := arn.Account(r.Raw); len(a) == 12 && strings.Trim(a, "0123456789") == "" {
-				return a
+			see(arn.Account(r.Raw))
+		}
+		for _, c := range s.Conditions {
+			if c.Key == "aws:resourceaccount" || c.Key == "aws:principalaccount" {
+				for _, v := range c.Values {
+					see(v.Raw)
+				}
 			}
 		}
 	}
-	return singleAccount
+	best := singleAccount
+	for _, a := range order {
+		if count[a] > count[best] {
+			best = a
+		}
+	}
+	return best
 }
 
 // decideAll builds an export's bundle in memory, prepares its engine (as

@@ -85,7 +85,7 @@ func (d *decider) witnesses(st *holderState, s step) []string {
 	seen := map[string]bool{}
 	var out []string
 	add := func(w string) {
-		if w == "" || seen[w] || len(out) >= maxWitnesses || (s.Other && strings.EqualFold(w, st.arn)) {
+		if w == "" || seen[w] || len(out) >= maxWitnesses || (s.Other && !s.Self && strings.EqualFold(w, st.arn)) {
 			return
 		}
 		if !fitsType(s.Action, w) || !fitsTarget(s.Action, s.Targets, w) {
@@ -122,6 +122,9 @@ func (d *decider) witnesses(st *holderState, s step) []string {
 				}
 			}
 		}
+	}
+	if s.Self {
+		add(st.arn)
 	}
 	if everything {
 		add(genericWitness(s.Action, first(s.Targets), st.account))

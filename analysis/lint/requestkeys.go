@@ -1,0 +1,98 @@
+package lint
+
+import (
+	"maps"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// serviceCallerKeys are set only when a service calls another on behalf
+// of a resource owner (IAM-SEMANTICS.md §8): never in a request of a user
+// or role, the holders lint decides for.
+var serviceCallerKeys = map[string]bool{
+	"aws:sourcearn":      true,
+	"aws:sourceaccount":  true,
+	"aws:sourceorgid":    true,
+	"aws:sourceorgpaths": true,
+}
+
+// identifyingKeys name the one resource a request acts on: a grant on "*"
+// limited by one is a grant on that resource, not on every resource.
+var identifyingKeys = map[string]bool{
+	"secretsmanager:secretid":   true,
+	"s3:dataaccesspointarn":     true,
+	"s3:dataaccesspointaccount": true,
+}
+
+// globalServices have one endpoint, in us-east-1: their requests'
+// aws:RequestedRegion is always us-east-1 (IAM-SEMANTICS.md §8).
+var globalServices = map[string]bool{
+	"iam":           true,
+	"organizations": true,
+	"cloudfront":    true,
+	"route53":       true,
+}
+
+// requestValues narrows the values kernel.KeyValues found per context key
+// to what a request of the step can carry, and returns the keys whose
+// value is fixed in every request (set in each context):
+//   - absent: a service key the action's requests never carry
+//     (keyReaches), a resource's tag key (resourceTagKey), a key only
+//     service principals' requests carry, a key the step pins, and, for a
+//     step on every resource, a key that names one resource;
+//   - fixed: aws:CurrentTime and aws:EpochTime are now (a grant that has
+//     expired grants nothing), and aws:RequestedRegion is us-east-1 for a
+//     global service.
+func requestValues(values map[string][]any, s step, now time.Time) map[string]any {
+	fixed := map[string]any{}
+	for k := range values {
+		low := strings.ToLower(k)
+		switch {
+		case !keyReaches(s.Action, k), resourceTagKey(k), serviceCallerKeys[low], s.Every && identifyingKeys[low], pinned(s, k):
+			delete(values, k)
+		case low == "aws:currenttime":
+			delete(values, k)
+			fixed[k] = now.UTC().Format(time.RFC3339)
+		case low == "aws:epochtime":
+			delete(values, k)
+			fixed[k] = strconv.FormatInt(now.Unix(), 10)
+		case low == "aws:requestedregion" && globalServices[serviceOf(s.Action)]:
+			delete(values, k)
+			fixed[k] = "us-east-1"
+		}
+	}
+	return fixed
+}
+
+// pinned reports a key the step sets itself.
+func pinned(s step, key string) bool {
+	for _, pin := range s.Pinned {
+		for pk := range pin {
+			if strings.EqualFold(key, pk) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// serviceOf is an action's service prefix, lower-cased.
+func serviceOf(action string) string {
+	svc, _, _ := strings.Cut(strings.ToLower(action), ":")
+	return svc
+}
+
+// withFixed sets the fixed keys in every context.
+func withFixed(ctxs []map[string]any, fixed map[string]any) []map[string]any {
+	if len(fixed) == 0 {
+		return ctxs
+	}
+	out := make([]map[string]any, len(ctxs))
+	for i, c := range ctxs {
+		c = maps.Clone(c)
+		maps.Copy(c, fixed)
+		out[i] = c
+	}
+	return out
+}
