@@ -221,9 +221,10 @@ func (d *decider) state(principal string) (*holderState, error) {
 }
 
 // stepKey identifies a step's requests: its action, whether the resource
-// must be another's (or may be the holder's own), and its pinned context.
+// must be another's (or may be the holder's own), its pinned context and
+// its target resource types.
 func stepKey(s step) string {
-	return fmt.Sprintf("%s %t %t %t %v", s.Action, s.Other, s.Self, s.Every, s.Pinned)
+	return fmt.Sprintf("%s %t %t %t %v %v", s.Action, s.Other, s.Self, s.Every, s.Pinned, s.Targets)
 }
 
 // step decides a step once per holder: with the request that showed it

@@ -90,6 +90,19 @@ func self(m method) method {
 	return m
 }
 
+// onEach makes step i of a method act on the first of types, and adds a
+// request of the same action on each of the others: an action with
+// several required resource types is authorised on each (ec2:RunInstances
+// on the instance, its image, subnet, network interface and security
+// group).
+func onEach(m method, i int, types ...string) method {
+	m.Steps[i].Targets = types[:1]
+	for _, t := range types[1:] {
+		m.Steps = append(m.Steps, at(also(m.Steps[i].Action), t))
+	}
+	return m
+}
+
 // at sets a step's target resource types.
 func at(s step, targets ...string) step {
 	s.Targets = targets
@@ -163,7 +176,7 @@ var methods = []method{
 	combo("ec2-launchtemplate", "add a launch template version with own user data and make it the default, for the instances launched from it", srcPathfinding, on("ec2:createlaunchtemplateversion"), sameAs(on("ec2:modifylaunchtemplate"), 1)),
 
 	// iam:PassRole to a service that runs code the holder controls.
-	pass("passrole-ec2", "ec2.amazonaws.com", "start an EC2 instance with a passed role", srcRhino, "ec2:runinstances"),
+	onEach(pass("passrole-ec2", "ec2.amazonaws.com", "start an EC2 instance with a passed role", srcRhino, "ec2:runinstances"), 1, "instance", "image", "network-interface", "security-group", "subnet"),
 	pass("passrole-ec2-spot", "ec2.amazonaws.com", "request spot instances with a passed role", srcPathfinding, "ec2:requestspotinstances"),
 	pass("passrole-autoscaling", "ec2.amazonaws.com", "launch instances with a passed role through Auto Scaling", srcPathfinding, "autoscaling:createlaunchconfiguration", "autoscaling:createautoscalinggroup"),
 	onCreated(pass("passrole-lambda-invoke", "lambda.amazonaws.com", "create a Lambda function with a passed role and invoke it", srcRhino, "lambda:createfunction", "lambda:invokefunction")),
@@ -216,5 +229,5 @@ var methods = []method{
 	exfiltrates("ssm:getparametersbypath", "read any SSM parameters by path"),
 	exfiltrates("secretsmanager:getsecretvalue", "read any secret"),
 	exfiltrates("rds:copydbsnapshot", "copy any RDS snapshot"),
-	exfiltrates("rds:createdbsnapshot", "snapshot any RDS instance"),
+	onEach(exfiltrates("rds:createdbsnapshot", "snapshot any RDS instance"), 0, "db", "snapshot"),
 }

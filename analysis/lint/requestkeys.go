@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/iam2rego/iam2rego/arn"
 )
 
 // serviceCallerKeys are set only when a service calls another on behalf
@@ -60,9 +62,35 @@ func requestValues(values map[string][]any, s step, now time.Time) map[string]an
 		case low == "aws:requestedregion" && globalServices[serviceOf(s.Action)]:
 			delete(values, k)
 			fixed[k] = "us-east-1"
+		case low == "iam:associatedresourcearn":
+			values[k] = ofPassedService(values[k], s)
 		}
 	}
 	return fixed
+}
+
+// ofPassedService keeps, of iam:AssociatedResourceArn's values, the ARNs
+// of the service a PassRole step passes the role to: a role passed to
+// Lambda is attached to a function, never to an EC2 instance.
+func ofPassedService(vals []any, s step) []any {
+	var svc string
+	for _, pin := range s.Pinned {
+		for k, v := range pin {
+			if p, ok := v.(string); ok && strings.EqualFold(k, "iam:PassedToService") {
+				svc = strings.TrimSuffix(strings.TrimSuffix(p, ".amazonaws.com"), "-tasks")
+			}
+		}
+	}
+	if svc == "" {
+		return vals
+	}
+	var out []any
+	for _, v := range vals {
+		if a, ok := v.(string); ok && strings.EqualFold(arn.Service(a), svc) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // pinned reports a key the step sets itself.

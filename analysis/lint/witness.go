@@ -181,7 +181,10 @@ func (d *decider) known(action string) []string {
 // turn) that the pattern matches.
 func (d *decider) patternWitness(pattern string, s step, st *holderState) string {
 	w := kernel.Witness(pattern, s.Action, st.account, st.vars)
-	if w != "" && fitsType(s.Action, w) {
+	if w != "" && fitsType(s.Action, w) && fitsTarget(s.Action, s.Targets, w) {
+		return w
+	}
+	if w := deepWitness(pattern, s, st); w != "" {
 		return w
 	}
 	if ok, _ := catalog.FitsResourceType(s.Action, pattern); !ok {
@@ -199,6 +202,30 @@ func (d *decider) patternWitness(pattern string, s step, st *holderState) string
 		g := genericWitness(s.Action, t, acct)
 		if catalog.WildcardMatch(kernel.Substitute(pattern, st.vars), g) {
 			return g
+		}
+	}
+	return ""
+}
+
+// deepWitness fills a pattern's wildcards with names that run across /
+// and : (as * does), for a resource type whose ARN has more parts than
+// the pattern writes out: stack/dev-* names
+// arn:aws:cloudformation:REGION:ACCOUNT:stack/dev-x/ID, and
+// task-definition/app-* names task-definition/app-x:3. The region and
+// account take the witness's.
+func deepWitness(pattern string, s step, st *holderState) string {
+	parts := strings.SplitN(kernel.Substitute(pattern, st.vars), ":", 6)
+	if len(parts) != 6 || !strings.ContainsAny(parts[5], "*?") {
+		return ""
+	}
+	fill := func(x, with string) string { return strings.NewReplacer("*", with, "?", "x").Replace(x) }
+	parts[1] = fill(parts[1], "aws")
+	parts[3] = fill(parts[3], kernel.WitnessRegion)
+	parts[4] = fill(parts[4], st.account)
+	for _, with := range []string{"iam2rego-witness/iam2rego-witness", "iam2rego-witness:iam2rego-witness", "iam2rego-witness/iam2rego-witness/iam2rego-witness"} {
+		w := strings.Join(parts[:5], ":") + ":" + fill(parts[5], with)
+		if fitsType(s.Action, w) && fitsTarget(s.Action, s.Targets, w) {
+			return w
 		}
 	}
 	return ""
