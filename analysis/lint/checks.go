@@ -96,17 +96,36 @@ func checkBreadth(s *stmt, d *schema.Diagnostics) {
 
 // exposed returns the permissions-management actions an Allow statement
 // grants on every resource ("*" or NotResource) that accept resource ARNs
-// and that no condition of the statement narrows (scopedServices): the
+// and that no condition of the statement narrows (narrows): the
 // candidates of resource_exposure, which the engine decides per holder.
 func (s *stmt) exposed() []string {
 	if !s.allow() || !s.anyResource {
 		return nil
 	}
-	scoped := s.scopedServices()
 	return s.matching(func(a catalog.Action) bool {
-		svc, _, _ := strings.Cut(a.Name, ":")
-		return a.ResourceLevel && !scoped[svc] && !scoped["*"] && a.Level == catalog.Permissions
+		return a.ResourceLevel && a.Level == catalog.Permissions && !s.narrows(a.Name)
 	})
+}
+
+// narrows reports whether a condition of the statement may narrow an
+// action to some of its resources: a tag condition (attribute-based
+// access control), or a positive condition on a key of the action's
+// service that its requests carry (keyReaches; under IfExists too, since
+// such a request has the key). A key the action's requests never carry
+// narrows nothing: StringEqualsIfExists s3:x-amz-server-side-encryption
+// leaves s3:PutBucketPolicy on every bucket.
+func (s *stmt) narrows(action string) bool {
+	svc, _, _ := strings.Cut(action, ":")
+	for _, c := range s.Conditions {
+		ns, _, _ := strings.Cut(c.Key, ":")
+		switch {
+		case strings.HasPrefix(c.Key, "aws:resourcetag/"), strings.HasPrefix(c.Key, "aws:requesttag/"):
+			return true
+		case ns == svc && !c.Negated && keyReaches(action, c.Key):
+			return true
+		}
+	}
+	return false
 }
 
 // scopedServices returns the services whose requests the statement's
