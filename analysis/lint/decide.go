@@ -354,7 +354,7 @@ func (d *decider) contexts(st *holderState, s step) []map[string]any {
 		}
 	}
 	values := kernel.KeyValues(conds, st.vars)
-	fixed := requestValues(values, s, d.run.now)
+	fixed := requestValues(values, s, d.run.now, st.account)
 	base := withFixed(kernel.Contexts(values), fixed)
 	if len(s.Pinned) == 0 {
 		return base

@@ -111,6 +111,18 @@ func at(s step, targets ...string) step {
 
 func on(action string) step   { return step{Action: action, Other: true} }
 func also(action string) step { return step{Action: action} }
+
+// boundary is a step that sets a principal's permissions boundary to a
+// policy that allows much (an iam:PermissionsBoundary condition that
+// names one narrow boundary leaves no escalation).
+func boundary(action string) step {
+	var pins []map[string]any
+	for _, p := range attachable {
+		pins = append(pins, map[string]any{"iam:PermissionsBoundary": p})
+	}
+	return step{Action: action, Other: true, Pinned: pins}
+}
+
 func attach(action string) step {
 	var pins []map[string]any
 	for _, p := range attachable {
@@ -158,8 +170,8 @@ var methods = []method{
 	one("iam-addusertogroup", "iam:addusertogroup", "add a user to a more privileged group", srcRhino),
 	self(one("iam-deleteuserpermissionsboundary", "iam:deleteuserpermissionsboundary", "remove a user's permissions boundary", srcPathfinding)),
 	self(one("iam-deleterolepermissionsboundary", "iam:deleterolepermissionsboundary", "remove a role's permissions boundary", srcPathfinding)),
-	self(one("iam-putuserpermissionsboundary", "iam:putuserpermissionsboundary", "replace a user's permissions boundary", srcPathfinding)),
-	self(one("iam-putrolepermissionsboundary", "iam:putrolepermissionsboundary", "replace a role's permissions boundary", srcPathfinding)),
+	self(method{ID: "iam-putuserpermissionsboundary", Code: CodePrivilegeEscalation, Name: "replace a user's permissions boundary", Source: srcPathfinding, Steps: []step{boundary("iam:putuserpermissionsboundary")}}),
+	self(method{ID: "iam-putrolepermissionsboundary", Code: CodePrivilegeEscalation, Name: "replace a role's permissions boundary", Source: srcPathfinding, Steps: []step{boundary("iam:putrolepermissionsboundary")}}),
 	one("lambda-updatefunctioncode", "lambda:updatefunctioncode", "run own code as an existing function's role", srcRhino),
 	one("glue-updatedevendpoint", "glue:updatedevendpoint", "log in to an existing Glue development endpoint and use its role", srcRhino),
 	{ID: "ssm-sendcommand", Code: CodePrivilegeEscalation, Name: "run commands on EC2 instances and use their instance roles", Source: srcPathfinding, Steps: []step{at(on("ssm:sendcommand"), "instance", "managed-instance"), at(also("ssm:sendcommand"), "document")}},

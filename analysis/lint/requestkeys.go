@@ -19,12 +19,14 @@ var serviceCallerKeys = map[string]bool{
 	"aws:sourceorgpaths": true,
 }
 
-// identifyingKeys name the one resource a request acts on: a grant on "*"
-// limited by one is a grant on that resource, not on every resource.
-var identifyingKeys = map[string]bool{
-	"secretsmanager:secretid":   true,
-	"s3:dataaccesspointarn":     true,
-	"s3:dataaccesspointaccount": true,
+// identifyingKeys name the one resource a request acts on, by the
+// resource type whose generic witness is their value in a step on every
+// resource: a grant on "*" limited by one ARN is a grant on that resource
+// only, while StringLike "*" or Null "false" on the key still grants
+// every resource.
+var identifyingKeys = map[string]struct{ action, target string }{
+	"secretsmanager:secretid": {"secretsmanager:getsecretvalue", "Secret"},
+	"s3:dataaccesspointarn":   {"s3:getaccesspointpolicy", "accesspoint"},
 }
 
 // globalServices have one endpoint, in us-east-1: their requests'
@@ -41,25 +43,30 @@ var globalServices = map[string]bool{
 // value is fixed in every request (set in each context):
 //   - absent: a service key the action's requests never carry
 //     (keyReaches), a resource's tag key (resourceTagKey), a key only
-//     service principals' requests carry, a key the step pins, and, for a
-//     step on every resource, a key that names one resource;
+//     service principals' requests carry, and a key the step pins;
 //   - fixed: aws:CurrentTime and aws:EpochTime are now (a grant that has
 //     expired grants nothing), and aws:RequestedRegion is us-east-1 for a
-//     global service.
-func requestValues(values map[string][]any, s step, now time.Time) map[string]any {
+//     global service (not for iam:PassRole, which is authorised within
+//     the request of the service the role is passed to, in its region);
+//   - one value: a key that names one resource, in a step on every
+//     resource, names a generic resource (identifyingKeys).
+func requestValues(values map[string][]any, s step, now time.Time, account string) map[string]any {
 	fixed := map[string]any{}
 	for k := range values {
 		low := strings.ToLower(k)
+		id, identifies := identifyingKeys[low]
 		switch {
-		case !keyReaches(s.Action, k), resourceTagKey(k), serviceCallerKeys[low], s.Every && identifyingKeys[low], pinned(s, k):
+		case !keyReaches(s.Action, k), resourceTagKey(k), serviceCallerKeys[low], pinned(s, k):
 			delete(values, k)
+		case s.Every && identifies:
+			values[k] = []any{genericWitness(id.action, id.target, account)}
 		case low == "aws:currenttime":
 			delete(values, k)
 			fixed[k] = now.UTC().Format(time.RFC3339)
 		case low == "aws:epochtime":
 			delete(values, k)
 			fixed[k] = strconv.FormatInt(now.Unix(), 10)
-		case low == "aws:requestedregion" && globalServices[serviceOf(s.Action)]:
+		case low == "aws:requestedregion" && globalServices[serviceOf(s.Action)] && s.Action != "iam:passrole":
 			delete(values, k)
 			fixed[k] = "us-east-1"
 		case low == "iam:associatedresourcearn":
@@ -77,7 +84,8 @@ func ofPassedService(vals []any, s step) []any {
 	for _, pin := range s.Pinned {
 		for k, v := range pin {
 			if p, ok := v.(string); ok && strings.EqualFold(k, "iam:PassedToService") {
-				svc = strings.TrimSuffix(strings.TrimSuffix(p, ".amazonaws.com"), "-tasks")
+				svc = strings.TrimSuffix(p, ".amazonaws.com")
+				svc = strings.TrimSuffix(svc[strings.LastIndex(svc, ".")+1:], "-tasks") // tasks.apprunner, ecs-tasks
 			}
 		}
 	}

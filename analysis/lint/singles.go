@@ -67,28 +67,34 @@ func (r *runner) decideSingles() {
 // holderAccount is the account a policy linted on its own is held in:
 // of the 12-digit accounts its resource ARNs name and its conditions on
 // aws:ResourceAccount and aws:PrincipalAccount test (a data perimeter
-// names its own account), the one named most, the first on a tie; else
-// singleAccount.
+// names its own account), the one named most, IAM ARNs first, the first
+// on a tie; else singleAccount.
 func holderAccount(list []*stmt) string {
 	count := map[string]int{}
 	var order []string
-	see := func(a string) {
+	see := func(a string, weight int) {
 		if len(a) != 12 || strings.Trim(a, "0123456789") != "" {
 			return
 		}
 		if count[a] == 0 {
 			order = append(order, a)
 		}
-		count[a]++
+		count[a] += weight
 	}
 	for _, s := range list {
 		for _, r := range s.Resources {
-			see(arn.Account(r.Raw))
+			// IAM resources are acted on from their own account only:
+			// an IAM ARN outweighs any number of others.
+			weight := 1
+			if arn.Service(r.Raw) == "iam" {
+				weight = 1000
+			}
+			see(arn.Account(r.Raw), weight)
 		}
 		for _, c := range s.Conditions {
 			if c.Key == "aws:resourceaccount" || c.Key == "aws:principalaccount" {
 				for _, v := range c.Values {
-					see(v.Raw)
+					see(v.Raw, 1)
 				}
 			}
 		}
