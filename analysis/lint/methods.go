@@ -115,18 +115,17 @@ func also(action string) step { return step{Action: action} }
 // boundary is a step that sets a principal's permissions boundary to a
 // policy that allows much (an iam:PermissionsBoundary condition that
 // names one narrow boundary leaves no escalation).
-func boundary(action string) step {
-	var pins []map[string]any
-	for _, p := range attachable {
-		pins = append(pins, map[string]any{"iam:PermissionsBoundary": p})
-	}
-	return step{Action: action, Other: true, Pinned: pins}
-}
+func boundary(action string) step { return withAttachable(action, "iam:PermissionsBoundary") }
 
-func attach(action string) step {
+// attach is a step that attaches a policy that allows much (iam:PolicyARN).
+func attach(action string) step { return withAttachable(action, "iam:PolicyARN") }
+
+// withAttachable is a step on another's resource with key pinned to each
+// of the attachable policies in turn.
+func withAttachable(action, key string) step {
 	var pins []map[string]any
 	for _, p := range attachable {
-		pins = append(pins, map[string]any{"iam:PolicyARN": p})
+		pins = append(pins, map[string]any{key: p})
 	}
 	return step{Action: action, Other: true, Pinned: pins}
 }
