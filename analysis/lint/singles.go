@@ -70,38 +70,42 @@ func (r *runner) decideSingles() {
 // names its own account), the one named most, IAM ARNs first, the first
 // on a tie; else singleAccount.
 func holderAccount(list []*stmt) string {
-	count := map[string]int{}
+	// Per account: how many IAM ARNs name it (IAM resources are acted on
+	// from their own account only, so these decide first), then how many
+	// ARNs and conditions in all.
+	type named struct{ iam, all int }
+	count := map[string]*named{}
 	var order []string
-	see := func(a string, weight int) {
+	see := func(a string, iam bool) {
 		if len(a) != 12 || strings.Trim(a, "0123456789") != "" {
 			return
 		}
-		if count[a] == 0 {
+		n := count[a]
+		if n == nil {
+			n = &named{}
+			count[a] = n
 			order = append(order, a)
 		}
-		count[a] += weight
+		n.all++
+		if iam {
+			n.iam++
+		}
 	}
 	for _, s := range list {
 		for _, r := range s.Resources {
-			// IAM resources are acted on from their own account only:
-			// an IAM ARN outweighs any number of others.
-			weight := 1
-			if arn.Service(r.Raw) == "iam" {
-				weight = 1000
-			}
-			see(arn.Account(r.Raw), weight)
+			see(arn.Account(r.Raw), arn.Service(r.Raw) == "iam")
 		}
 		for _, c := range s.Conditions {
 			if c.Key == "aws:resourceaccount" || c.Key == "aws:principalaccount" {
 				for _, v := range c.Values {
-					see(v.Raw, 1)
+					see(v.Raw, false)
 				}
 			}
 		}
 	}
 	best := singleAccount
 	for _, a := range order {
-		if count[a] > count[best] {
+		if b := count[best]; b == nil || count[a].iam > b.iam || count[a].iam == b.iam && count[a].all > b.all {
 			best = a
 		}
 	}
